@@ -1,0 +1,5 @@
+import sys
+
+from mlskills.cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""Any command-line agent, started from a template such as `my-agent --prompt {instruction_file}`.
+
+Placeholders: {instruction} (the text, shell-quoted), {instruction_file} (a file holding it),
+{workspace}, {model}. The command runs in the sandbox under the trial deadline; its output
+goes to agent.log. Host variables reach it only when named with pass_env (`--agent-env`),
+and their values are redacted from every log the harness writes.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from typing import Any
+
+from mlskills.agents.base import AgentOptions, AgentRequest
+from mlskills.errors import AgentSetupError
+from mlskills.schema import AgentResult
+
+PLACEHOLDERS = ("instruction", "instruction_file", "workspace", "model")
+NOT_RUNNABLE = {126: "is not executable", 127: "was not found"}
+
+
+class CommandAgent:
+    name = "command"
+
+    def __init__(self, options: AgentOptions) -> None:
+        if not options.command:
+            raise AgentSetupError(
+                "the command agent needs a template: --agent-command 'my-agent {instruction_file}'"
+            )
+        self.template = options.command
+        self.options = options
+        self._check_template()
+
+    def _check_template(self) -> None:
+        try:
+            self.template.format(**dict.fromkeys(PLACEHOLDERS, "x"))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise AgentSetupError(
+                f"--agent-command {self.template!r}: bad placeholder {exc}; "
+                f"use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+            ) from exc
+
+    def run(self, request: AgentRequest) -> AgentResult:
+        sandbox = request.sandbox
+        instruction_file = sandbox.tmp / "instruction.md"
+        instruction_file.write_text(request.instruction, encoding="utf-8")
+        command = self.template.format(
+            instruction=shlex.quote(request.instruction),
+            instruction_file=shlex.quote(sandbox.guest_path(instruction_file)),
+            workspace=shlex.quote(sandbox.guest_path(sandbox.workdir)),
+            model=shlex.quote(self.options.model or ""),
+        )
+        passed = {name: os.environ[name] for name in self.options.pass_env if name in os.environ}
+        result = sandbox.exec(
+            command,
+            timeout=request.limits.agent_timeout,
+            secrets=passed,
+            network=self.options.network,
+        )
+        request.log.write_text("agent.log", f"{result.stdout}\n--- stderr ---\n{result.stderr}")
+        if result.timed_out:
+            return AgentResult(status="timeout", limit="agent_timeout", turns=1)
+        if result.exit_code in NOT_RUNNABLE:
+            message = f"agent command {NOT_RUNNABLE[result.exit_code]}: {result.stderr[-300:]}"
+            return AgentResult(status="error", error=message)
+        return AgentResult(status="completed", turns=1, details={"exit_code": result.exit_code})
+
+    def describe(self) -> dict[str, Any]:
+        return {"agent": self.name, "command": self.template, "network": self.options.network}

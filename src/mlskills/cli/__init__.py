@@ -1,0 +1,59 @@
+"""The `mlskills` command: one module per sub-command, each with `register(subparsers)`.
+
+A sub-command module adds its parser and sets `handler=fn`, where `fn(args) -> int` is the
+exit code. Errors meant for people are raised as MlskillsError and printed as one message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from mlskills import __version__
+from mlskills.errors import MlskillsError
+
+# Sub-command modules, in the order `mlskills --help` lists them.
+COMMAND_MODULES = (
+    "run_cmd",
+    "tasks_cmd",
+    "report_cmd",
+    "validate_cmd",
+    "install_cmd",
+    "judge_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlskills",
+        description="Run ML-engineering evals against coding agents, and manage the skill pack.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlskills {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"mlskills.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"mlskills.cli.{name}":
+                raise
+            continue  # that command is not built yet
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except MlskillsError as exc:
+        print(f"mlskills: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("mlskills: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""`mlskills run`: run tasks against an agent, with progress, a summary and honest exit codes.
+
+Exit codes: 0 every trial recorded without an infrastructure error; 1 some trials ended in
+`error`; 2 bad input; 130 interrupted (resume with `--resume RUN_DIR`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mlskills import paths, sandbox, tasks
+from mlskills.cli.summary import print_summary, summary_rows
+from mlskills.errors import MlskillsError
+from mlskills.runner import RunConfig, RunOutcome, limits_from_cli, resume_run, start_run
+from mlskills.schema import Arm
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run eval tasks against an agent", description=__doc__)
+    what = p.add_argument_group("what to run")
+    what.add_argument("--suite", help="suite name (evals/suites/NAME.yaml) or path")
+    what.add_argument("--task", action="append", default=[], metavar="ID", help="repeatable")
+    what.add_argument("--agent", help="oracle, nop, command, anthropic or claude-code")
+    what.add_argument(
+        "--arm", action="append", default=[], help="bare, pack or NAME=skill-a,skill-b (repeat)"
+    )
+    what.add_argument("--epochs", type=int, help="trials per task and arm (default: suite or 1)")
+    what.add_argument("--seed", type=int, default=0, help="base seed; epoch e uses seed+e")
+    what.add_argument("--resume", type=Path, metavar="RUN_DIR", help="finish an earlier run")
+    how = p.add_argument_group("how")
+    how.add_argument("-j", "--jobs", type=int, default=1, help="trials in parallel")
+    how.add_argument("--sandbox", default="auto", choices=["auto", "local", "bwrap"])
+    how.add_argument("--runs-dir", type=Path, default=Path("runs"))
+    how.add_argument("--cache-dir", type=Path, help="prepared data cache (default: XDG cache)")
+    how.add_argument("--keep-workspaces", action="store_true", help="keep trial scratch dirs")
+    how.add_argument("--json", action="store_true", help="print the summary as JSON")
+    agent = p.add_argument_group("agent settings")
+    agent.add_argument("--model", help="model id for API-backed agents")
+    agent.add_argument("--agent-command", help="template for --agent command")
+    agent.add_argument("--agent-env", action="append", default=[], metavar="NAME")
+    agent.add_argument("--agent-network", action="store_true", help="command agent may use net")
+    agent.add_argument("--claude-bin", help="path to the Claude Code CLI")
+    limits = p.add_argument_group("limits (override each task's)")
+    limits.add_argument("--agent-timeout", type=float, metavar="SECONDS")
+    limits.add_argument("--command-timeout", type=float, metavar="SECONDS")
+    limits.add_argument("--max-turns", type=int)
+    limits.add_argument("--max-output-tokens", type=int)
+    limits.add_argument("--token-budget", type=int)
+    limits.add_argument("--cost-limit", type=float, metavar="DOLLARS")
+    p.set_defaults(handler=handle)
+
+
+def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
+    """Tasks from --suite and --task (in that order, without repeats), suite epochs and limits."""
+    ids: list[str] = []
+    epochs, limits = None, {}
+    if args.suite:
+        suite = tasks.load_suite(args.suite)
+        ids.extend(suite.task_ids)
+        epochs, limits = suite.epochs, suite.limits
+    ids.extend(t for t in args.task if t not in ids)
+    if not ids:
+        raise MlskillsError("nothing to run: give --suite NAME or --task ID (see `tasks list`)")
+    for task_id in ids:
+        tasks.find_task(task_id)  # validates, with every problem listed
+    return ids, epochs, limits
+
+
+def _sandbox_kind(choice: str) -> tuple[str, str]:
+    if choice != "auto":
+        return choice, "chosen with --sandbox"
+    return sandbox.default_kind()
+
+
+def build_config(args: argparse.Namespace) -> RunConfig:
+    if not args.agent:
+        raise MlskillsError("choose an agent with --agent (oracle needs no API key)")
+    for arm in args.arm:
+        try:
+            Arm.parse(arm)
+        except ValueError as exc:
+            raise MlskillsError(str(exc)) from exc
+    ids, suite_epochs, suite_limits = _task_ids(args)
+    kind, reason = _sandbox_kind(args.sandbox)
+    cli_limits = limits_from_cli(**vars(args))
+    options = {
+        "model": args.model,
+        "command": args.agent_command,
+        "claude_bin": args.claude_bin,
+        "network": args.agent_network,
+        "pass_env": tuple(args.agent_env),
+    }
+    return RunConfig(
+        agent=args.agent,
+        task_ids=ids,
+        arms=args.arm or ["bare"],
+        epochs=args.epochs or suite_epochs or 1,
+        seed=args.seed,
+        jobs=max(1, args.jobs),
+        sandbox=kind,
+        sandbox_reason=reason,
+        suite=args.suite,
+        limits={**suite_limits, **cli_limits},
+        agent_options=options,
+        cache_dir=str(args.cache_dir or paths.default_cache_dir()),
+        keep_workspaces=args.keep_workspaces,
+    )
+
+
+def handle(args: argparse.Namespace) -> int:
+    from mlskills.cli.progress import RunProgress
+
+    if args.resume:
+        with RunProgress(quiet=args.json) as progress:
+            outcome = resume_run(args.resume, progress)
+    else:
+        config = build_config(args)
+        _warn_sandbox(config)
+        with RunProgress(quiet=args.json) as progress:
+            outcome = start_run(config, args.runs_dir, progress)
+    return _report(outcome, args.json)
+
+
+def _warn_sandbox(config: RunConfig) -> None:
+    if config.sandbox == "local" and config.agent not in ("oracle", "nop"):
+        print(
+            "warning: local sandbox: the agent can read the harness's files, including "
+            f"grading data ({config.sandbox_reason})",
+            file=sys.stderr,
+        )
+
+
+def _report(outcome: RunOutcome, as_json: bool) -> int:
+    records = list(outcome.run.latest().values())
+    if as_json:
+        payload = {
+            "run_dir": str(outcome.run.path),
+            "interrupted": outcome.interrupted,
+            "skipped": outcome.skipped,
+            "rows": summary_rows(records),
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print_summary(records, outcome.skipped)
+        print(f"run folder: {outcome.run.path}")
+    if outcome.interrupted:
+        print(
+            f"interrupted: resume with `mlskills run --resume {outcome.run.path}`", file=sys.stderr
+        )
+        return 130
+    return 1 if any(r.status == "error" for r in records) else 0

@@ -1,0 +1,252 @@
+"""Runs: tasks × arms × epochs on a pool of worker threads, recorded as they finish.
+
+Ctrl-C (or SIGTERM) stops cleanly: no new trials start, running ones are killed and not
+recorded, finished ones stay in trials.jsonl, and `--resume` runs exactly what is missing
+(plus trials that ended in an infrastructure error).
+"""
+
+from __future__ import annotations
+
+import platform
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from mlskills import __version__, paths, tasks
+from mlskills.agents import AgentOptions, create
+from mlskills.preparation import PreparedCache
+from mlskills.records import RunDir
+from mlskills.schema import SCHEMA_VERSION, Arm, Limits, TaskSpec, TrialRecord
+from mlskills.trial import TrialEnv, TrialPlan, run_trial
+
+
+class Observer(Protocol):
+    """Told when a run starts (with the number of trials) and as each trial finishes."""
+
+    def started(self, total: int) -> None: ...
+
+    def finished(self, record: TrialRecord) -> None: ...
+
+
+@dataclass
+class RunConfig:
+    """Everything that defines a run; stored in run.json so `--resume` can rebuild it."""
+
+    agent: str
+    task_ids: list[str]
+    arms: list[str] = field(default_factory=lambda: ["bare"])
+    epochs: int = 1
+    seed: int = 0
+    jobs: int = 1
+    sandbox: str = "local"
+    sandbox_reason: str = ""
+    suite: str | None = None
+    limits: dict[str, Any] = field(default_factory=dict)  # overrides over each task's limits
+    agent_options: dict[str, Any] = field(default_factory=dict)
+    cache_dir: str = ""
+    keep_workspaces: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class RunOutcome:
+    run: RunDir
+    records: list[TrialRecord]
+    skipped: dict[str, str]
+    interrupted: bool
+
+
+def seed_for(base_seed: int, epoch: int) -> int:
+    """Each epoch gets its own instance; arms share it so their difference is the pack's."""
+    return base_seed + epoch
+
+
+def plan_trials(config: RunConfig, specs: list[TaskSpec]) -> tuple[list[TrialPlan], dict[str, str]]:
+    """The trial list in a stable order, and tasks skipped for missing requirements."""
+    plans, skipped = [], {}
+    arms = [Arm.parse(a) for a in config.arms]
+    for task in specs:
+        if missing := tasks.missing_requirements(task):
+            skipped[task.id] = f"needs {', '.join(missing)} (not importable here)"
+            continue
+        limits = task.limits.override(**config.limits)
+        for epoch in range(config.epochs):
+            for arm in arms:
+                seed = seed_for(config.seed, epoch)
+                plans.append(TrialPlan(task, arm, epoch, seed, limits))
+    return plans, skipped
+
+
+def git_revision() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(paths.resource_root()), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def run_metadata(config: RunConfig, agent_info: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "config": asdict(config),
+        "agent": agent_info,
+        "versions": {
+            "mlskills": __version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "git_revision": git_revision(),
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "status": "running",
+        "grading_data_readable_by_agent": config.sandbox == "local",
+    }
+
+
+def _install_sigterm() -> Callable[[], None]:
+    """Treat SIGTERM like Ctrl-C while a run is in progress (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _worker(work: queue.Queue, env: TrialEnv, done: queue.Queue) -> None:
+    while not env.stop.is_set():
+        try:
+            plan = work.get_nowait()
+        except queue.Empty:
+            return
+        record = run_trial(plan, env)
+        if not env.stop.is_set():
+            done.put(record)
+
+
+def make_env(run: RunDir, config: RunConfig) -> TrialEnv:
+    return TrialEnv(
+        agent=create(config.agent, AgentOptions(**config.agent_options)),
+        agent_name=config.agent,
+        run=run,
+        cache=PreparedCache(Path(config.cache_dir) / "prepared"),
+        sandbox_kind=config.sandbox,
+        keep_workspaces=config.keep_workspaces,
+    )
+
+
+def execute(
+    env: TrialEnv,
+    plans: list[TrialPlan],
+    jobs: int = 1,
+    observer: Observer | None = None,
+) -> tuple[list[TrialRecord], bool]:
+    """Run the plans on `jobs` daemon threads; record each as it finishes.
+
+    Returns the records and whether the run was interrupted.
+    """
+    work: queue.Queue = queue.Queue()
+    for plan in plans:
+        work.put(plan)
+    done: queue.Queue = queue.Queue()
+    threads = [
+        threading.Thread(target=_worker, args=(work, env, done), daemon=True)
+        for _ in range(max(1, min(jobs, len(plans))))
+    ]
+    records: list[TrialRecord] = []
+    restore = _install_sigterm()
+    try:
+        for thread in threads:
+            thread.start()
+        while len(records) < len(plans):
+            try:
+                record = done.get(timeout=0.2)
+            except queue.Empty:
+                if not any(t.is_alive() for t in threads) and done.empty():
+                    break
+                continue
+            env.run.append(record)
+            records.append(record)
+            if observer:
+                observer.finished(record)
+    except KeyboardInterrupt:
+        env.stop.set()
+        env.abort_all()
+        for thread in threads:
+            thread.join(timeout=5)
+        return records, True
+    finally:
+        restore()
+    return records, False
+
+
+def start_run(config: RunConfig, runs_dir: Path, observer: Observer | None = None) -> RunOutcome:
+    specs = [tasks.find_task(t) for t in config.task_ids]
+    plans, skipped = plan_trials(config, specs)
+    agent_info = create(config.agent, AgentOptions(**config.agent_options)).describe()
+    meta = run_metadata(config, agent_info)
+    meta["skipped"] = skipped
+    meta["planned_trials"] = len(plans)
+    run = RunDir.create(runs_dir, meta)
+    return _finish(run, config, plans, skipped, observer)
+
+
+def resume_run(run_path: Path, observer: Observer | None = None) -> RunOutcome:
+    """Run what a previous run did not finish: missing trials and infrastructure errors."""
+    run = RunDir.open(run_path)
+    config = RunConfig.from_dict(run.read_meta()["config"])
+    specs = [tasks.find_task(t) for t in config.task_ids]
+    plans, skipped = plan_trials(config, specs)
+    latest = run.latest()
+    todo = [p for p in plans if p.key not in latest or latest[p.key].status == "error"]
+    run.update_meta(status="running", resumed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return _finish(run, config, todo, skipped, observer)
+
+
+def _finish(
+    run: RunDir,
+    config: RunConfig,
+    plans: list[TrialPlan],
+    skipped: dict[str, str],
+    observer: Observer | None,
+) -> RunOutcome:
+    if observer:
+        observer.started(len(plans))
+    records, interrupted = execute(make_env(run, config), plans, config.jobs, observer)
+    status = "interrupted" if interrupted else "finished"
+    run.update_meta(status=status, finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return RunOutcome(run, records, skipped, interrupted)
+
+
+def limits_from_cli(**values: Any) -> dict[str, Any]:
+    """CLI limit overrides, keeping only those given and known to Limits."""
+    known = set(Limits.__dataclass_fields__)
+    return {k: v for k, v in values.items() if v is not None and k in known}
+
+
+__all__ = [
+    "RunConfig",
+    "RunOutcome",
+    "execute",
+    "limits_from_cli",
+    "plan_trials",
+    "resume_run",
+    "seed_for",
+    "start_run",
+]

@@ -1,0 +1,43 @@
+"""The environment a sandboxed command sees: a small allowlist, never the harness's secrets."""
+
+from __future__ import annotations
+
+import os
+import re
+
+# Names that look like credentials are dropped even when a caller passes them in `extra`.
+SECRET_PATTERN = re.compile(
+    r"(^ANTHROPIC_|_API_KEY$|_TOKEN$|SECRET|PASSWORD|^AWS_|^GOOGLE_APPLICATION|^OPENAI_)",
+    re.IGNORECASE,
+)
+INHERITED = ("PATH", "TZ", "SSL_CERT_FILE", "PIP_FIND_LINKS", "PIP_CONFIG_FILE")
+
+
+def is_secret(name: str) -> bool:
+    return bool(SECRET_PATTERN.search(name))
+
+
+def scrubbed_env(home: str, tmp: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A minimal environment: PATH and locale from the host, HOME and TMPDIR of the trial.
+
+    Threads are capped at two (the machines have two cores) so a library that spawns a
+    thread per core cannot oversubscribe when trials run in parallel.
+    """
+    env = {name: os.environ[name] for name in INHERITED if name in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.update(
+        HOME=home,
+        TMPDIR=tmp,
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
+        TERM="dumb",
+        PYTHONUNBUFFERED="1",
+        MPLBACKEND="Agg",
+        OMP_NUM_THREADS="2",
+        OPENBLAS_NUM_THREADS="2",
+        MKL_NUM_THREADS="2",
+    )
+    for name, value in (extra or {}).items():
+        if not is_secret(name):
+            env[name] = value
+    return env

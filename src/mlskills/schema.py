@@ -1,0 +1,267 @@
+"""The harness's whole vocabulary: tasks, limits, grades, agent results and trial records.
+
+Plain dataclasses, serialised with `to_dict`/`from_dict`, so records on disk stay readable
+and a report can load them without running anything. Bump SCHEMA_VERSION when a stored
+field changes meaning.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+AgentStatus = Literal["completed", "timeout", "limit", "error"]
+TrialStatus = Literal["completed", "timeout", "limit", "error"]
+AGENT_STATUSES: tuple[str, ...] = ("completed", "timeout", "limit", "error")
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an agent may spend on one trial. Suites and the CLI may override."""
+
+    agent_timeout: float = 1800.0  # seconds of wall time for the whole agent run
+    command_timeout: float = 600.0  # seconds for one command the agent runs
+    max_turns: int = 60
+    memory_mb: int = 8192  # address-space cap per process
+    max_output_tokens: int = 16000  # per model turn (API agents)
+    token_budget: int | None = None  # total input+output tokens (API agents)
+    cost_limit: float | None = None  # dollars (API agents)
+    file_size_mb: int = 1024  # largest file a command may write
+    max_processes: int = 512
+    disk_mb: int = 2048  # workspace size after the agent finishes
+
+    def override(self, **changes: Any) -> Limits:
+        """A copy with the given non-None fields replaced."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        return Limits(**{**asdict(self), **given})
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    """An open-ended criterion judged by the evaluator agent (never by the metric)."""
+
+    id: str
+    criterion: str
+    weight: float = 1.0
+    evidence: tuple[str, ...] = ()  # files or commands the judge should look at
+
+
+@dataclass(frozen=True)
+class GradingSpec:
+    """How a metric becomes a normalised score: clip((m - baseline) / (ref - baseline))."""
+
+    metric: str
+    baseline: float
+    reference: float
+    pass_mark: float = 0.5
+    metric_weight: float = 1.0
+    protected: tuple[str, ...] = ("data/**",)  # provided files the agent must not change
+    rubric: tuple[RubricItem, ...] = ()
+
+    def normalise(self, value: float | None) -> float:
+        """Map a raw metric onto [0, 1]; works whether higher or lower is better."""
+        if value is None or not math.isfinite(value) or self.reference == self.baseline:
+            return 0.0
+        scaled = (value - self.baseline) / (self.reference - self.baseline)
+        return min(1.0, max(0.0, scaled))
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task as loaded and validated from evals/tasks/<id>/."""
+
+    id: str
+    title: str
+    summary: str
+    path: Path
+    tags: tuple[str, ...]
+    requires: tuple[str, ...]
+    limits: Limits
+    grading: GradingSpec
+
+    @property
+    def instruction_path(self) -> Path:
+        return self.path / "instruction.md"
+
+    @property
+    def solution_dir(self) -> Path:
+        return self.path / "solution"
+
+    @property
+    def wrong_solutions(self) -> list[Path]:
+        return sorted((self.path / "wrong").glob("*.sh"))
+
+
+# ---------------------------------------------------------------- grades
+
+
+@dataclass
+class Check:
+    """A named yes/no finding. Gate checks fail the trial outright; weighted ones add score."""
+
+    name: str
+    passed: bool
+    message: str = ""
+    weight: float = 0.0
+    gate: bool = False
+
+
+@dataclass
+class Grade:
+    """What a grader returns: the normalised score and everything that explains it."""
+
+    score: float
+    passed: bool
+    metric: float | None = None
+    checks: list[Check] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+    rubric: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed_gates(self) -> list[Check]:
+        return [c for c in self.checks if c.gate and not c.passed]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Grade:
+        checks = [Check(**c) for c in data.get("checks", [])]
+        return cls(**{**data, "checks": checks})
+
+
+# ---------------------------------------------------------------- execution
+
+
+@dataclass
+class ExecResult:
+    """One command's outcome in a sandbox; output is capped, and says so when cut."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    duration: float
+    timed_out: bool = False
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out
+
+
+@dataclass
+class Usage:
+    """Tokens and dollars an agent spent; summed over turns and sub-agents."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def total_tokens(self) -> int:
+        return (
+            self.input_tokens
+            + self.output_tokens
+            + self.cache_read_tokens
+            + self.cache_write_tokens
+        )
+
+
+@dataclass
+class AgentResult:
+    """How an agent's run ended. `error` is for failures of the agent's machinery, not its work."""
+
+    status: AgentStatus = "completed"
+    turns: int = 0
+    usage: Usage = field(default_factory=Usage)
+    error: str | None = None
+    limit: str | None = None  # which limit ended the run, when status is "limit" or "timeout"
+    details: dict[str, Any] = field(default_factory=dict)  # agent-specific facts worth keeping
+
+
+# ---------------------------------------------------------------- runs
+
+
+@dataclass(frozen=True)
+class Arm:
+    """An agent setting compared within a run: no pack, the whole pack, or a subset."""
+
+    name: str
+    skills: tuple[str, ...] | None = None  # None: no pack; () with pack=True: all
+    pack: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Arm:
+        """`bare`, `pack`, or `NAME=skill-a,skill-b` (a named subset of the pack)."""
+        if text == "bare":
+            return cls("bare")
+        if text == "pack":
+            return cls("pack", skills=(), pack=True)
+        name, sep, rest = text.partition("=")
+        if not sep or not name or not rest:
+            raise ValueError(f"arm {text!r}: use bare, pack, or NAME=skill-a,skill-b")
+        return cls(name, skills=tuple(s.strip() for s in rest.split(",") if s.strip()), pack=True)
+
+
+@dataclass(frozen=True)
+class TrialKey:
+    task_id: str
+    arm: str
+    epoch: int
+
+    @property
+    def relpath(self) -> str:
+        return f"trials/{self.task_id}/{self.arm}/{self.epoch}"
+
+
+@dataclass
+class TrialRecord:
+    """One line of trials.jsonl: everything a report needs about one finished trial."""
+
+    task_id: str
+    arm: str
+    epoch: int
+    seed: int
+    agent: str
+    status: TrialStatus
+    score: float | None = None
+    passed: bool | None = None
+    metric: float | None = None
+    error: str | None = None
+    limit: str | None = None
+    turns: int = 0
+    usage: Usage = field(default_factory=Usage)
+    agent_seconds: float = 0.0
+    grade_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    started_at: str = ""
+    grade: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def key(self) -> TrialKey:
+        return TrialKey(self.task_id, self.arm, self.epoch)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrialRecord:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["usage"] = Usage(**data.get("usage", {}))
+        return cls(**values)

@@ -1,0 +1,221 @@
+"""One trial: prepared instance → fresh workspace → agent under limits → grade → record.
+
+Every failure of the machinery (prepare, sandbox, agent plumbing, grader) becomes a record
+with status "error" and the reason; only the agent's work is ever scored.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from mlskills import sandbox as sandboxes
+from mlskills.agents.base import Agent, AgentRequest
+from mlskills.grading import GradeContext, GraderError, run_grader
+from mlskills.grading.integrity import protected_hashes, verify
+from mlskills.preparation import Instance, PreparedCache
+from mlskills.records import RunDir, write_json_atomic
+from mlskills.sandbox.environment import is_secret
+from mlskills.schema import AgentResult, Arm, Limits, TaskSpec, TrialKey, TrialRecord
+from mlskills.transcript import TrialLog
+
+WATCHDOG_GRACE = 30.0  # seconds past the agent deadline before the runner kills everything
+
+
+@dataclass
+class TrialPlan:
+    """What to run: a task, an arm, an epoch and its seed, under given limits."""
+
+    task: TaskSpec
+    arm: Arm
+    epoch: int
+    seed: int
+    limits: Limits
+    agent: Agent | None = None  # overrides the run's agent (tasks check: oracle, nop, wrong)
+    agent_name: str | None = None
+
+    @property
+    def key(self) -> TrialKey:
+        return TrialKey(self.task.id, self.arm.name, self.epoch)
+
+
+@dataclass
+class TrialEnv:
+    """Shared, read-mostly state for all trials of a run."""
+
+    agent: Agent
+    agent_name: str
+    run: RunDir
+    cache: PreparedCache
+    sandbox_kind: str = "local"
+    scratch_root: Path | None = None
+    keep_workspaces: bool = False
+    regrade: bool = False  # grade twice and record whether the grades agree (tasks check)
+    stop: threading.Event = field(default_factory=threading.Event)
+    _hashes: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
+    _active: set = field(default_factory=set)
+
+    def make_sandbox(self, workdir: Path, limits: Limits, scratch: Path) -> sandboxes.Sandbox:
+        return sandboxes.create(self.sandbox_kind, workdir, limits, scratch)
+
+    def protected(self, instance: Instance) -> dict[str, str]:
+        key = (instance.task.id, instance.seed)
+        if key not in self._hashes:
+            patterns = instance.task.grading.protected
+            self._hashes[key] = protected_hashes(instance.public_dir, patterns)
+        return self._hashes[key]
+
+    def abort_all(self) -> None:
+        """Kill every running trial's processes (Ctrl-C): their agents return promptly."""
+        for sandbox in list(self._active):
+            sandbox.close()
+
+
+def host_secrets() -> tuple[str, ...]:
+    """Values of the harness's credential variables, to be redacted from every log."""
+    return tuple(value for name, value in os.environ.items() if is_secret(name) and value)
+
+
+def render_instruction(task: TaskSpec, sandbox: sandboxes.Sandbox, limits: Limits) -> str:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = env.from_string(task.instruction_path.read_text(encoding="utf-8"))
+    return template.render(workspace=sandbox.guest_path(sandbox.workdir), limits=limits, task=task)
+
+
+def lay_out_workspace(instance: Instance, workspace: Path) -> None:
+    """Starter files first, then the prepared public data (data wins on a name clash)."""
+    starter = instance.task.path / "workspace"
+    if starter.is_dir():
+        shutil.copytree(starter, workspace, copy_function=shutil.copyfile, dirs_exist_ok=True)
+    shutil.copytree(
+        instance.public_dir, workspace, copy_function=shutil.copyfile, dirs_exist_ok=True
+    )
+
+
+def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
+    """Run one trial to a record; never raises for a failure inside the trial."""
+    started = time.time()
+    record = TrialRecord(
+        task_id=plan.task.id,
+        arm=plan.arm.name,
+        epoch=plan.epoch,
+        seed=plan.seed,
+        agent=plan.agent_name or env.agent_name,
+        status="error",
+        started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+    )
+    scratch = Path(tempfile.mkdtemp(prefix=f"mlskills-{plan.task.id}-", dir=env.scratch_root))
+    log = TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets())
+    try:
+        _run_phases(plan, env, scratch, log, record)
+    except Exception as exc:  # anything unexpected is the harness's fault, not the agent's
+        record.status, record.error = "error", f"{type(exc).__name__}: {exc}"
+    finally:
+        log.close()
+        if not env.keep_workspaces:
+            shutil.rmtree(scratch, ignore_errors=True)
+    record.wall_seconds = round(time.time() - started, 4)
+    return record
+
+
+def _run_phases(
+    plan: TrialPlan, env: TrialEnv, scratch: Path, log: TrialLog, record: TrialRecord
+) -> None:
+    instance = env.cache.instance(plan.task, plan.seed)
+    workspace = scratch / "workspace"
+    workspace.mkdir()
+    lay_out_workspace(instance, workspace)
+    result = _run_agent(plan, env, instance, workspace, scratch, log, record)
+    _copy_result(result, record)
+    if result.status == "error":
+        return
+    graded = scratch / "graded"
+    shutil.copytree(workspace, graded, symlinks=True)
+    _grade(plan, env, instance, graded, scratch, log, record)
+
+
+def _run_agent(
+    plan: TrialPlan,
+    env: TrialEnv,
+    instance: Instance,
+    workspace: Path,
+    scratch: Path,
+    log: TrialLog,
+    record: TrialRecord,
+) -> AgentResult:
+    sandbox = env.make_sandbox(workspace, plan.limits, scratch)
+    env._active.add(sandbox)
+    watchdog = threading.Timer(plan.limits.agent_timeout + WATCHDOG_GRACE, sandbox.close)
+    watchdog.daemon = True
+    start = time.monotonic()
+    try:
+        watchdog.start()
+        request = AgentRequest(
+            instruction=render_instruction(plan.task, sandbox, plan.limits),
+            sandbox=sandbox,
+            limits=plan.limits,
+            log=log,
+            arm=plan.arm,
+            task_id=plan.task.id,
+            task_dir=plan.task.path,
+        )
+        return (plan.agent or env.agent).run(request)
+    except Exception as exc:
+        return AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
+    finally:
+        watchdog.cancel()
+        sandbox.close()
+        env._active.discard(sandbox)
+        record.agent_seconds = round(time.monotonic() - start, 4)
+
+
+def _copy_result(result: AgentResult, record: TrialRecord) -> None:
+    record.status = result.status
+    record.error = result.error
+    record.limit = result.limit
+    record.turns = result.turns
+    record.usage = result.usage
+    record.details = dict(result.details)
+
+
+def _grade(
+    plan: TrialPlan,
+    env: TrialEnv,
+    instance: Instance,
+    graded: Path,
+    scratch: Path,
+    log: TrialLog,
+    record: TrialRecord,
+) -> None:
+    start = time.monotonic()
+    integrity = verify(graded, env.protected(instance))
+    ctx = GradeContext(
+        plan.task,
+        plan.seed,
+        graded,
+        instance.hidden_dir,
+        env.make_sandbox,
+        scratch,
+        integrity=[integrity] if integrity else [],
+    )
+    try:
+        with ctx:
+            grade = run_grader(plan.task, ctx)
+            if env.regrade:
+                again = run_grader(plan.task, ctx)
+                record.details["regrade_equal"] = again.to_dict() == grade.to_dict()
+    except GraderError as exc:
+        record.status, record.error = "error", str(exc)
+        return
+    finally:
+        record.grade_seconds = round(time.monotonic() - start, 4)
+    record.score, record.passed, record.metric = grade.score, grade.passed, grade.metric
+    record.grade = grade.to_dict()
+    write_json_atomic(log.path("grade.json"), record.grade)
