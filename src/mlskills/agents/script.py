@@ -41,7 +41,9 @@ class ScriptAgent:
         request.log.write_text("agent.log", f"{result.stdout}\n--- stderr ---\n{result.stderr}")
         if result.timed_out:
             return AgentResult(status="timeout", limit="agent_timeout", turns=1)
-        details = {"exit_code": result.exit_code}
+        details: dict[str, Any] = {"exit_code": result.exit_code}
+        if result.exit_code:
+            details["stderr_tail"] = result.stderr[-800:]
         return AgentResult(status="completed", turns=1, details=details)
 
     def describe(self) -> dict[str, Any]:

@@ -114,6 +114,13 @@ class GradeContext:
 
     # ---- building the grade
 
+    @staticmethod
+    def check(
+        name: str, passed: bool, message: str = "", *, weight: float = 0.0, gate: bool = False
+    ) -> Check:
+        """A named finding; weighted checks add to the score, gates zero it when failed."""
+        return Check(name, bool(passed), message, weight=weight, gate=gate)
+
     def grade(
         self,
         metric: float | None,
