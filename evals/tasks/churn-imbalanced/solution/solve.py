@@ -51,5 +51,6 @@ scores = model.predict_proba(test[features])[:, 1]
 pd.DataFrame({"customer_id": test["customer_id"], "churn_probability": scores}).to_csv(
     "predictions.csv", index=False
 )
-json.dump({"validation_average_precision": round(val_ap, 4)}, open("metrics.json", "w"), indent=2)
+with open("metrics.json", "w") as handle:
+    json.dump({"validation_average_precision": round(val_ap, 4)}, handle, indent=2)
 print(f"validation average precision: {val_ap:.3f}")
