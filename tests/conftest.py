@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes.messages_api import FakeMessagesAPI
@@ -13,3 +14,18 @@ def fake_api() -> Iterator[FakeMessagesAPI]:
     """A running loopback fake Messages API; script it with `fake_api.push(...)`."""
     with FakeMessagesAPI() as api:
         yield api
+
+
+FIXTURE_EVALS = Path(__file__).parent / "fixtures" / "evals"
+
+
+@pytest.fixture
+def fixture_evals() -> Path:
+    """Tiny, fast tasks (no scikit-learn) for testing the harness itself."""
+    return FIXTURE_EVALS
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Prepared-data cache per test session, never the user's ~/.cache."""
+    monkeypatch.setenv("MLSKILLS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
