@@ -1,0 +1,121 @@
+"""Watch a running sandbox for the limits rlimits cannot enforce or cannot report.
+
+- Disk: no per-folder quota exists for a host-visible workspace, so the sandbox's writable
+  folders are measured every second and the sandbox is stopped once they pass `disk_mb`
+  (RLIMIT_FSIZE bounds each file, so the overshoot is at most one interval of writes).
+- Processes: RLIMIT_NPROC makes a fork bomb fail, not stop; a sandbox that sits at its
+  process limit is stopped instead of burning the rest of its time.
+- File size: a file at the RLIMIT_FSIZE cap means a write was cut off; it is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlskills.sandbox.processes import pids_with_marker
+from mlskills.schema import Limits
+
+MiB = 1024 * 1024
+INTERVAL = 1.0  # seconds between checks (stretched when a scan is slow)
+SATURATED = 0.9  # share of max_processes that counts as "at the limit"
+SATURATED_TICKS = 3  # consecutive checks at the limit before the sandbox is stopped
+
+
+@dataclass
+class Usage:
+    disk_bytes: int = 0
+    largest_file: int = 0
+
+
+def measure(folders: list[Path]) -> Usage:
+    """Allocated bytes (sparse files count what they use) and the largest apparent size."""
+    usage = Usage()
+    stack = [f for f in folders if f.is_dir()]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            usage.disk_bytes += info.st_blocks * 512
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                usage.largest_file = max(usage.largest_file, info.st_size)
+    return usage
+
+
+def count_tasks(token: str) -> int:
+    """Threads of every marked process: what RLIMIT_NPROC counts."""
+    total = 0
+    for pid in pids_with_marker(token):
+        try:
+            total += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return total
+
+
+class Monitor:
+    """A daemon thread checking one sandbox; `stop_sandbox` is called once on a breach."""
+
+    def __init__(
+        self, folders: list[Path], limits: Limits, token: str, stop_sandbox: Callable[[], None]
+    ) -> None:
+        self.folders = folders
+        self.limits = limits
+        self.token = token
+        self._stop_sandbox = stop_sandbox
+        self.hit: str | None = None
+        self._saturated = 0
+        self._quit = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, daemon=True, name="sandbox-watch")
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._quit.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._quit.clear()
+
+    def _loop(self) -> None:
+        wait = INTERVAL
+        while not self._quit.wait(wait):
+            began = time.monotonic()
+            if self.check() and self.hit in ("disk_mb", "max_processes"):
+                self._stop_sandbox()
+                return
+            wait = max(INTERVAL, 5 * (time.monotonic() - began))
+
+    def check(self) -> bool:
+        """One round of checks; True when a limit was newly found hit."""
+        before = self.hit
+        usage = measure(self.folders)
+        if usage.disk_bytes > self.limits.disk_mb * MiB:
+            self.hit = "disk_mb"
+        elif self._processes_saturated():
+            self.hit = "max_processes"
+        elif self.hit is None and usage.largest_file >= self.limits.file_size_mb * MiB:
+            self.hit = "file_size_mb"
+        return self.hit != before
+
+    def _processes_saturated(self) -> bool:
+        if count_tasks(self.token) >= SATURATED * self.limits.max_processes:
+            self._saturated += 1
+        else:
+            self._saturated = 0
+        return self._saturated >= SATURATED_TICKS

@@ -1,0 +1,135 @@
+"""What of the host a bubblewrap sandbox sees: system and Python read-only, nothing else.
+
+The view is an allowlist. Anything not named here (the repository, evals/, the prepared
+data cache, the run folder, other trials' scratch, the harness's HOME) simply does not
+exist inside. Paths the harness must hide but which live under an allowed folder (an
+installed `mlskills` wheel carries the tasks and graders inside site-packages) are
+covered with an empty tmpfs.
+"""
+
+from __future__ import annotations
+
+import os
+import site
+import sys
+from functools import cache
+from pathlib import Path
+
+import mlskills
+from mlskills import paths
+
+# Merged-/usr systems have these as symlinks; older ones as real folders.
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# Covered even though an unprivileged sandbox user could not read most of them anyway.
+ETC_SECRET_DIRS = ("/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d")
+ETC_SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-")
+
+
+class Mounts:
+    """bwrap mount arguments, creating parent folders world-traversable (0755).
+
+    bubblewrap makes missing parents 0700 owned by root, which an unprivileged sandbox
+    user could not enter (e.g. /root for a pyenv under /root/.pyenv).
+    """
+
+    def __init__(self) -> None:
+        self.args: list[str] = []
+        self._dirs: set[Path] = {Path("/")}  # folders made so far
+        self._mounts: list[Path] = []  # destinations: whatever lies below them exists
+
+    def _exists(self, path: Path) -> bool:
+        return path in self._dirs or any(path.is_relative_to(m) for m in self._mounts)
+
+    def add(self, option: str, *operands: str, pre: tuple[str, ...] = ()) -> None:
+        """One mount option; its last operand is the destination inside the sandbox.
+
+        `pre` holds modifiers of this option (--perms, --size), placed right before it.
+        """
+        dest = Path(operands[-1])
+        for parent in reversed(dest.parents):
+            if not self._exists(parent):
+                self.args += ["--perms", "0755", "--dir", str(parent)]
+                self._dirs.add(parent)
+        self.args += [*pre, option, *operands]
+        self._mounts.append(dest)
+
+
+def add_system(mounts: Mounts) -> None:
+    """/usr and friends read-only (symlinks recreated as symlinks), /etc minus secrets."""
+    for name in SYSTEM_PATHS:
+        path = Path(name)
+        if path.is_symlink():
+            mounts.add("--symlink", os.readlink(path), name)
+        elif path.is_dir():
+            mounts.add("--ro-bind", name, name)
+    mounts.add("--ro-bind", "/etc", "/etc")
+    for name in ETC_SECRET_DIRS:
+        if Path(name).is_dir():
+            mounts.add("--tmpfs", name)
+
+
+def secret_files() -> list[str]:
+    """Files in /etc to replace with an empty one (a bind needs a file, not a tmpfs)."""
+    return [name for name in ETC_SECRET_FILES if Path(name).is_file()]
+
+
+def _pyenv_root() -> Path | None:
+    """The pyenv root when the interpreter lives in one, so `python` shims keep working."""
+    if root := os.environ.get("PYENV_ROOT"):
+        return Path(root)
+    parts = Path(sys.base_prefix).parts
+    if "versions" in parts:
+        candidate = Path(*parts[: parts.index("versions")])
+        if (candidate / "shims").is_dir():
+            return candidate
+    return None
+
+
+def _find_links() -> list[Path]:
+    """Local wheel folders pip is told to use (PIP_FIND_LINKS), for offline installs."""
+    links = os.environ.get("PIP_FIND_LINKS", "")
+    return [Path(p) for p in links.split() if p.startswith("/") and Path(p).is_dir()]
+
+
+def _outermost(candidates: list[Path]) -> list[Path]:
+    """Existing folders, resolved, without those already inside another one."""
+    resolved = sorted({p.resolve() for p in candidates if p.is_dir()})
+    kept: list[Path] = []
+    for path in resolved:
+        if not any(path.is_relative_to(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+@cache
+def python_dirs() -> tuple[Path, ...]:
+    """The running interpreter's prefixes and site-packages (the agent's numpy, torch...)."""
+    candidates = [Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)]
+    candidates += [Path(p) for p in site.getsitepackages()]
+    if site.ENABLE_USER_SITE and site.getusersitepackages():
+        candidates.append(Path(site.getusersitepackages()))
+    if pyenv := _pyenv_root():
+        candidates.append(pyenv)
+    candidates += _find_links()
+    system = [Path(p).resolve() for p in SYSTEM_PATHS if Path(p).exists()]
+    return tuple(p for p in _outermost(candidates) if not any(p.is_relative_to(s) for s in system))
+
+
+def hidden_paths() -> list[Path]:
+    """What must never be readable: our package, the pack and evals, the data cache."""
+    found = [
+        Path(mlskills.__file__).resolve().parent,
+        paths.resource_root().resolve(),
+        paths.default_cache_dir(),
+    ]
+    return [p for p in found if p.exists()]
+
+
+def add_python(mounts: Mounts) -> None:
+    """Read-only binds of the Python environment, with hidden paths inside it covered."""
+    dirs = python_dirs()
+    for path in dirs:
+        mounts.add("--ro-bind", str(path), str(path))
+    for secret in hidden_paths():
+        if any(secret.resolve().is_relative_to(d) for d in dirs):
+            mounts.add("--tmpfs", str(secret.resolve()))
