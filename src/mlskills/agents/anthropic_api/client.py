@@ -1,0 +1,81 @@
+"""One streamed Messages API request through the official SDK, with failures as messages.
+
+The SDK retries 408/409/429/5xx (529 overloaded included) and connection errors with
+back-off, honouring retry-after. A stream cut after the response began is not retried by
+the SDK, so it is retried here, as often. What still fails becomes an APIFailure carrying
+the API's own message; the loop turns it into an `error` result, never a score.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anthropic
+
+from mlskills.agents.anthropic_api.settings import Settings
+
+try:  # the transport library under the SDK: httpx2 in SDK 2.x, httpx before
+    import httpx2 as _http
+except ModuleNotFoundError:  # pragma: no cover - older SDKs
+    import httpx as _http
+
+STREAM_BROKEN = (_http.TransportError,)
+STREAM_RETRY_DELAY = 0.25  # seconds, doubled per attempt, capped at 8
+
+
+class APIFailure(Exception):
+    """The API could not answer, after retries; str() is the message worth recording."""
+
+
+class DeadlineReached(Exception):
+    """The trial's wall time ran out while a response was streaming."""
+
+
+class Requester:
+    """Sends requests for every trial of a run (the SDK client is thread-safe)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.client = anthropic.Anthropic(
+            api_key=settings.api_key,
+            base_url=settings.base_url,
+            max_retries=settings.max_retries,
+            timeout=settings.request_timeout,
+        )
+
+    def message(self, params: dict[str, Any], deadline: float) -> anthropic.types.Message:
+        """Stream one response to completion; retry cut streams; stop at the deadline."""
+        retries = self.settings.max_retries
+        for attempt in range(retries + 1):
+            try:
+                return self._stream(params, deadline)
+            except STREAM_BROKEN as exc:
+                if attempt == retries:
+                    message = f"the response stream broke off {attempt + 1} times: {exc}"
+                    raise APIFailure(message) from exc
+                time.sleep(min(STREAM_RETRY_DELAY * 2**attempt, 8.0))
+            except anthropic.APIStatusError as exc:
+                raise APIFailure(status_message(exc)) from exc
+            except anthropic.APIError as exc:
+                raise APIFailure(f"{type(exc).__name__}: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    def _stream(self, params: dict[str, Any], deadline: float) -> anthropic.types.Message:
+        """A read timeout no longer than the time left, and a deadline check per event."""
+        left = deadline - time.monotonic()
+        timeout = max(1.0, min(self.settings.request_timeout, left))
+        with self.client.messages.stream(**params, timeout=timeout) as stream:
+            for _event in stream:
+                if time.monotonic() > deadline:
+                    raise DeadlineReached
+            return stream.get_final_message()
+
+
+def status_message(exc: anthropic.APIStatusError) -> str:
+    """`529 overloaded_error: Overloaded`: the status and the API's own words."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    detail = body.get("error") if isinstance(body.get("error"), dict) else {}
+    if detail.get("message"):
+        return f"{exc.status_code} {detail.get('type', 'error')}: {detail['message']}"
+    return f"{exc.status_code}: {exc.message}"

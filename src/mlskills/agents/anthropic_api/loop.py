@@ -1,0 +1,198 @@
+"""The tool loop of one trial: ask the model, run its tool calls, repeat until it stops.
+
+Limits are checked before every request (turns, tokens, dollars, wall time); the tool calls
+of a response already received still run, except when wall time is up. Every response,
+content block and tool call goes to the transcript as it happens.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from typing import Any
+
+from mlskills.agents.anthropic_api.budget import TIMEOUT_LIMIT, Budget, status_for
+from mlskills.agents.anthropic_api.caching import mark_conversation, mark_last
+from mlskills.agents.anthropic_api.client import APIFailure, DeadlineReached, Requester
+from mlskills.agents.anthropic_api.tools import ToolBox, ToolOutcome
+from mlskills.agents.base import AgentRequest
+from mlskills.schema import AgentResult, Usage
+
+CUT_OFF = (
+    "Your reply was cut off at the limit of {limit} output tokens per turn, so its tool calls "
+    "did not run. Continue, in smaller steps (write long files in parts)."
+)
+
+
+class TrialLoop:
+    """One trial's conversation; `run()` returns how it ended and never raises for the API."""
+
+    def __init__(
+        self,
+        requester: Requester,
+        request: AgentRequest,
+        system: str,
+        toolbox: ToolBox,
+        budget: Budget,
+    ) -> None:
+        self.requester = requester
+        self.request = request
+        self.log = request.log
+        self.model = requester.settings.model
+        self.system = [{"type": "text", "text": system}]
+        self.toolbox = toolbox
+        self.tools = toolbox.definitions()
+        self.budget = budget
+        self.messages: list[dict[str, Any]] = []
+        self.timing = {"api_seconds": 0.0, "tool_seconds": 0.0, "tool_calls": 0}
+        self.stop_reason: str | None = None
+
+    def run(self, first_message: str) -> AgentResult:
+        self._add_user([{"type": "text", "text": first_message}])
+        while (limit := self.budget.exhausted()) is None:
+            try:
+                message = self._ask()
+            except DeadlineReached:
+                break
+            except APIFailure as exc:
+                return self._api_failed(str(exc))
+            content = self._take(message)
+            if not self._carry_on(content):
+                return self._finish("completed")
+        limit = limit or TIMEOUT_LIMIT
+        self.log.event("limit", limit=limit, turns=self.budget.turns)
+        return self._finish(status_for(limit), limit=limit)
+
+    # ---- one turn
+
+    def _ask(self) -> Any:
+        params = {
+            "model": self.model,
+            "max_tokens": self.request.limits.max_output_tokens,
+            "system": mark_last(self.system),
+            "tools": mark_last(self.tools),
+            "messages": mark_conversation(self.messages),
+        }
+        start = time.monotonic()
+        try:
+            return self.requester.message(params, self.budget.deadline)
+        finally:
+            self.timing["api_seconds"] += time.monotonic() - start
+
+    def _take(self, message: Any) -> list[dict[str, Any]]:
+        """Count the response's usage and keep its content (thinking blocks included)."""
+        usage = _usage(message.usage)
+        self.budget.record(usage)
+        self.stop_reason = message.stop_reason
+        content = [_block_param(block) for block in message.content]
+        self.log.event(
+            "response",
+            turn=self.budget.turns,
+            model=message.model,
+            stop_reason=message.stop_reason,
+            usage=asdict(usage),
+            total_cost=self.budget.usage.cost,
+            content=content,
+        )
+        self.messages.append({"role": "assistant", "content": content})
+        return content
+
+    def _carry_on(self, content: list[dict[str, Any]]) -> bool:
+        """Answer the response's tool calls; False when the model has finished."""
+        calls = [b for b in content if b["type"] == "tool_use"]
+        if self.stop_reason == "max_tokens":
+            self._add_user(_cut_off(calls, self.request.limits.max_output_tokens))
+            return True
+        if self.stop_reason == "pause_turn":
+            return True
+        if not calls:
+            return False
+        self._add_user([self._call(c).block(c["id"]) for c in calls])
+        return True
+
+    def _call(self, call: dict[str, Any]) -> ToolOutcome:
+        left = self.budget.remaining()
+        if left <= 0:
+            return ToolOutcome("not run: the time limit for the task was reached", is_error=True)
+        start = time.monotonic()
+        timeout = min(self.request.limits.command_timeout, left)
+        outcome = self.toolbox.call(call["name"], call.get("input"), timeout)
+        seconds = time.monotonic() - start
+        self.timing["tool_seconds"] += seconds
+        self.timing["tool_calls"] += 1
+        self.log.event(
+            "tool_call",
+            turn=self.budget.turns,
+            id=call["id"],
+            name=call["name"],
+            input=call.get("input"),
+            output=outcome.text,
+            is_error=outcome.is_error,
+            seconds=round(seconds, 4),
+        )
+        return outcome
+
+    def _add_user(self, content: list[dict[str, Any]]) -> None:
+        self.messages.append({"role": "user", "content": content})
+        said = [b for b in content if b["type"] != "tool_result"]
+        if said:
+            self.log.event("message", role="user", turn=self.budget.turns, content=said)
+
+    # ---- endings
+
+    def _api_failed(self, message: str) -> AgentResult:
+        self.log.event("api_error", turn=self.budget.turns, message=message)
+        if self.budget.remaining() <= 0:
+            return self._finish("timeout", limit=TIMEOUT_LIMIT)
+        return self._finish("error", error=message)
+
+    def _finish(
+        self, status: str, limit: str | None = None, error: str | None = None
+    ) -> AgentResult:
+        details = {
+            "model": self.model,
+            "requests": self.budget.turns,
+            "stop_reason": self.stop_reason,
+            "cost_known": self.budget.prices is not None,
+            **{k: round(v, 4) for k, v in self.timing.items()},
+        }
+        result = AgentResult(
+            status=status,
+            turns=self.budget.turns,
+            usage=self.budget.usage,
+            error=error,
+            limit=limit,
+            details=details,
+        )
+        self.log.event(
+            "agent_end",
+            status=status,
+            limit=limit,
+            error=error,
+            usage=asdict(result.usage),
+            details=details,
+        )
+        return result
+
+
+def _usage(usage: Any) -> Usage:
+    return Usage(
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cache_read_tokens=usage.cache_read_input_tokens or 0,
+        cache_write_tokens=usage.cache_creation_input_tokens or 0,
+    )
+
+
+def _block_param(block: Any) -> dict[str, Any]:
+    """A response block as a request block; tool inputs are kept exactly as sent."""
+    param = block.model_dump(exclude_none=True)
+    if param.get("type") == "tool_use":
+        param["input"] = block.input
+    return param
+
+
+def _cut_off(calls: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    note = CUT_OFF.format(limit=limit)
+    results = [ToolOutcome(note, is_error=True).block(c["id"]) for c in calls]
+    return [*results, {"type": "text", "text": note}]
