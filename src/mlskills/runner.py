@@ -51,6 +51,11 @@ class RunConfig:
     agent_options: dict[str, Any] = field(default_factory=dict)
     cache_dir: str = ""
     keep_workspaces: bool = False
+    evals: str | None = None  # an evals folder other than the bundled one
+
+    @property
+    def evals_path(self) -> Path | None:
+        return Path(self.evals) if self.evals else None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
@@ -197,7 +202,7 @@ def execute(
 
 
 def start_run(config: RunConfig, runs_dir: Path, observer: Observer | None = None) -> RunOutcome:
-    specs = [tasks.find_task(t) for t in config.task_ids]
+    specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
     plans, skipped = plan_trials(config, specs)
     agent_info = create(config.agent, AgentOptions(**config.agent_options)).describe()
     meta = run_metadata(config, agent_info)
@@ -211,7 +216,7 @@ def resume_run(run_path: Path, observer: Observer | None = None) -> RunOutcome:
     """Run what a previous run did not finish: missing trials and infrastructure errors."""
     run = RunDir.open(run_path)
     config = RunConfig.from_dict(run.read_meta()["config"])
-    specs = [tasks.find_task(t) for t in config.task_ids]
+    specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
     plans, skipped = plan_trials(config, specs)
     latest = run.latest()
     todo = [p for p in plans if p.key not in latest or latest[p.key].status == "error"]

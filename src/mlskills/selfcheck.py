@@ -98,8 +98,9 @@ def check_tasks(
     cache_dir: Path,
     sandbox_kind: str = "local",
     observer: Observer | None = None,
+    evals: Path | None = None,
 ) -> list[TaskCheck]:
-    specs = [tasks.find_task(t) for t in task_ids]
+    specs = [tasks.find_task(t, evals) for t in task_ids]
     results, plans = {}, []
     for task in specs:
         if missing := tasks.missing_requirements(task):

@@ -9,6 +9,7 @@ and their values are redacted from every log the harness writes.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from typing import Any
 
@@ -17,6 +18,8 @@ from mlskills.errors import AgentSetupError
 from mlskills.schema import AgentResult
 
 PLACEHOLDERS = ("instruction", "instruction_file", "workspace", "model")
+# Only these names are substituted, so shell braces (awk, ${VAR}) pass through untouched.
+PLACEHOLDER_PATTERN = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 NOT_RUNNABLE = {126: "is not executable", 127: "was not found"}
 
 
@@ -30,27 +33,18 @@ class CommandAgent:
             )
         self.template = options.command
         self.options = options
-        self._check_template()
-
-    def _check_template(self) -> None:
-        try:
-            self.template.format(**dict.fromkeys(PLACEHOLDERS, "x"))
-        except (KeyError, IndexError, ValueError) as exc:
-            raise AgentSetupError(
-                f"--agent-command {self.template!r}: bad placeholder {exc}; "
-                f"use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
-            ) from exc
 
     def run(self, request: AgentRequest) -> AgentResult:
         sandbox = request.sandbox
         instruction_file = sandbox.tmp / "instruction.md"
         instruction_file.write_text(request.instruction, encoding="utf-8")
-        command = self.template.format(
-            instruction=shlex.quote(request.instruction),
-            instruction_file=shlex.quote(sandbox.guest_path(instruction_file)),
-            workspace=shlex.quote(sandbox.guest_path(sandbox.workdir)),
-            model=shlex.quote(self.options.model or ""),
-        )
+        values = {
+            "instruction": request.instruction,
+            "instruction_file": sandbox.guest_path(instruction_file),
+            "workspace": sandbox.guest_path(sandbox.workdir),
+            "model": self.options.model or "",
+        }
+        command = PLACEHOLDER_PATTERN.sub(lambda m: shlex.quote(values[m.group(1)]), self.template)
         passed = {name: os.environ[name] for name in self.options.pass_env if name in os.environ}
         result = sandbox.exec(
             command,

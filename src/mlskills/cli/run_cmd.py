@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--epochs", type=int, help="trials per task and arm (default: suite or 1)")
     what.add_argument("--seed", type=int, default=0, help="base seed; epoch e uses seed+e")
     what.add_argument("--resume", type=Path, metavar="RUN_DIR", help="finish an earlier run")
+    what.add_argument("--evals", type=Path, help="evals folder (default: the bundled one)")
     how = p.add_argument_group("how")
     how.add_argument("-j", "--jobs", type=int, default=1, help="trials in parallel")
     how.add_argument("--sandbox", default="auto", choices=["auto", "local", "bwrap"])
@@ -58,14 +59,14 @@ def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
     ids: list[str] = []
     epochs, limits = None, {}
     if args.suite:
-        suite = tasks.load_suite(args.suite)
+        suite = tasks.load_suite(args.suite, args.evals)
         ids.extend(suite.task_ids)
         epochs, limits = suite.epochs, suite.limits
     ids.extend(t for t in args.task if t not in ids)
     if not ids:
         raise MlskillsError("nothing to run: give --suite NAME or --task ID (see `tasks list`)")
     for task_id in ids:
-        tasks.find_task(task_id)  # validates, with every problem listed
+        tasks.find_task(task_id, args.evals)  # validates, with every problem listed
     return ids, epochs, limits
 
 
@@ -107,6 +108,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         agent_options=options,
         cache_dir=str(args.cache_dir or paths.default_cache_dir()),
         keep_workspaces=args.keep_workspaces,
+        evals=str(args.evals.resolve()) if args.evals else None,
     )
 
 

@@ -56,8 +56,3 @@ def print_summary(records: list[TrialRecord], skipped: dict[str, str] | None = N
     console.print(table)
     for task_id, reason in (skipped or {}).items():
         Console(file=sys.stderr).print(f"[yellow]skipped[/] {task_id}: {reason}")
-    errored = [r for r in records if r.status == "error"]
-    for record in errored[:10]:
-        Console(file=sys.stderr).print(
-            f"[red]error[/] {record.task_id}/{record.arm}/{record.epoch}: {record.error}"
-        )

@@ -32,18 +32,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--cache-dir", type=Path)
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=handle_check)
+    for action in (ls, show, check):
+        action.add_argument("--evals", type=Path, help="evals folder (default: the bundled one)")
 
 
-def _selected(suite: str | None, ids: list[str] | None = None) -> list[str]:
+def _selected(args: argparse.Namespace, ids: list[str] | None = None) -> list[str]:
     if ids:
         return ids
-    if suite:
-        return list(tasks.load_suite(suite).task_ids)
-    return tasks.task_ids()
+    if args.suite:
+        return list(tasks.load_suite(args.suite, args.evals).task_ids)
+    return tasks.task_ids(args.evals)
 
 
 def handle_list(args: argparse.Namespace) -> int:
-    specs = [tasks.find_task(t) for t in _selected(args.suite)]
+    specs = [tasks.find_task(t, args.evals) for t in _selected(args)]
     if args.json:
         rows = [
             {"id": t.id, "title": t.title, "tags": list(t.tags), "requires": list(t.requires)}
@@ -61,7 +63,7 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def handle_show(args: argparse.Namespace) -> int:
-    task = tasks.find_task(args.task_id)
+    task = tasks.find_task(args.task_id, args.evals)
     console = Console()
     console.print(f"[bold]{task.id}[/]: {task.title}\n{task.summary}\n")
     g = task.grading
@@ -84,12 +86,13 @@ def handle_check(args: argparse.Namespace) -> int:
     kind = args.sandbox if args.sandbox != "auto" else sandbox.default_kind()[0]
     with RunProgress(quiet=args.json, label="checking") as progress:
         results = check_tasks(
-            _selected(args.suite, args.task_ids),
+            _selected(args, args.task_ids),
             seeds=args.seeds,
             jobs=args.jobs,
             cache_dir=args.cache_dir or paths.default_cache_dir(),
             sandbox_kind=kind,
             observer=progress,
+            evals=args.evals,
         )
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2))

@@ -1,0 +1,52 @@
+"""`mlskills validate`: static checks of every task, suite and the pack, all problems at once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from mlskills import paths, tasks
+from mlskills.errors import InvalidInput, Problem
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check tasks, suites and the pack without running them")
+    p.add_argument("--evals", type=Path, help="evals folder (default: the bundled one)")
+    p.add_argument("--pack", type=Path, help="pack root holding agents/ and skills/")
+    p.add_argument("--json", action="store_true", help="problems as a JSON list")
+    p.set_defaults(handler=handle)
+
+
+def suite_problems(evals: Path) -> list[Problem]:
+    problems = []
+    for path in sorted((evals / "suites").glob("*.yaml")):
+        try:
+            tasks.load_suite(str(path), evals)
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def pack_problems(root: Path) -> list[Problem]:
+    try:
+        from mlskills.pack.validate import validate_pack
+    except ModuleNotFoundError:
+        return []  # no pack validator in this version
+    return validate_pack(root)
+
+
+def handle(args: argparse.Namespace) -> int:
+    evals = args.evals or paths.evals_dir()
+    specs, problems = tasks.load_all(evals)
+    problems += suite_problems(evals)
+    problems += pack_problems(args.pack or paths.resource_root())
+    if args.json:
+        print(json.dumps([p.__dict__ for p in problems], indent=2))
+    elif problems:
+        print(f"{len(problems)} problem(s):")
+        for problem in problems:
+            print(f"  - {problem}")
+    else:
+        print(f"ok: {len(specs)} tasks, their suites and the pack are valid")
+    return 1 if problems else 0
