@@ -1,0 +1,154 @@
+"""What a command inside the bubblewrap sandbox can and cannot see or do."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sandbox.helpers import needs_bwrap
+
+import mlskills
+from mlskills import paths
+
+pytestmark = needs_bwrap
+
+
+def run_ok(box, command: str, **kwargs) -> str:
+    result = box.exec(command, **kwargs)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_workspace_home_and_tmp_are_the_trials_own(make_sandbox):
+    box = make_sandbox()
+    out = run_ok(box, "pwd; echo $HOME $TMPDIR; echo w > out.txt; echo h > ~/h; echo t > /tmp/t")
+    assert out.split() == ["/workspace", "/home/agent", "/tmp"]
+    assert (box.workdir / "out.txt").read_text() == "w\n"
+    assert (box.home / "h").read_text() == "h\n"
+    assert (box.tmp / "t").read_text() == "t\n"
+    assert box.guest_path(box.workdir / "data" / "x.csv") == "/workspace/data/x.csv"
+    assert box.guest_path(box.tmp / "instruction.md") == "/tmp/instruction.md"
+
+
+def test_repository_package_and_cache_do_not_exist_inside(make_sandbox):
+    """The agent cannot read the repo (evals, graders), our package or prepared data."""
+    cache = paths.default_cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    hidden = [
+        paths.resource_root(),
+        paths.evals_dir(),
+        Path(mlskills.__file__).parent,
+        cache,
+        Path(__file__).parent,
+    ]
+    box = make_sandbox()
+    checks = "; ".join(f"test -e {p} && echo VISIBLE {p}" for p in hidden)
+    out = run_ok(box, f"{checks}; python -c 'import mlskills' 2>&1 | tail -1")
+    assert "VISIBLE" not in out
+    assert "No module named 'mlskills'" in out
+
+
+def test_other_trials_and_host_tmp_are_invisible(make_sandbox, tmp_path):
+    other = tmp_path / "other-trial" / "workspace"
+    other.mkdir(parents=True)
+    (other / "predictions.csv").write_text("secret")
+    box = make_sandbox()
+    out = run_ok(box, f"test -e {other} && echo VISIBLE; ls /tmp; ls /home")
+    assert "VISIBLE" not in out
+    assert out.split() == ["agent"]  # /tmp is empty; /home holds only the agent's HOME
+
+
+def test_system_and_python_are_read_only_but_usable(make_sandbox):
+    box = make_sandbox()
+    prefix = Path(sys.prefix)
+    result = box.exec(f"touch /usr/x || touch /etc/x || touch /x || touch {prefix}/x; echo $?")
+    assert result.stdout.strip() == "1"
+    assert "Read-only file system" in result.stderr
+    out = run_ok(box, "python -c 'import numpy, pandas, sklearn, sys; print(sys.executable)'")
+    assert out.strip().startswith(str(prefix))
+
+
+def test_never_root_never_capable(make_sandbox):
+    """uid 0 could rewrite host sysctls even without capabilities; the sandbox never is."""
+    box = make_sandbox()
+    out = run_ok(
+        box,
+        "id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status;"
+        " v=$(cat /proc/sys/kernel/threads-max); (echo $v > /proc/sys/kernel/threads-max)"
+        " 2>/dev/null && echo SYSCTL-WRITABLE; whoami; hostname",
+    )
+    lines = out.split("\n")
+    assert lines[0] != "0"
+    assert "CapEff:\t0000000000000000" in out and "CapBnd:\t0000000000000000" in out
+    assert "NoNewPrivs:\t1" in out
+    assert "SYSCTL-WRITABLE" not in out
+    assert "agent\nsandbox" in out
+
+
+def test_only_own_processes_and_no_secrets_in_etc(make_sandbox):
+    box = make_sandbox()
+    out = run_ok(box, "ls /proc | grep -c '^[0-9]'; wc -c < /etc/shadow; ls /etc/ssh | wc -l")
+    processes, shadow, ssh = (int(n) for n in out.split())
+    assert processes < 10  # bwrap, the shell and its children; no host processes
+    assert shadow == 0 and ssh == 0
+
+
+class HostServer:
+    """A TCP listener on the host's loopback that records whether anyone connected."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.connected = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        self.connected.set()
+        conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+CONNECT = (
+    "python -c \"import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])),"
+    " timeout=2); print('CONNECTED')\" {port}"
+)
+LOOPBACK_SELF = """python - <<'EOF'
+import socket, threading
+server = socket.create_server(("127.0.0.1", 0))
+threading.Thread(target=lambda: server.accept()[0].sendall(b"pong"), daemon=True).start()
+client = socket.create_connection(server.getsockname(), timeout=2)
+print(client.recv(4).decode(), sorted(name for _, name in socket.if_nameindex()))
+EOF"""
+
+
+@pytest.fixture
+def host_server():
+    server = HostServer()
+    yield server
+    server.close()
+
+
+def test_host_loopback_is_unreachable_but_own_loopback_works(make_sandbox, host_server):
+    box = make_sandbox()
+    result = box.exec(CONNECT.format(port=host_server.port))
+    assert "CONNECTED" not in result.stdout
+    assert "refused" in result.stderr.lower()
+    assert not host_server.connected.wait(0.5)
+    assert run_ok(box, LOOPBACK_SELF).strip() == "pong ['lo']"
+
+
+def test_network_true_shares_the_hosts_network(make_sandbox, host_server):
+    """The documented trade-off: an agent given network (Claude Code) reaches host loopback."""
+    box = make_sandbox()
+    out = run_ok(box, CONNECT.format(port=host_server.port), network=True)
+    assert "CONNECTED" in out
+    assert host_server.connected.wait(2)

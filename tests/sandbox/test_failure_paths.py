@@ -1,0 +1,62 @@
+"""What every backend must survive: daemons, deadlines, output floods, leaked credentials."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sandbox.helpers import BACKENDS, gone_soon, processes_with
+
+
+def unique_sleep(seconds: int) -> str:
+    """A sleep argument no other process on the machine has (to find it in /proc)."""
+    return f"{seconds}.{uuid.uuid4().int % 10**9:09d}"
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_daemons_are_gone_after_close(kind, make_sandbox):
+    """setsid + double fork leaves the process group; close() still finds and kills it."""
+    box = make_sandbox(kind)
+    first, second = unique_sleep(900), unique_sleep(901)
+    result = box.exec(
+        f"(setsid sleep {first} &); (setsid sh -c 'sleep {second} & exit' &); sleep 0.3; echo ok"
+    )
+    assert result.stdout.strip() == "ok"
+    box.close()
+    assert gone_soon(first) and gone_soon(second)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_deadline_kills_the_whole_group(kind, make_sandbox):
+    """Past its deadline a command is timed out and its children die with it."""
+    box = make_sandbox(kind)
+    arg = unique_sleep(300)
+    result = box.exec(f"sleep {arg} & sleep {arg}; echo never", timeout=1.0)
+    assert result.timed_out and result.exit_code == 124
+    assert result.duration < 5
+    assert "never" not in result.stdout
+    assert gone_soon(arg), f"left running: {processes_with(arg)}"
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_output_flood_is_capped(kind, make_sandbox):
+    """100 MB on stdout is drained and cut to the cap; the harness's memory stays small."""
+    box = make_sandbox(kind)
+    result = box.exec("head -c 100000000 /dev/zero | tr '\\0' x; echo tail-marker")
+    assert result.exit_code == 0
+    assert result.truncated
+    assert len(result.stdout) < 1_000_000
+    assert result.stdout.rstrip().endswith("tail-marker")
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_harness_credentials_never_reach_the_sandbox(kind, make_sandbox, monkeypatch):
+    """API keys in the harness's environment are absent inside, even if passed as env."""
+    secret = f"sk-ant-test-{uuid.uuid4().hex}"
+    monkeypatch.setenv("ANTHROPIC_API_KEY", secret)
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    box = make_sandbox(kind)
+    result = box.exec("env", env={"ANTHROPIC_API_KEY": secret})
+    assert result.exit_code == 0
+    assert secret not in result.stdout
+    assert "ANTHROPIC_API_KEY" not in result.stdout
