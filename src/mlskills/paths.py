@@ -48,3 +48,24 @@ def default_cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "mlskills"
+
+
+MIN_TMPFS_FREE = 4 << 30  # bytes /dev/shm must have free before trials use it
+
+
+def default_scratch_dir() -> Path | None:
+    """Where trial workspaces live: MLSKILLS_SCRATCH_DIR, else a roomy tmpfs, else TMPDIR.
+
+    Workspaces are created and deleted for every trial; on a virtual disk each directory
+    operation can cost milliseconds (measured here: 7.5 ms vs 0.06 ms on tmpfs for a
+    mkdtemp, a mkdir and two rmdirs), which dominated the harness's per-trial overhead.
+    """
+    if explicit := os.environ.get("MLSKILLS_SCRATCH_DIR"):
+        return Path(explicit)
+    shm = Path("/dev/shm")
+    try:
+        stats = os.statvfs(shm)
+    except OSError:
+        return None
+    roomy = stats.f_bavail * stats.f_frsize >= MIN_TMPFS_FREE
+    return shm if roomy and os.access(shm, os.W_OK) else None

@@ -52,6 +52,7 @@ class RunConfig:
     cache_dir: str = ""
     keep_workspaces: bool = False
     evals: str | None = None  # an evals folder other than the bundled one
+    scratch_dir: str | None = None  # where trial workspaces live (None: system temp)
 
     @property
     def evals_path(self) -> Path | None:
@@ -152,6 +153,7 @@ def make_env(run: RunDir, config: RunConfig) -> TrialEnv:
         run=run,
         cache=PreparedCache(Path(config.cache_dir) / "prepared"),
         sandbox_kind=config.sandbox,
+        scratch_root=Path(config.scratch_dir) if config.scratch_dir else None,
         keep_workspaces=config.keep_workspaces,
     )
 

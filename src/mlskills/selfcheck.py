@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlskills import tasks
+from mlskills import paths, tasks
 from mlskills.agents.nop import NopAgent
 from mlskills.agents.script import oracle, wrong
 from mlskills.preparation import PreparedCache
@@ -115,6 +115,7 @@ def check_tasks(
             run=run,
             cache=PreparedCache(cache_dir / "prepared"),
             sandbox_kind=sandbox_kind,
+            scratch_root=paths.default_scratch_dir(),
             regrade=True,
         )
         if observer:

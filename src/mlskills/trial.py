@@ -6,6 +6,8 @@ with status "error" and the reason; only the agent's work is ever scored.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import shutil
 import tempfile
@@ -21,10 +23,11 @@ from mlskills.agents.base import Agent, AgentRequest
 from mlskills.grading import GradeContext, GraderError, run_grader
 from mlskills.grading.integrity import protected_hashes, verify
 from mlskills.preparation import Instance, PreparedCache
-from mlskills.records import RunDir, write_json_atomic
+from mlskills.records import RunDir
 from mlskills.sandbox.environment import is_secret
 from mlskills.schema import AgentResult, Arm, Limits, TaskSpec, TrialKey, TrialRecord
 from mlskills.transcript import TrialLog
+from mlskills.watchdog import Watchdog
 
 WATCHDOG_GRACE = 30.0  # seconds past the agent deadline before the runner kills everything
 
@@ -59,6 +62,7 @@ class TrialEnv:
     keep_workspaces: bool = False
     regrade: bool = False  # grade twice and record whether the grades agree (tasks check)
     stop: threading.Event = field(default_factory=threading.Event)
+    watchdog: Watchdog = field(default_factory=Watchdog)
     _hashes: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
     _active: set = field(default_factory=set)
 
@@ -83,9 +87,17 @@ def host_secrets() -> tuple[str, ...]:
     return tuple(value for name, value in os.environ.items() if is_secret(name) and value)
 
 
+_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+@functools.cache
+def _instruction_template(path: Path, mtime: float) -> jinja2.Template:
+    return _JINJA.from_string(path.read_text(encoding="utf-8"))
+
+
 def render_instruction(task: TaskSpec, sandbox: sandboxes.Sandbox, limits: Limits) -> str:
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    template = env.from_string(task.instruction_path.read_text(encoding="utf-8"))
+    path = task.instruction_path
+    template = _instruction_template(path, path.stat().st_mtime)
     return template.render(workspace=sandbox.guest_path(sandbox.workdir), limits=limits, task=task)
 
 
@@ -152,11 +164,9 @@ def _run_agent(
 ) -> AgentResult:
     sandbox = env.make_sandbox(workspace, plan.limits, scratch)
     env._active.add(sandbox)
-    watchdog = threading.Timer(plan.limits.agent_timeout + WATCHDOG_GRACE, sandbox.close)
-    watchdog.daemon = True
+    alarm = env.watchdog.arm(plan.limits.agent_timeout + WATCHDOG_GRACE, sandbox.close)
     start = time.monotonic()
     try:
-        watchdog.start()
         request = AgentRequest(
             instruction=render_instruction(plan.task, sandbox, plan.limits),
             sandbox=sandbox,
@@ -170,7 +180,7 @@ def _run_agent(
     except Exception as exc:
         return AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
     finally:
-        watchdog.cancel()
+        env.watchdog.disarm(alarm)
         sandbox.close()
         env._active.discard(sandbox)
         record.agent_seconds = round(time.monotonic() - start, 4)
@@ -218,4 +228,6 @@ def _grade(
         record.grade_seconds = round(time.monotonic() - start, 4)
     record.score, record.passed, record.metric = grade.score, grade.passed, grade.metric
     record.grade = grade.to_dict()
-    write_json_atomic(log.path("grade.json"), record.grade)
+    # Not atomic on purpose: a rename costs milliseconds on slow disks, and trials.jsonl,
+    # written in one append, is the record of truth; grade.json is for people browsing.
+    log.path("grade.json").write_text(json.dumps(record.grade, indent=2, default=str))

@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     how.add_argument("--sandbox", default="auto", choices=["auto", "local", "bwrap"])
     how.add_argument("--runs-dir", type=Path, default=Path("runs"))
     how.add_argument("--cache-dir", type=Path, help="prepared data cache (default: XDG cache)")
+    how.add_argument("--scratch-dir", type=Path, help="where workspaces live (default: tmpfs)")
     how.add_argument("--keep-workspaces", action="store_true", help="keep trial scratch dirs")
     how.add_argument("--json", action="store_true", help="print the summary as JSON")
     agent = p.add_argument_group("agent settings")
@@ -109,7 +110,16 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         cache_dir=str(args.cache_dir or paths.default_cache_dir()),
         keep_workspaces=args.keep_workspaces,
         evals=str(args.evals.resolve()) if args.evals else None,
+        scratch_dir=_scratch(args.scratch_dir),
     )
+
+
+def _scratch(choice: Path | None) -> str | None:
+    folder = choice or paths.default_scratch_dir()
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder.resolve())
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -110,6 +110,11 @@ class Sandbox:
         self._groups.append(proc)
         return proc
 
+    @property
+    def _pid_floor(self) -> int:
+        """The first PID this sandbox started: everything it spawned came later."""
+        return min((p.pid for p in self._groups), default=0)
+
     def exec(
         self,
         command: str | list[str],
@@ -149,9 +154,11 @@ class Sandbox:
 
     def close(self) -> None:
         """Kill everything this sandbox started, in its groups or escaped from them."""
+        if not self._groups:
+            return
         for proc in self._groups:
             kill_group(proc.pid)
-        kill_marked(self.token)
+        kill_marked(self.token, self._pid_floor)
         for proc in self._groups:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=5)
