@@ -415,6 +415,11 @@ class _Handler(BaseHTTPRequestHandler):
     api: FakeMessagesAPI
     protocol_version = "HTTP/1.1"  # keep-alive and chunked encoding, like the real API
 
+    def setup(self) -> None:
+        """No Nagle: small SSE chunks would otherwise wait ~40 ms for the client's ACK."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         pass
 
