@@ -1,0 +1,198 @@
+"""The claude-code agent: the real Claude Code CLI, driven against the loopback fake API.
+
+Each test scripts what "the model" says and runs a real trial through the runner, so the
+CLI's own streaming, tool execution, plugin loading and error handling are exercised.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from fakes.messages_api import (
+    FakeMessagesAPI,
+    fault,
+    last_tool_results,
+    reply,
+    system_text,
+    text,
+    tool_use,
+)
+
+from mlskills.agents.claude_code.locate import find_cli
+from mlskills.agents.claude_code.stream import StreamSummary
+from mlskills.errors import AgentSetupError
+from mlskills.pack.load import load_pack
+from mlskills.runner import RunConfig, start_run
+
+try:
+    CLI = find_cli()
+except AgentSetupError as exc:  # CI installs it via the claude-code extra
+    pytest.skip(f"Claude Code CLI not available: {exc}", allow_module_level=True)
+
+SOLVE = 'awk -F, \'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}\' '
+SOLVE += "data/numbers.csv > answers.csv"
+KEY = "sk-ant-fake-key-0123456789"
+
+
+@pytest.fixture
+def api(monkeypatch):
+    with FakeMessagesAPI() as fake:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        yield fake
+
+
+def trial(tmp_path: Path, evals: Path, arm: str = "bare", sandbox: str = "local", **limits):
+    config = RunConfig(
+        agent="claude-code",
+        task_ids=["double"],
+        arms=[arm],
+        sandbox=sandbox,
+        evals=str(evals),
+        cache_dir=str(tmp_path / "cache"),
+        limits=limits,
+    )
+    outcome = start_run(config, tmp_path / "runs")
+    [record] = outcome.records
+    return outcome.run.path / f"trials/double/{arm}/0", record
+
+
+def stream_messages(folder: Path) -> list[dict]:
+    lines = (folder / "transcript.jsonl").read_text().splitlines()
+    return [json.loads(line)["message"] for line in lines if '"kind": "stream"' in line]
+
+
+def test_bare_cli_solves_a_task_and_passes_grading(tmp_path, fixture_evals, api):
+    api.push(
+        reply(tool_use("Bash", {"command": SOLVE, "description": "solve"})), reply(text("done"))
+    )
+    folder, record = trial(tmp_path, fixture_evals)
+    assert record.status == "completed" and record.passed, record.error
+    assert record.turns >= 2 and record.usage.total_tokens > 0 and record.usage.cost > 0
+    assert record.details["cli_version"] and record.details["tool_calls"] == 1
+    init = stream_messages(folder)[0]
+    assert init["subtype"] == "init" and not any("mlskills" in a for a in init["agents"])
+    for path in folder.rglob("*"):
+        assert KEY not in path.read_text(errors="replace"), path
+
+
+def test_pack_arm_runs_as_the_ml_engineer_with_namespaced_pack(tmp_path, fixture_evals, api):
+    pack = load_pack()
+    engineer = pack.agent("ml-engineer")
+    skill = pack.skills[0]
+    api.push(
+        reply(tool_use("Skill", {"skill": f"mlskills:{skill.name}"})),
+        reply(tool_use("Bash", {"command": SOLVE, "description": "solve"})),
+        reply(text("done")),
+    )
+    folder, record = trial(tmp_path, fixture_evals, arm="pack")
+    assert record.status == "completed" and record.passed, record.error
+    init = stream_messages(folder)[0]
+    assert not init.get("plugin_errors")
+    assert {f"mlskills:{a.name}" for a in pack.agents} <= set(init["agents"])
+    assert {f"mlskills:{s.name}" for s in pack.skills} <= set(init["skills"])
+    first = api.message_requests[0].body
+    assert engineer.body.strip()[:200] in system_text(first)
+    tools = {t["name"] for t in first["tools"]} - {"DeferredToolPlaceholder"}
+    assert tools == set(engineer.tools)
+    assert record.details["skills_invoked"] == [f"mlskills:{skill.name}"]
+    skill_text = json.dumps(api.message_requests[1].body["messages"][-1])
+    assert skill.body.strip()[:100].replace('"', '\\"') in skill_text
+
+
+def test_api_failure_is_an_error_not_a_score(tmp_path, fixture_evals, api):
+    api.push(*[fault(401, "authentication_error", "invalid x-api-key")] * 5)
+    _, record = trial(tmp_path, fixture_evals)
+    assert record.status == "error" and record.score is None
+    assert "Claude Code reported an error" in record.error
+
+
+def test_max_turns_is_a_limit(tmp_path, fixture_evals, api):
+    api.push(*[reply(tool_use("Bash", {"command": "true", "description": "x"}))] * 5)
+    _, record = trial(tmp_path, fixture_evals, max_turns=2)
+    assert record.status == "limit" and record.limit == "max_turns"
+    assert record.score == 0.0  # graded: the workspace has no answers
+
+
+def hang(request):
+    """The API stops answering (longer than the trial's deadline)."""
+    time.sleep(8)
+    return reply(text("too late"))
+
+
+def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_evals, api):
+    pidfile = tmp_path / "sleeper.pid"
+    command = f"nohup sleep 300 > /dev/null 2>&1 & echo $! > {pidfile}"
+    api.push(reply(tool_use("Bash", {"command": command, "description": "start"})), hang)
+    _, record = trial(tmp_path, fixture_evals, agent_timeout=4)
+    assert record.status == "timeout" and record.limit == "agent_timeout"
+    assert record.agent_seconds < 15
+    assert not _alive(int(pidfile.read_text()))
+    assert not _processes_with(api.url)
+
+
+def test_the_cli_runs_inside_bubblewrap(tmp_path, fixture_evals, api):
+    from mlskills.sandbox.bwrap import probe
+
+    ok, reason = probe()
+    if not ok:
+        pytest.skip(f"bubblewrap unavailable: {reason}")
+    api.push(
+        reply(tool_use("Bash", {"command": f"pwd; {SOLVE}", "description": "s"})), reply(text("ok"))
+    )
+    folder, record = trial(tmp_path, fixture_evals, sandbox="bwrap")
+    assert record.status == "completed" and record.passed, record.error
+    results = [m for m in stream_messages(folder) if m.get("type") == "user"]
+    assert "/workspace" in json.dumps(results[0])
+
+
+def test_stream_summary_survives_malformed_and_extra_lines():
+    summary = StreamSummary()
+    lines = [
+        '{"type":"system","subtype":"init","session_id":"s1","agents":[]}',
+        "not json at all",
+        '{"type":"brand_new_kind","x":1}',
+        '{"type":"result","subtype":"success","is_error":false,"session_id":"bg",'
+        '"total_cost_usd":0.5,"usage":{"input_tokens":1}}',
+        '{"type":"result","subtype":"success","is_error":false,"session_id":"s1",'
+        '"total_cost_usd":0.7,"num_turns":3,"usage":{"input_tokens":10,"output_tokens":5}}',
+    ]
+    for line in lines:
+        summary.feed(line)
+    assert summary.malformed_lines == 1
+    assert summary.final["session_id"] == "s1" and summary.usage().input_tokens == 10
+    assert summary.usage().cost == 0.7 and summary.details()["result_lines"] == 2
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "zombie" not in status.read_text()
+
+
+def _processes_with(needle: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if needle.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_last_tool_results_helper_skips_system_entries():
+    body = {
+        "messages": [
+            {
+                "role": "user",
+                "content": [{"type": "tool_result", "tool_use_id": "a", "content": "x"}],
+            },
+            {"role": "system", "content": "listing"},
+        ]
+    }
+    assert [r["tool_use_id"] for r in last_tool_results(body)] == ["a"]
