@@ -1,0 +1,94 @@
+"""`mlskills report` and `mlskills compare`: read run folders, print or write their reports.
+
+Both take --format table|md|json|html (default: from --out's extension, else table). HTML
+always goes to a file (RUN_DIR/report.html unless --out says otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from mlskills.errors import MlskillsError
+
+FORMATS = ("table", "md", "json", "html")
+EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "table"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="summarise a run: scores, intervals, uplift, HTML viewer")
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    _output_options(p)
+    p.add_argument("--treatment", metavar="ARM", help="uplift of this arm (default: pack)")
+    p.add_argument("--baseline", metavar="ARM", help="over this arm (default: bare)")
+    p.set_defaults(handler=handle_report)
+    c = sub.add_parser("compare", help="compare two runs task by task, regressions first")
+    c.add_argument("run_a", type=Path, metavar="RUN_A", help="the reference run")
+    c.add_argument("run_b", type=Path, metavar="RUN_B", help="the run to judge against it")
+    _output_options(c)
+    c.set_defaults(handler=handle_compare)
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, help="default: from --out's extension, else table")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
+
+def output_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    if args.out is not None:
+        return EXTENSIONS.get(args.out.suffix.lower(), "table")
+    return "table"
+
+
+def emit(text: str, out: Path | None, started: float) -> None:
+    """Print, or write the file and say where it went and how long it took."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise MlskillsError(f"cannot write {out}: {exc}") from exc
+    size = out.stat().st_size / 1024
+    print(f"wrote {out} ({size:,.0f} KiB in {time.monotonic() - started:.1f} s)", file=sys.stderr)
+
+
+def handle_report(args: argparse.Namespace) -> int:
+    from mlskills.report import build_report, render
+
+    started = time.monotonic()
+    fmt = output_format(args)
+    report = build_report(args.run_dir, args.treatment, args.baseline, seed=args.seed)
+    out = args.out
+    if fmt == "html" and out is None:
+        out = args.run_dir / "report.html"
+    if fmt == "table" and out is None:
+        from rich.console import Console
+
+        from mlskills.report.terminal import renderables
+
+        console = Console(width=None if sys.stdout.isatty() else 140)
+        console.print(renderables(report, console.width))
+        return 0
+    emit(render(report, fmt), out, started)
+    return 0
+
+
+def handle_compare(args: argparse.Namespace) -> int:
+    from mlskills.report.compare import compare_runs
+    from mlskills.report.compare_render import render
+
+    started = time.monotonic()
+    fmt = output_format(args)
+    comparison = compare_runs(args.run_a, args.run_b, seed=args.seed)
+    out = args.out
+    if fmt == "html" and out is None:
+        out = Path("compare.html")
+    emit(render(comparison, fmt), out, started)
+    return 0

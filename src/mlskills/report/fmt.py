@@ -1,0 +1,69 @@
+"""Number formatting shared by every renderer, so a value reads the same in each format."""
+
+from __future__ import annotations
+
+from mlskills.stats import Interval
+
+DASH = "—"
+
+
+def num(value: float | None, digits: int = 3) -> str:
+    return DASH if value is None else f"{value:.{digits}f}"
+
+
+def pct(value: float | None) -> str:
+    return DASH if value is None else f"{value:.0%}"
+
+
+def signed(value: float | None, digits: int = 3) -> str:
+    return DASH if value is None else f"{value:+.{digits}f}"
+
+
+def interval(value: Interval | None, digits: int = 3, sign: bool = False) -> str:
+    """`0.612 [0.540, 0.690]`: the estimate, then its 95% interval."""
+    if value is None:
+        return DASH
+    form = f"+.{digits}f" if sign else f".{digits}f"
+    return f"{value.mean:{form}} [{value.low:{form}}, {value.high:{form}}]"
+
+
+def pct_interval(value: Interval | None) -> str:
+    if value is None:
+        return DASH
+    return f"{value.mean:.0%} [{value.low:.0%}, {value.high:.0%}]"
+
+
+def pp_interval(value: Interval | None) -> str:
+    """A difference of rates in percentage points: `+25 pp [+0, +58]`."""
+    if value is None:
+        return DASH
+    return f"{value.mean * 100:+.0f} pp [{value.low * 100:+.0f}, {value.high * 100:+.0f}]"
+
+
+def money(value: float) -> str:
+    if value == 0:
+        return "$0"
+    return f"${value:.4f}" if abs(value) < 0.1 else f"${value:,.2f}"
+
+
+def seconds(value: float) -> str:
+    if value < 120:
+        return f"{value:.1f}s"
+    if value < 7200:
+        return f"{value / 60:.1f}m"
+    return f"{value / 3600:.1f}h"
+
+
+def tokens(value: float) -> str:
+    if value >= 1e6:
+        return f"{value / 1e6:.1f}M"
+    if value >= 1e3:
+        return f"{value / 1e3:.1f}k"
+    return f"{value:.0f}"
+
+
+def statuses(counts: dict[str, int]) -> str:
+    """`3 ok · 1 timeout · 1 error`, leaving out zero counts."""
+    names = {"completed": "ok"}
+    parts = [f"{n} {names.get(s, s)}" for s, n in counts.items() if n]
+    return " · ".join(parts) or DASH

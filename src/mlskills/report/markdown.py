@@ -1,0 +1,127 @@
+"""The report as Markdown: for pull requests, issues and READMEs."""
+
+from __future__ import annotations
+
+from mlskills.report import fmt
+from mlskills.report.model import Report, Uplift
+
+ICONS = {"danger": "⛔", "warn": "⚠️", "info": "ℹ️"}
+
+
+def plain(text: str) -> str:
+    """Free text (it may quote agent errors) as one inert Markdown line."""
+    return " ".join(text.split()).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(plain(c).replace("|", "\\|") for c in cells) + " |"
+
+    align = ["---" if i == 0 else "--:" for i in range(len(header))]
+    return [line(header), "|" + "|".join(align) + "|", *map(line, rows)]
+
+
+def heading(report: Report) -> list[str]:
+    run = report.run
+    model = f" ({run.model})" if run.model else ""
+    return [
+        f"# mlskills report: {run.run_id}",
+        "",
+        f"Agent **{run.agent}**{model} · arms {', '.join(report.arm_names)} · "
+        f"{len(report.task_ids)} tasks · {run.epochs} epochs · sandbox {run.sandbox} · "
+        f"status {run.status}",
+        "",
+        *[f"> {ICONS[n.level]} **{plain(n.title)}.** {plain(n.text)}\n" for n in report.notices],
+    ]
+
+
+def arms_section(report: Report) -> list[str]:
+    k = report.k
+    header = ["arm", "mean score [95% CI]", "pass rate [95% CI]", f"pass@{k}", f"pass^{k}"]
+    header += ["tasks", "trials", "status", "cost", "mean time"]
+    rows = [
+        [
+            a.arm,
+            fmt.interval(a.score),
+            fmt.pct_interval(a.pass_rate),
+            fmt.pct(a.pass_at_k),
+            fmt.pct(a.pass_hat_k),
+            str(a.tasks),
+            str(a.trials),
+            fmt.statuses(a.status),
+            fmt.money(a.cost),
+            fmt.seconds(a.mean_wall_seconds),
+        ]
+        for a in report.arms
+    ]
+    return ["## Arms", "", *table(header, rows), ""]
+
+
+def uplift_section(uplift: Uplift | None) -> list[str]:
+    if uplift is None:
+        return ["## Uplift", "", "Only one arm: no uplift to compute.", ""]
+    c = uplift.counts
+    lines = [
+        f"## Uplift: {uplift.treatment} over {uplift.baseline}",
+        "",
+        f"Mean paired difference in score: **{fmt.interval(uplift.score, sign=True)}** "
+        f"(pass rate {fmt.pp_interval(uplift.pass_rate)}); "
+        f"{c['improved']} improved, {c['regressed']} regressed, {c['tied']} tied "
+        f"(|Δ| < {uplift.tie}).",
+        "",
+    ]
+    header = ["task", uplift.baseline, uplift.treatment, "Δ [95% CI]", "verdict"]
+    rows = [
+        [
+            d.task,
+            fmt.num(d.baseline),
+            fmt.num(d.treatment),
+            f"{d.diff:+.3f} [{d.low:+.3f}, {d.high:+.3f}]",
+            d.verdict,
+        ]
+        for d in uplift.tasks
+    ]
+    if uplift.unpaired:
+        lines.append(f"Not paired (scored by one arm only): {', '.join(uplift.unpaired)}.\n")
+    return [*lines, *table(header, rows), ""]
+
+
+def tasks_section(report: Report) -> list[str]:
+    k = report.k
+    header = ["task", "arm", "score", "pass", f"pass@{k}", f"pass^{k}", "metric", "status"]
+    header += ["in tok", "out tok", "cache r/w", "cost", "time"]
+    rows = []
+    for c in report.cells:
+        rows.append(
+            [
+                c.task,
+                c.arm,
+                fmt.num(c.mean_score),
+                f"{c.passed}/{c.scored}",
+                fmt.pct(c.pass_at_k),
+                fmt.pct(c.pass_hat_k),
+                fmt.num(c.mean_metric, 4),
+                fmt.statuses(c.status),
+                fmt.tokens(c.tokens["input"]),
+                fmt.tokens(c.tokens["output"]),
+                f"{fmt.tokens(c.tokens['cache_read'])}/{fmt.tokens(c.tokens['cache_write'])}",
+                fmt.money(c.cost),
+                fmt.seconds(c.mean_wall_seconds),
+            ]
+        )
+    note = (
+        "Scores, tokens and times are means per trial; cost is the total. Errored trials are "
+        f"counted, never scored. pass@{k} and pass^{k} use k = {k} (the run's epochs); a row "
+        f"with fewer than {k} scored trials has no estimate."
+    )
+    return ["## Tasks", "", *table(header, rows), "", note, ""]
+
+
+def render(report: Report) -> str:
+    parts = [
+        *heading(report),
+        *arms_section(report),
+        *uplift_section(report.uplift),
+        *tasks_section(report),
+    ]
+    return "\n".join(parts).rstrip() + "\n"

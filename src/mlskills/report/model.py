@@ -1,0 +1,140 @@
+"""The report's numbers as plain data: every renderer (table, Markdown, JSON, HTML) reads these.
+
+Keeping the numbers apart from their presentation means the four formats cannot disagree,
+and the JSON format is simply `Report.to_dict()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from mlskills.stats import Interval
+
+STATUSES = ("completed", "timeout", "limit", "error")
+TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
+
+
+@dataclass
+class Cell:
+    """One task under one arm, over its epochs. Errored trials are counted, never scored."""
+
+    task: str
+    arm: str
+    trials: int
+    scored: int
+    status: dict[str, int]
+    scores: list[float]
+    mean_score: float | None
+    passed: int
+    pass_rate: float | None
+    pass_at_k: float | None
+    pass_hat_k: float | None
+    mean_metric: float | None
+    tokens: dict[str, float]  # mean per trial, by TOKEN_KINDS
+    cost: float  # total dollars
+    mean_cost: float
+    mean_wall_seconds: float
+
+
+@dataclass
+class ArmSummary:
+    """One arm over all tasks: means weigh tasks equally, intervals resample tasks."""
+
+    arm: str
+    tasks: int
+    trials: int
+    scored: int
+    status: dict[str, int]
+    score: Interval | None
+    pass_rate: Interval | None
+    pass_at_k: float | None  # mean over the tasks with at least k scored trials
+    pass_hat_k: float | None
+    pass_k_tasks: int  # how many tasks those are
+    tokens: dict[str, int]  # totals, by TOKEN_KINDS
+    cost: float
+    mean_cost: float
+    wall_seconds: float
+    mean_wall_seconds: float
+
+
+@dataclass
+class TaskDiff:
+    """One task's paired difference, treatment − baseline, with an epoch-bootstrap interval."""
+
+    task: str
+    treatment: float
+    baseline: float
+    diff: float
+    low: float
+    high: float
+    verdict: Literal["improved", "regressed", "tied"]
+
+
+@dataclass
+class Uplift:
+    """Treatment arm over baseline arm on the tasks both scored; regressions come first."""
+
+    treatment: str
+    baseline: str
+    score: Interval | None
+    pass_rate: Interval | None
+    counts: dict[str, int]
+    tasks: list[TaskDiff]
+    unpaired: list[str]  # tasks scored by only one of the two arms
+    tie: float
+
+
+@dataclass
+class Notice:
+    """A banner: `danger` undermines the numbers, `warn` qualifies them, `info` explains."""
+
+    level: Literal["danger", "warn", "info"]
+    title: str
+    text: str
+
+
+@dataclass
+class RunInfo:
+    run_id: str
+    path: str
+    agent: str
+    model: str | None
+    task_ids: list[str]
+    arms: list[str]
+    epochs: int
+    seed: int
+    sandbox: str
+    status: str
+    started_at: str
+    finished_at: str
+    git_revision: str
+    versions: dict[str, str]
+    limits: dict[str, Any]
+    planned_trials: int | None
+    suite: str | None
+
+
+@dataclass
+class Report:
+    run: RunInfo
+    k: int  # the k of pass@k and pass^k, the same for every cell
+    cells: list[Cell]
+    arms: list[ArmSummary]
+    uplift: Uplift | None
+    notices: list[Notice]
+    trials: list[dict[str, Any]] = field(default_factory=list)  # one compact row per trial
+
+    @property
+    def task_ids(self) -> list[str]:
+        return list(dict.fromkeys(cell.task for cell in self.cells))
+
+    @property
+    def arm_names(self) -> list[str]:
+        return [summary.arm for summary in self.arms]
+
+    def cell(self, task: str, arm: str) -> Cell | None:
+        return next((c for c in self.cells if c.task == task and c.arm == arm), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
