@@ -1,0 +1,37 @@
+"""The core suite proves itself: every task's oracle passes, nop scores 0, wrong/* fail.
+
+Slow (minutes): marked `suite`, so `pytest -m suite` runs it alone and
+`pytest -m "not suite"` skips it. CI runs it with the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mlskills import paths, tasks
+
+
+@pytest.mark.suite
+def test_core_suite_checks_green(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "mlskills", "tasks", "check", "--suite", "core", "-j", "2",
+         "--json", "--cache-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=1500,
+    )  # fmt: skip
+    verdicts = json.loads(result.stdout or "[]")
+    failing = {v["task_id"]: v["problems"] for v in verdicts if not v["ok"]}
+    skipped = {v["task_id"]: v["skipped"] for v in verdicts if v["skipped"]}
+    assert result.returncode == 0 and not failing, failing or result.stderr[-2000:]
+    assert len(verdicts) >= 12, f"the core suite should hold at least 12 tasks, has {len(verdicts)}"
+    assert not skipped, f"tasks skipped (install their requirements): {skipped}"
+
+
+def test_core_suite_covers_every_pack_skill():
+    suite = tasks.load_suite("core")
+    tags = {tag for t in suite.task_ids for tag in tasks.find_task(t).tags}
+    skills = {p.name for p in paths.skills_dir().iterdir() if (p / "SKILL.md").is_file()}
+    assert skills <= tags | {"experiment-tracking"}, f"skills no task exercises: {skills - tags}"
