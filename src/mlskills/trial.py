@@ -176,14 +176,23 @@ def _run_agent(
             task_id=plan.task.id,
             task_dir=plan.task.path,
         )
-        return (plan.agent or env.agent).run(request)
+        result = (plan.agent or env.agent).run(request)
     except Exception as exc:
-        return AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
+        result = AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
     finally:
         env.watchdog.disarm(alarm)
         sandbox.close()
         env._active.discard(sandbox)
         record.agent_seconds = round(time.monotonic() - start, 4)
+    return _with_sandbox_limit(result, sandbox)
+
+
+def _with_sandbox_limit(result: AgentResult, sandbox: sandboxes.Sandbox) -> AgentResult:
+    """A sandbox that stopped the agent for a limit (disk, processes) says so in the status."""
+    hit = getattr(sandbox, "limit_hit", None)
+    if hit and result.status in ("completed", "timeout"):
+        result.status, result.limit = "limit", hit
+    return result
 
 
 def _copy_result(result: AgentResult, record: TrialRecord) -> None:
