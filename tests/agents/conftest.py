@@ -57,7 +57,7 @@ def tiny_pack(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_trial(api: FakeMessagesAPI, tmp_path: Path) -> Callable[..., Trial]:
-    """Run the anthropic agent once against the scripted fake API in a local sandbox."""
+    """Run the anthropic agent once against the scripted fake API in a sandbox (local)."""
     counter = iter(range(1000))
 
     def run(
@@ -68,6 +68,7 @@ def run_trial(api: FakeMessagesAPI, tmp_path: Path) -> Callable[..., Trial]:
         model: str = "claude-sonnet-5-5",
         instruction: str = "Write hello.txt.",
         setup: Callable[[Path], None] | None = None,
+        kind: str = "local",
     ) -> Trial:
         scratch = tmp_path / f"trial-{next(counter)}"
         workspace = scratch / "workspace"
@@ -77,7 +78,7 @@ def run_trial(api: FakeMessagesAPI, tmp_path: Path) -> Callable[..., Trial]:
         limits = limits or Limits(command_timeout=10)
         agent = create("anthropic", AgentOptions(model=model, extra={**FAST, **(extra or {})}))
         log = TrialLog(scratch / "log")  # no secrets registered: nothing would hide a leak
-        with sandboxes.create("local", workspace, limits, scratch) as sandbox:
+        with sandboxes.create(kind, workspace, limits, scratch) as sandbox:
             request = AgentRequest(instruction, sandbox, limits, log, arm or Arm("bare"), "t")
             result = agent.run(request)
         log.close()

@@ -308,3 +308,35 @@ def test_requests_never_carry_system_role_messages(api, run_trial) -> None:
     run_trial()
     request: Recorded = api.message_requests[0]
     assert [m["role"] for m in request.body["messages"]] == ["user"]
+
+
+def bwrap_works() -> tuple[bool, str]:
+    from mlskills.sandbox import default_kind
+
+    kind, reason = default_kind()
+    return kind == "bwrap", reason
+
+
+@pytest.mark.skipif(not bwrap_works()[0], reason=f"bubblewrap: {bwrap_works()[1]}")
+def test_under_bubblewrap_the_model_sees_guest_paths_and_can_change_editor_files(
+    api, run_trial, tiny_pack
+) -> None:
+    create = {"command": "create", "path": "/workspace/pkg/mod.py", "file_text": "A = 1\n"}
+    skill_md = "/home/agent/skills/x-skill/SKILL.md"
+    api.push(
+        reply(tool_use("bash", {"command": "pwd"})),  # the shell runs before the edit
+        reply(tool_use(EDIT, create), tool_use(EDIT, {"command": "view", "path": skill_md})),
+        reply(tool_use("bash", {"command": "echo 'B = 2' >> pkg/mod.py && touch pkg/t && env"})),
+        reply("done"),
+    )
+    trial = run_trial(kind="bwrap", arm=Arm.parse("pack"), extra={"pack_root": str(tiny_pack)})
+    assert trial.result.status == "completed", trial.result.error
+    assert result_text(results_sent(api, 1)[0]) == "/workspace"
+    created, viewed = results_sent(api, 2)
+    assert "/workspace/pkg/mod.py" in result_text(created) and not created.get("is_error")
+    assert "BODY OF x-skill" in result_text(viewed)
+    shown = result_text(results_sent(api, 3)[0])
+    assert "PATH=" in shown and "Permission denied" not in shown, shown
+    assert os.environ["ANTHROPIC_API_KEY"] not in shown
+    assert (trial.workspace / "pkg" / "mod.py").read_text() == "A = 1\nB = 2\n"
+    assert skill_md in system_text(api.message_requests[0].body)

@@ -76,8 +76,10 @@ class TextEditor:
         if target.host.is_dir():
             raise EditorError(f"{target.guest} is a directory")
         existed = target.host.exists()
-        target.host.parent.mkdir(parents=True, exist_ok=True)
+        _make_parents(target.host.parent)
         _write(target, content)
+        if not existed:
+            _adopt_owner(target.host)
         return f"File {'overwritten' if existed else 'created'} successfully at: {target.guest}"
 
     def str_replace(self, params: dict[str, Any]) -> str:
@@ -175,6 +177,27 @@ def _file_lines(content: str) -> list[str]:
     """Lines as `cat -n` numbers them (a final newline does not start another line)."""
     lines = content.split("\n")
     return lines[:-1] if lines[-1] == "" else lines
+
+
+def _make_parents(folder: Path) -> None:
+    """Create missing folders, each owned like the folder it is made in (see _adopt_owner)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir()
+        _adopt_owner(path)
+
+
+def _adopt_owner(path: Path) -> None:
+    """Give a new file its folder's owner, so a sandbox running as another uid can change it.
+
+    A harness running as root edits on the host while a sandbox may run commands as its own
+    uid (bubblewrap does); files the editor creates must stay writable for those commands.
+    """
+    if os.geteuid() != 0:
+        return
+    folder = path.parent.stat()
+    if path.lstat().st_uid != folder.st_uid:
+        os.chown(path, folder.st_uid, folder.st_gid, follow_symlinks=False)
 
 
 def _write(target: Target, content: str) -> None:
