@@ -144,3 +144,43 @@ def synthesise(runs_dir: Path, spec: Spec, run_id: str = "synthetic") -> Path:
                     write_json_atomic(folder / "grade.json", record.grade)
                 run.append(record)
     return run.path
+
+
+def trial(task: str, arm: str, epoch: int, score: float | None, **fields: Any) -> TrialRecord:
+    """A hand-made record: passed when score >= 0.5 unless given; usage from `usage=`."""
+    status = fields.pop("status", "completed")
+    passed = fields.pop("passed", None if score is None else score >= 0.5)
+    return TrialRecord(
+        task_id=task,
+        arm=arm,
+        epoch=epoch,
+        seed=fields.pop("seed", epoch),
+        agent=fields.pop("agent", "anthropic"),
+        status=status,
+        score=score,
+        passed=passed,
+        **fields,
+    )
+
+
+def write_run(
+    runs_dir: Path,
+    records: list[TrialRecord],
+    run_id: str = "handmade",
+    events: dict[tuple[str, str, int], list[dict[str, Any]]] | None = None,
+    **meta: Any,
+) -> Path:
+    """A run folder holding exactly these records (and transcripts for the given keys)."""
+    tasks = list(dict.fromkeys(r.task_id for r in records))
+    arms = tuple(dict.fromkeys(r.arm for r in records))
+    epochs = max(r.epoch for r in records) + 1
+    spec = Spec(tasks=len(tasks), arms=arms, epochs=epochs, sandbox=meta.pop("sandbox", "bwrap"))
+    run = RunDir.create(runs_dir, {**meta_for(spec, tasks), **meta}, run_id=run_id)
+    for record in records:
+        folder = run.trial_dir(record.key)
+        for event in (events or {}).get((record.task_id, record.arm, record.epoch), []):
+            log = TrialLog(folder)
+            log.event(**event)
+            log.close()
+        run.append(record)
+    return run.path

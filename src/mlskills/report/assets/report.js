@@ -1,6 +1,6 @@
 // mlskills report: trial explorer. Everything shown comes from embedded JSON and is put on
 // the page with textContent only (transcripts are untrusted agent output). Per-trial data is
-// gzip+base64 in its own <script type="application/octet-stream"> and decoded on first view,
+// gzip+base64 in its own inert script block (application/octet-stream), decoded on first view,
 // so a 1,000-trial page opens as fast as a small one.
 "use strict";
 (() => {

@@ -1,0 +1,118 @@
+"""The HTML report in real headless Chromium: no console errors, drill-down, expand, no injection.
+
+Needs Debian's `chromium` (/usr/bin/chromium) and Playwright for Python; Playwright drives
+the system browser through `executable_path`, so no browser download is involved. CI
+installs both, so these tests run there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from fakes.synthetic_run import Spec, synthesise
+
+from mlskills.report import build_report, render
+from mlskills.schema import TrialKey
+from mlskills.transcript import TrialLog
+
+CHROMIUM = os.environ.get("MLSKILLS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (dev extra)")
+if not Path(CHROMIUM).exists():
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ATTACK = "</script><script>window.__pwned = 1</script><img src=x onerror='window.__pwned=2'>"
+LONG = "line of tool output\n" * 400
+
+
+def hostile_run(runs_dir: Path) -> Path:
+    """A small run whose first trial's transcript tries to inject script and is very long."""
+    path = synthesise(runs_dir, Spec(tasks=2, epochs=2, turns=3))
+    log = TrialLog(path / TrialKey("task-000", "bare", 0).relpath)
+    log.event("tool_call", name="bash", input={"command": ATTACK}, output=LONG, is_error=False)
+    log.event("text", text=ATTACK)
+    log.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> Path:
+    path = hostile_run(tmp_path_factory.mktemp("runs"))
+    out = path / "report.html"
+    out.write_text(render(build_report(path), "html"), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, page_file):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: not r.url.startswith("file:") and problems.append(r.url))
+    page.goto(page_file.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
+    yield page
+    assert problems == [], f"console errors or network requests: {problems}"
+    page.close()
+
+
+def test_renders_and_lists_every_trial(page, tmp_path):
+    assert page.locator("#trial-rows tr").count() == 8
+    assert page.locator("td.hm[data-task]").count() >= 4
+    assert "8 of 8 trials" in page.inner_text("#trial-count")
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+
+def test_clicking_a_trial_shows_its_transcript_inertly(page):
+    page.click("#trial-rows tr >> nth=0")
+    page.wait_for_selector("#transcript")
+    assert "task-000 · bare · epoch 0" in page.inner_text("#detail-title")
+    assert "Grade checks" in page.inner_text("#detail")
+    text_event = page.locator("#transcript details[data-kind='text']")
+    assert ATTACK in text_event.inner_text()  # shown as text, never parsed
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#detail img").count() == 0
+
+
+def test_tool_calls_are_folded_and_long_output_expands(page):
+    page.click("#trial-rows tr >> nth=0")
+    page.wait_for_selector("#transcript")
+    tool = page.locator("#transcript details.tool[data-kind='tool_call']").last
+    assert not tool.evaluate("d => d.open")
+    tool.locator("summary").click()
+    pre = tool.locator("pre").last
+    before = len(pre.inner_text())
+    tool.get_by_role("button", name="show all").click()
+    full = pre.inner_text()
+    assert len(full) > before > 0
+    assert "characters cut" in full  # the report's per-string budget, said out loud
+
+
+def test_heat_map_filters_and_hash_links_select(page, page_file):
+    page.click("td.hm[data-task='task-001'][data-arm='pack']")
+    assert "2 of 8 trials" in page.inner_text("#trial-count")
+    page.goto(page_file.as_uri() + "#trial=task-001/pack/1")
+    page.wait_for_selector("#transcript")
+    assert "task-001 · pack · epoch 1" in page.inner_text("#detail-title")
