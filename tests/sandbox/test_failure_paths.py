@@ -60,3 +60,13 @@ def test_harness_credentials_never_reach_the_sandbox(kind, make_sandbox, monkeyp
     assert result.exit_code == 0
     assert secret not in result.stdout
     assert "ANTHROPIC_API_KEY" not in result.stdout
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_exit_status_is_the_commands_own(kind, make_sandbox):
+    """End of output is not the end of the command: no clean exit is reported as killed."""
+    box = make_sandbox(kind)
+    codes = {box.exec("env >/dev/null").exit_code for _ in range(20)}
+    assert codes == {0}
+    closed = box.exec("exec >&- 2>&-; sleep 0.5; exit 3", timeout=10)
+    assert closed.exit_code == 3 and not closed.timed_out

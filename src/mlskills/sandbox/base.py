@@ -141,6 +141,7 @@ class Sandbox:
             _feed(proc, stdin)
         out, err = CappedBuffer(output_cap), CappedBuffer(output_cap)
         timed_out = _pump(proc, out, err, deadline=start + timeout)
+        timed_out = timed_out or _await_exit(proc, deadline=start + timeout)
         kill_group(proc.pid)  # whatever it left running in its group goes with it
         code = proc.wait()
         return ExecResult(
@@ -177,6 +178,20 @@ def _feed(proc: subprocess.Popen, data: bytes) -> None:
         proc.stdin.close()
     except BrokenPipeError:
         pass
+
+
+def _await_exit(proc: subprocess.Popen, deadline: float) -> bool:
+    """Wait for the command itself after its pipes closed; True if the deadline came first.
+
+    Pipes reach end of file a moment before the exit status is ready (or long before, when
+    a command closes them and keeps working); killing the group then would turn a clean
+    exit into -9.
+    """
+    try:
+        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        return True
+    return False
 
 
 def _pump(proc: subprocess.Popen, out: CappedBuffer, err: CappedBuffer, deadline: float) -> bool:
