@@ -1,0 +1,166 @@
+"""`validate_pack`: every way the pack can be broken, each as a Problem naming file and fix.
+
+Cross references in bodies are found by this convention, so write them this way:
+  - a skill: `` `name` skill `` or ``skill `name` ``, or the path ``skills/name/``;
+  - an agent: `` `name` agent `` / `` `name` subagent ``, ``agents/name.md`` or ``@agent-name``;
+  - either, namespaced by the plugin: ``mlskills:name``.
+File links are bare `references/...`, `scripts/...`, `assets/...` paths or Markdown links,
+relative to the skill folder (in an agent body: to any skill folder, or `skills/<name>/...`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from mlskills import paths
+from mlskills.errors import InvalidInput, Problem
+from mlskills.pack.load import agent_files, parse_frontmatter, skill_folders
+from mlskills.pack.rules_agents import check_agent
+from mlskills.pack.rules_common import missing_paths
+from mlskills.pack.rules_manifests import PLUGIN_FILE, check_manifests
+from mlskills.pack.rules_skills import check_skill
+
+DESCRIPTION_BUDGET = 3000
+NAME = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
+SKILL_REFS = (
+    re.compile(rf"`({NAME})`\s+skills?\b"),
+    re.compile(rf"\bskills?\s+`({NAME})`"),
+    re.compile(rf"(?<![\w.])skills/({NAME})\b"),
+)
+AGENT_REFS = (
+    re.compile(rf"`({NAME})`\s+(?:sub)?agents?\b"),
+    re.compile(rf"\b(?:sub)?agents?\s+`({NAME})`"),
+    re.compile(rf"(?<![\w.])agents/({NAME})\.md\b"),
+    re.compile(rf"@agent-({NAME})\b"),
+)
+
+
+def validate_pack(root: Path | None = None) -> list[Problem]:
+    """All problems in the pack at `root` (default: the installed or checked-out pack)."""
+    root = Path(root) if root is not None else paths.resource_root()
+    folders, agents = skill_folders(root), agent_files(root)
+    if not folders and not agents:
+        return [Problem(str(root), "", "no skills/ or agents/ found", "point at the pack root")]
+    skill_names = {f.name for f in folders}
+    agent_names = {a.stem for a in agents}
+    problems: list[Problem] = []
+    for folder in folders:
+        problems += check_skill(folder, root)
+    for agent in agents:
+        problems += check_agent(agent, root, skill_names)
+    problems += check_manifests(root)
+    documents = _documents(root, folders, agents)
+    problems += _check_cross_references(documents, skill_names, agent_names, _plugin_name(root))
+    problems += _check_agent_links(root, folders, agents)
+    problems += _check_budget(documents)
+    return problems
+
+
+def _documents(root: Path, folders: list[Path], agents: list[Path]) -> list[tuple[str, dict, str]]:
+    """(label, frontmatter, body) of every readable skill and agent file."""
+    files = [f / "SKILL.md" for f in folders if (f / "SKILL.md").is_file()] + agents
+    documents = []
+    for file in files:
+        label = file.relative_to(root).as_posix()
+        try:
+            data, body = parse_frontmatter(file.read_text(encoding="utf-8"), label)
+        except InvalidInput:
+            continue  # already reported by the per-file checks
+        documents.append((label, data, body))
+    return documents
+
+
+def _plugin_name(root: Path) -> str | None:
+    try:
+        data = json.loads((root / PLUGIN_FILE).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return data.get("name") if isinstance(data, dict) else None
+
+
+def _check_cross_references(documents, skill_names, agent_names, plugin) -> list[Problem]:
+    problems = []
+    for label, _, body in documents:
+        for name in sorted(_matches(SKILL_REFS, body) - skill_names):
+            problems.append(
+                Problem(
+                    label,
+                    "body",
+                    f"names skill {name!r}, which does not exist",
+                    f"use one of: {', '.join(sorted(skill_names))}",
+                )
+            )
+        for name in sorted(_matches(AGENT_REFS, body) - agent_names):
+            problems.append(
+                Problem(
+                    label,
+                    "body",
+                    f"names agent {name!r}, which does not exist",
+                    f"use one of: {', '.join(sorted(agent_names))}",
+                )
+            )
+        if plugin:
+            namespaced = set(re.findall(rf"\b{re.escape(plugin)}:({NAME})\b", body))
+            for name in sorted(namespaced - skill_names - agent_names):
+                problems.append(
+                    Problem(
+                        label, "body", f"names {plugin}:{name}, not in the pack", "fix the name"
+                    )
+                )
+    return problems
+
+
+def _matches(patterns, body: str) -> set[str]:
+    return {m for pattern in patterns for m in pattern.findall(body)}
+
+
+def _check_agent_links(root: Path, folders: list[Path], agents: list[Path]) -> list[Problem]:
+    """An agent body may link to `skills/x/...` or to a path inside any skill folder."""
+    problems = []
+    for file in agents:
+        label = file.relative_to(root).as_posix()
+        try:
+            _, body = parse_frontmatter(file.read_text(encoding="utf-8"), label)
+        except InvalidInput:
+            continue
+        full = {p for p in re.findall(r"(?<![\w.])(skills/[\w./-]*\w)", body) if "/" in p[7:]}
+        gone = [p for p in sorted(full) if not (root / p).exists()]
+        gone += missing_paths(body, [root, *folders])
+        problems += [
+            Problem(
+                label,
+                "body",
+                f"refers to {p!r}, which exists in no skill folder",
+                "fix the path or add the file",
+            )
+            for p in gone
+        ]
+    return problems
+
+
+def _check_budget(documents) -> list[Problem]:
+    sizes = sorted(
+        ((len(str(data.get("description", ""))), label) for label, data, _ in documents),
+        reverse=True,
+    )
+    total = sum(size for size, _ in sizes)
+    if total <= DESCRIPTION_BUDGET:
+        return []
+    longest = ", ".join(f"{label} ({size})" for size, label in sizes[:3])
+    return [
+        Problem(
+            "(pack)",
+            "description",
+            f"all descriptions total {total} chars, over the {DESCRIPTION_BUDGET} budget",
+            f"shorten the longest: {longest}",
+        )
+    ]
+
+
+def description_budget_used(root: Path | None = None) -> int:
+    """Characters of all skill and agent descriptions together (for reports)."""
+    root = Path(root) if root is not None else paths.resource_root()
+    docs = _documents(root, skill_folders(root), agent_files(root))
+    return sum(len(str(data.get("description", ""))) for _, data, _ in docs)
