@@ -41,7 +41,9 @@ class BwrapSandbox(Sandbox):
         self.ident = identity.allocate()
         self._private = Path(tempfile.mkdtemp(prefix=".sandbox-", dir=self.scratch))
         self._write_private_files()
-        self.monitor = Monitor(self._writable(), limits, self.token, self._stop_all)
+        self.monitor = Monitor(
+            self._writable(), limits, self.token, self._stop_all, lambda: self._pid_floor
+        )
 
     # ---- the view
 
@@ -134,7 +136,7 @@ class BwrapSandbox(Sandbox):
         """Kill every process of this sandbox now (a limit was hit); close() still follows."""
         for proc in list(self._groups):
             kill_group(proc.pid)
-        kill_marked(self.token)
+        kill_marked(self.token, self._pid_floor)
 
     @property
     def limit_hit(self) -> str | None:

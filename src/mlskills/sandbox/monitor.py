@@ -54,10 +54,10 @@ def measure(folders: list[Path]) -> Usage:
     return usage
 
 
-def count_tasks(token: str) -> int:
-    """Threads of every marked process: what RLIMIT_NPROC counts."""
+def count_tasks(token: str, floor: int = 0) -> int:
+    """Threads of every marked process (PIDs from `floor` up): what RLIMIT_NPROC counts."""
     total = 0
-    for pid in pids_with_marker(token):
+    for pid in pids_with_marker(token, floor):
         try:
             total += len(os.listdir(f"/proc/{pid}/task"))
         except OSError:
@@ -69,12 +69,18 @@ class Monitor:
     """A daemon thread checking one sandbox; `stop_sandbox` is called once on a breach."""
 
     def __init__(
-        self, folders: list[Path], limits: Limits, token: str, stop_sandbox: Callable[[], None]
+        self,
+        folders: list[Path],
+        limits: Limits,
+        token: str,
+        stop_sandbox: Callable[[], None],
+        pid_floor: Callable[[], int] = lambda: 0,
     ) -> None:
         self.folders = folders
         self.limits = limits
         self.token = token
         self._stop_sandbox = stop_sandbox
+        self._pid_floor = pid_floor
         self.hit: str | None = None
         self._saturated = 0
         self._quit = threading.Event()
@@ -114,7 +120,7 @@ class Monitor:
         return self.hit != before
 
     def _processes_saturated(self) -> bool:
-        if count_tasks(self.token) >= SATURATED * self.limits.max_processes:
+        if count_tasks(self.token, self._pid_floor()) >= SATURATED * self.limits.max_processes:
             self._saturated += 1
         else:
             self._saturated = 0
