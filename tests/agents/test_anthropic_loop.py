@@ -340,3 +340,11 @@ def test_under_bubblewrap_the_model_sees_guest_paths_and_can_change_editor_files
     assert os.environ["ANTHROPIC_API_KEY"] not in shown
     assert (trial.workspace / "pkg" / "mod.py").read_text() == "A = 1\nB = 2\n"
     assert skill_md in system_text(api.message_requests[0].body)
+
+
+def test_a_long_retry_after_cannot_outlive_the_trial(api, run_trial) -> None:
+    api.push(*[rate_limited(retry_after=30) for _ in range(3)])
+    trial = run_trial(limits=Limits(agent_timeout=1.5))
+    assert (trial.result.status, trial.result.limit) == ("timeout", "agent_timeout")
+    waited = api.requests[-1].received_at - api.requests[0].received_at
+    assert len(api.message_requests) == 3 and waited < 5

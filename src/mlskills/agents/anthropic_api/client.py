@@ -1,13 +1,15 @@
 """One streamed Messages API request through the official SDK, with failures as messages.
 
 The SDK retries 408/409/429/5xx (529 overloaded included) and connection errors with
-back-off, honouring retry-after. A stream cut after the response began is not retried by
+back-off, honouring retry-after (capped here, so a long retry-after cannot outlive the
+trial). A stream cut after the response began is not retried by
 the SDK, so it is retried here, as often. What still fails becomes an APIFailure carrying
 the API's own message; the loop turns it into an `error` result, never a score.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -24,6 +26,20 @@ STREAM_BROKEN = (_http.TransportError,)
 STREAM_RETRY_DELAY = 0.25  # seconds, doubled per attempt, capped at 8
 
 
+MAX_RETRY_WAIT = 60.0  # seconds; the SDK itself would honour any retry-after
+_trial = threading.local()  # the deadline of the trial this thread is running
+
+
+class _Anthropic(anthropic.Anthropic):
+    """The SDK client with retry waits capped at a minute and at the trial's time left."""
+
+    def _calculate_retry_timeout(self, *args: Any, **kwargs: Any) -> float:
+        wait = super()._calculate_retry_timeout(*args, **kwargs)
+        deadline = getattr(_trial, "deadline", None)
+        left = MAX_RETRY_WAIT if deadline is None else deadline - time.monotonic()
+        return max(0.0, min(wait, MAX_RETRY_WAIT, left))
+
+
 class APIFailure(Exception):
     """The API could not answer, after retries; str() is the message worth recording."""
 
@@ -37,7 +53,7 @@ class Requester:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.client = anthropic.Anthropic(
+        self.client = _Anthropic(
             api_key=settings.api_key,
             base_url=settings.base_url,
             max_retries=settings.max_retries,
@@ -47,6 +63,7 @@ class Requester:
     def message(self, params: dict[str, Any], deadline: float) -> anthropic.types.Message:
         """Stream one response to completion; retry cut streams; stop at the deadline."""
         retries = self.settings.max_retries
+        _trial.deadline = deadline
         for attempt in range(retries + 1):
             try:
                 return self._stream(params, deadline)
