@@ -152,3 +152,21 @@ def test_network_true_shares_the_hosts_network(make_sandbox, host_server):
     out = run_ok(box, CONNECT.format(port=host_server.port), network=True)
     assert "CONNECTED" in out
     assert host_server.connected.wait(2)
+
+
+def test_harness_files_become_the_sandboxs_unless_made_read_only(make_sandbox):
+    """Files the harness adds between commands are writable inside; a read-only staged
+    copy (the pack in HOME) stays read-only."""
+    box = make_sandbox()
+    (box.workdir / "notes").mkdir()
+    (box.workdir / "notes" / "todo.txt").write_text("a\n")
+    staged = box.home / "skills"
+    staged.mkdir()
+    (staged / "SKILL.md").write_text("body\n")
+    (staged / "SKILL.md").chmod(0o444)
+    staged.chmod(0o555)
+    result = box.exec("echo b >> notes/todo.txt && echo x >> ~/skills/SKILL.md; echo $?")
+    assert (box.workdir / "notes" / "todo.txt").read_text() == "a\nb\n"
+    assert result.stdout.strip() == "1" and "Permission denied" in result.stderr
+    assert (staged / "SKILL.md").read_text() == "body\n"
+    staged.chmod(0o755)

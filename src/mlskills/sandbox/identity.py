@@ -66,6 +66,9 @@ def allocate() -> Identity:
 def hand_over(folders: list[Path], ident: Identity) -> None:
     """chown the sandbox's writable folders to its uid, never following a link.
 
+    Entries the harness made read-only (no owner write bit) stay root's, so they stay
+    read-only inside too.
+
     os.fwalk works on directory fds and chown is relative to them, so an agent that
     swaps a folder for a symlink mid-walk cannot make root chown a host file.
     """
@@ -86,8 +89,8 @@ def _hand_over_tree(folder: Path, ident: Identity) -> None:
 def _chown(name: str, dir_fd: int, ident: Identity) -> None:
     try:
         info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-        if info.st_uid == ident.uid:
-            return
+        if info.st_uid == ident.uid or not info.st_mode & stat.S_IWUSR:
+            return  # already handed over, or made read-only on purpose (a staged pack)
         if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
             return  # a hard link could be a host file's other name
         os.chown(name, ident.uid, ident.gid, dir_fd=dir_fd, follow_symlinks=False)
