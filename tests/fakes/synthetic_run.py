@@ -37,6 +37,7 @@ class Spec:
     agent: str = "anthropic"
     limits: dict[str, Any] = field(default_factory=dict)
     pass_mark: float = 0.6
+    words: bool = False  # tool output like real logs (compresses ~4x) instead of random hex
 
 
 def meta_for(spec: Spec, task_ids: list[str]) -> dict[str, Any]:
@@ -77,14 +78,32 @@ def grade_for(score: float, pass_mark: float) -> Grade:
     return Grade(round(score, 6), passed, 0.05 + 0.3 * score, checks, {"prevalence": 0.04})
 
 
+WORDS = ("epoch", "loss", "val_loss", "auc", "precision", "recall")
+WORDS += ("fold", "train", "test", "rows", "cols", "warning")
+
+
+def hex_text(rng: random.Random, chars: int) -> str:
+    raw = rng.randbytes(chars // 2).hex()
+    return "\n".join(raw[i : i + 80] for i in range(0, len(raw), 80))
+
+
+def log_text(rng: random.Random, chars: int) -> str:
+    """Lines like a training log: words from a small vocabulary and random numbers."""
+    lines, size = [], 0
+    while size < chars:
+        line = " ".join(f"{rng.choice(WORDS)}={rng.random():.4f}" for _ in range(5))
+        lines.append(line)
+        size += len(line) + 1
+    return "\n".join(lines)[:chars]
+
+
 def write_transcript(log: TrialLog, spec: Spec, rng: random.Random) -> None:
     log.event("agent_start", agent=spec.agent, model="claude-test", system=SYSTEM_PROMPT)
     for turn in range(1, spec.turns + 1):
         call = {"type": "tool_use", "id": f"t{turn}", "name": "bash", "input": {"cmd": "ls"}}
         text = {"type": "text", "text": f"Turn {turn}: looking at the data."}
         log.event("response", turn=turn, stop_reason="tool_use", content=[text, call])
-        raw = rng.randbytes(spec.output_chars // 2).hex()
-        output = "\n".join(raw[i : i + 80] for i in range(0, len(raw), 80))
+        output = (log_text if spec.words else hex_text)(rng, spec.output_chars)
         log.event(
             "tool_call",
             turn=turn,

@@ -23,6 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     _output_options(p)
     p.add_argument("--treatment", metavar="ARM", help="uplift of this arm (default: pack)")
     p.add_argument("--baseline", metavar="ARM", help="over this arm (default: bare)")
+    p.add_argument(
+        "--transcript-kb",
+        type=int,
+        default=32,
+        metavar="KB",
+        help="HTML: transcript text embedded per trial, in thousands of characters (default "
+        "32; 0 leaves transcripts out); the middle of longer ones is left out",
+    )
     p.set_defaults(handler=handle_report)
     c = sub.add_parser("compare", help="compare two runs task by task, regressions first")
     c.add_argument("run_a", type=Path, metavar="RUN_A", help="the reference run")
@@ -60,7 +68,7 @@ def emit(text: str, out: Path | None, started: float) -> None:
 
 
 def handle_report(args: argparse.Namespace) -> int:
-    from mlskills.report import build_report, render
+    from mlskills.report import Budget, build_report, render
 
     started = time.monotonic()
     fmt = output_format(args)
@@ -76,7 +84,8 @@ def handle_report(args: argparse.Namespace) -> int:
         console = Console(width=None if sys.stdout.isatty() else 140)
         console.print(renderables(report, console.width))
         return 0
-    emit(render(report, fmt), out, started)
+    budget = Budget(trial_chars=max(0, args.transcript_kb) * 1000)
+    emit(render(report, fmt, budget), out, started)
     return 0
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlskills.report.jsonout import jsonable
 from mlskills.schema import TrialRecord
 
 LOG_FILES = ("agent.log",)
@@ -22,8 +23,8 @@ LOG_FILES = ("agent.log",)
 class Budget:
     """How much of one trial the report embeds (characters of JSON)."""
 
-    string_chars: int = 6000  # longest single string kept whole
-    trial_chars: int = 60000  # all transcript events of one trial
+    string_chars: int = 4000  # longest single string kept whole
+    trial_chars: int = 32000  # all transcript events of one trial
     log_chars: int = 8000  # tail of each log file
 
 
@@ -55,7 +56,7 @@ def read_events(path: Path) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                event = json.loads(line)
+                event = json.loads(line, parse_constant=lambda _: None)  # NaN is not JSON
             except json.JSONDecodeError:
                 event = None
             if not isinstance(event, dict):
@@ -124,7 +125,7 @@ def trial_detail(run_path: Path, record: TrialRecord, budget: Budget) -> dict[st
     return {
         "folder": record.key.relpath,
         "files": files,
-        "record": shorten(data, budget.string_chars),
+        "record": shorten(jsonable(data), budget.string_chars),
         "logs": log_tails(folder, budget),
         "transcript": transcript(folder, budget),
     }

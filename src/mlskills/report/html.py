@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -33,9 +34,12 @@ def script_json(value: object) -> str:
 
 
 def packed(value: object) -> str:
-    """gzip + base64 of the JSON (mtime 0, so the same run gives the same file)."""
-    raw = dumps(value).encode("utf-8")
-    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+    """gzip + base64 of the JSON (mtime 0, so the same run gives the same file).
+
+    Values must already be JSON-safe (detail.trial_detail sees to that): no NaN pass.
+    """
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return base64.b64encode(gzip.compress(raw.encode(), compresslevel=6, mtime=0)).decode()
 
 
 def csp(script: str) -> str:
