@@ -22,9 +22,11 @@ from fakes.messages_api import (
     tool_use,
 )
 
-from mlskills.agents import AgentOptions, create
+from mlskills.agents import AgentOptions, AgentRequest, create
 from mlskills.errors import AgentSetupError
+from mlskills.sandbox import Sandbox
 from mlskills.schema import Arm, Limits
+from mlskills.transcript import TrialLog
 
 EDIT = "str_replace_based_edit_tool"
 
@@ -348,3 +350,23 @@ def test_a_long_retry_after_cannot_outlive_the_trial(api, run_trial) -> None:
     assert (trial.result.status, trial.result.limit) == ("timeout", "agent_timeout")
     waited = api.requests[-1].received_at - api.requests[0].received_at
     assert len(api.message_requests) == 3 and waited < 5
+
+
+class DiskLimitedSandbox(Sandbox):
+    """A local sandbox that reports its disk limit hit once the workspace holds FULL."""
+
+    @property
+    def limit_hit(self) -> str | None:
+        return "disk_mb" if (self.workdir / "FULL").exists() else None
+
+
+def test_a_limit_the_sandbox_enforced_stops_the_loop(api, tmp_path) -> None:
+    api.push(reply(tool_use("bash", {"command": "touch FULL"})), reply("never asked"))
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    agent = create("anthropic", AgentOptions(extra={"max_retries": 0}))
+    with DiskLimitedSandbox(workspace, Limits()) as sandbox:
+        log = TrialLog(tmp_path / "log")
+        request = AgentRequest("x", sandbox, Limits(), log, Arm("bare"), "t")
+        result = agent.run(request)
+    assert (result.status, result.limit, result.turns) == ("limit", "disk_mb", 1)

@@ -1,8 +1,9 @@
 """The tool loop of one trial: ask the model, run its tool calls, repeat until it stops.
 
-Limits are checked before every request (turns, tokens, dollars, wall time); the tool calls
-of a response already received still run, except when wall time is up. Every response,
-content block and tool call goes to the transcript as it happens.
+Limits are checked before every request (turns, tokens, dollars, wall time, and any limit
+the sandbox itself enforced); the tool calls of a response already received still run,
+except when wall time is up. Every response, content block and tool call goes to the
+transcript as it happens.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class TrialLoop:
 
     def run(self, first_message: str) -> AgentResult:
         self._add_user([{"type": "text", "text": first_message}])
-        while (limit := self.budget.exhausted()) is None:
+        while (limit := self.budget.exhausted() or self._sandbox_limit()) is None:
             try:
                 message = self._ask()
             except DeadlineReached:
@@ -62,6 +63,10 @@ class TrialLoop:
         limit = limit or TIMEOUT_LIMIT
         self.log.event("limit", limit=limit, turns=self.budget.turns)
         return self._finish(status_for(limit), limit=limit)
+
+    def _sandbox_limit(self) -> str | None:
+        """A limit the sandbox enforced (bwrap: disk_mb, max_processes): no point going on."""
+        return getattr(self.request.sandbox, "limit_hit", None)
 
     # ---- one turn
 
