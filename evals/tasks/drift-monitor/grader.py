@@ -1,0 +1,94 @@
+"""Runs the agent's monitor on twelve hidden batches and scores its alerts and feature flags.
+
+The monitor runs once, in a fresh sandbox, over a folder holding all hidden batches (one
+process, so the grade is not dominated by interpreter start-up). Each report is read back
+as data. The metric is the mean of two F1 scores: batch alerts against the truth (is this
+batch drifted?) and per-feature flags over every (batch, feature) pair (which features?).
+"Always alert" gets about 0.4 and "never alert" 0, which is why baseline sits at the former.
+"""
+
+import json
+import math
+
+from mlskills.grading.predictions import read_json
+
+FEATURES = [
+    "age", "income", "session_minutes", "num_items", "discount_rate", "device", "country",
+    "channel",
+]  # fmt: skip
+BATCHES, REPORTS = ".grader_batches", ".grader_reports"
+
+
+def _f1(pairs: list[tuple[bool, bool]]) -> float:
+    tp = sum(t and p for t, p in pairs)
+    fp = sum(p and not t for t, p in pairs)
+    fn = sum(t and not p for t, p in pairs)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _parse(report) -> tuple[bool, set[str]] | str:
+    """(alert, flagged features) from one report, or the reason it is unusable."""
+    if not isinstance(report, dict) or not isinstance(report.get("alert"), bool):
+        return 'needs a boolean "alert"'
+    features = report.get("features")
+    if not isinstance(features, dict):
+        return 'needs a "features" object keyed by feature name'
+    flagged = set()
+    for name in FEATURES:
+        entry = features.get(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("drifted"), bool):
+            return f'features["{name}"] needs a boolean "drifted"'
+        score = entry.get("score")
+        numeric = isinstance(score, int | float) and not isinstance(score, bool)
+        if not numeric or not math.isfinite(score):
+            return f'features["{name}"] needs a finite number "score"'
+        if entry["drifted"]:
+            flagged.add(name)
+    return report["alert"], flagged
+
+
+def grade(ctx):
+    if not ctx.path("monitor.py").is_file():
+        return ctx.fail("monitor.py present", "monitor.py not found in the workspace root")
+    truth = json.loads((ctx.hidden / "truth.json").read_text())
+    inputs = {f"{BATCHES}/{b}.csv": ctx.hidden / "batches" / f"{b}.csv" for b in truth}
+    run = ctx.exec(
+        f"rm -rf {REPORTS} && python monitor.py --reference data/reference.csv "
+        f"--batches {BATCHES} --out {REPORTS}",
+        timeout=120,
+        inputs=inputs,
+    )
+    if run.result.timed_out or run.result.exit_code != 0:
+        why = "timed out after 120 s" if run.result.timed_out else f"exited {run.result.exit_code}"
+        tail = run.result.stderr.strip()[-300:]
+        return ctx.fail("monitor runs", f"monitor.py {why} on the hidden batches: {tail}")
+
+    alerts, flags, problems = [], [], []
+    for batch, drifted in truth.items():
+        report, check = read_json(run.path(f"{REPORTS}/{batch}.json"), run.workdir, "report")
+        parsed = _parse(report) if check.passed else check.message
+        if isinstance(parsed, str):
+            problems.append(f"{batch}.json: {parsed}")
+            continue
+        alert, flagged = parsed
+        alerts.append((bool(drifted), alert))
+        flags += [(f in drifted, f in flagged) for f in FEATURES]
+    if problems:
+        return ctx.fail("reports valid", f"{len(problems)} bad reports, e.g. {problems[0]}")
+
+    alert_f1, feature_f1 = _f1(alerts), _f1(flags)
+    false_alerts = sum(p and not t for t, p in alerts)
+    missed = sum(t and not p for t, p in alerts)
+    n_healthy = sum(not t for t, _ in alerts)
+    checks = [
+        ctx.check("reports valid", True, f"{len(alerts)} reports", gate=True),
+        ctx.check(
+            "alerts right",
+            not false_alerts and not missed,
+            f"{false_alerts} false alerts on {n_healthy} healthy batches, "
+            f"{missed} missed of {len(alerts) - n_healthy} drifted",
+        ),
+    ]
+    metrics = {"alert_f1": alert_f1, "feature_f1": feature_f1, "false_alerts": false_alerts,
+               "missed_alerts": missed}  # fmt: skip
+    return ctx.grade((alert_f1 + feature_f1) / 2, checks, metrics)

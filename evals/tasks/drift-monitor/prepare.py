@@ -1,0 +1,155 @@
+"""Drift monitor data: a reference sample and twelve hidden batches, half of them drifted.
+
+Each drifted batch changes one or two named features by clearly more than the ticket's
+materiality thresholds (mean, spread, category mix, missing rate, a new category). The
+healthy batches are the hard part: a tiny one, where sampling noise alone moves shares and
+spreads past those thresholds, and two very large ones with small real but immaterial
+shifts, which any pure significance test flags. Which feature drifts, and how, changes
+with the seed; batch names are shuffled so they say nothing.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+N_REFERENCE = 5000
+NUMERIC = ["age", "income", "session_minutes", "num_items", "discount_rate"]
+CATEGORIES = {
+    "device": (["mobile", "desktop", "tablet"], [0.55, 0.35, 0.10]),
+    "country": (["US", "DE", "FR", "GB", "IN", "BR"], [0.40, 0.15, 0.12, 0.13, 0.12, 0.08]),
+    "channel": (["organic", "ads", "email", "referral"], [0.40, 0.25, 0.20, 0.15]),
+}
+NEW_CATEGORY = {"device": "smart_tv", "country": "MX", "channel": "affiliate"}
+BASE_MISSING = {"income": 0.03, "session_minutes": 0.01, "country": 0.02}
+BOUNDS = {"age": (18, 90), "income": (0, None), "session_minutes": (0, None),
+          "num_items": (0, None), "discount_rate": (0, 1)}  # fmt: skip
+INTEGER = {"age", "num_items"}
+
+
+def _sample(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    df = pd.DataFrame(
+        {
+            "age": rng.normal(41, 12, n).clip(18, 90).round(),
+            "income": rng.lognormal(10.5, 0.5, n).round(2),
+            "session_minutes": rng.gamma(2.0, 6.0, n).round(2),
+            "num_items": rng.poisson(3.0, n).astype(float),
+            "discount_rate": rng.beta(2, 5, n).round(4),
+        }
+    )
+    for name, (levels, probs) in CATEGORIES.items():
+        df[name] = rng.choice(levels, n, p=probs)
+    for name, rate in BASE_MISSING.items():
+        df.loc[rng.random(n) < rate, name] = np.nan
+    return df
+
+
+def _fix(df: pd.DataFrame, f: str, values: np.ndarray) -> None:
+    """Write numeric values back within the feature's valid range and precision."""
+    low, high = BOUNDS[f]
+    values = np.clip(values, low, high)
+    df[f] = np.round(values) if f in INTEGER else np.round(values, 4)
+
+
+# ---- drifts: each mutates a batch in place; `ref` gives reference moments
+
+
+def shift_mean(df, f, ref, rng, size):
+    _fix(df, f, df[f].to_numpy() + size * ref[f].std())
+
+
+def scale_spread(df, f, ref, rng, factor):
+    mean = ref[f].mean()
+    _fix(df, f, mean + factor * (df[f].to_numpy() - mean))
+
+
+def change_mix(df, f, ref, rng, gain):
+    levels = CATEGORIES[f][0]
+    target = levels[int(rng.integers(len(levels)))]
+    share = ref[f].value_counts(normalize=True)[target]
+    move = df[f].notna() & (df[f] != target) & (rng.random(len(df)) < gain / (1 - share))
+    df.loc[move, f] = target
+
+
+def new_category(df, f, ref, rng, share):
+    df.loc[df[f].notna() & (rng.random(len(df)) < share), f] = NEW_CATEGORY[f]
+
+
+def add_missing(df, f, ref, rng, rate):
+    df.loc[rng.random(len(df)) < rate, f] = np.nan
+
+
+def effects(ref: pd.DataFrame, batch: pd.DataFrame) -> dict[str, float]:
+    """Each feature's largest change as a fraction of the ticket's threshold (1 = material)."""
+    out = {}
+    for f in ref.columns:
+        miss = abs(batch[f].isna().mean() - ref[f].isna().mean()) / 0.05
+        if f in NUMERIC:
+            r, b = ref[f].dropna(), batch[f].dropna()
+            mean = abs(b.mean() - r.mean()) / r.std() / 0.25
+            spread = max(b.std() / r.std() - 1, 1 - b.std() / r.std()) / 0.3
+            out[f] = max(miss, mean, spread)
+        else:
+            r = ref[f].value_counts(normalize=True)
+            b = batch[f].value_counts(normalize=True)
+            shares = b.reindex(r.index.union(b.index), fill_value=0) - r.reindex(
+                r.index.union(b.index), fill_value=0
+            )
+            out[f] = max(miss, shares.abs().max() / 0.10)
+    return out
+
+
+def _plan(rng: np.random.Generator):
+    """(size, [(drift, feature, amount), ...], benign) for the twelve hidden batches."""
+    num = lambda: str(rng.choice(NUMERIC))  # noqa: E731
+    cat = lambda: str(rng.choice(list(CATEGORIES)))  # noqa: E731
+    anyf = lambda: str(rng.choice(NUMERIC + list(CATEGORIES)))  # noqa: E731
+    spread = lambda: float(rng.choice([0.4, 2.0]))  # noqa: E731
+    drifted = [
+        (2000, [(shift_mean, num(), 0.7)]),
+        (1500, [(scale_spread, num(), spread())]),
+        (1000, [(change_mix, cat(), 0.25)]),
+        (1200, [(add_missing, anyf(), 0.25)]),
+        (200, [(shift_mean, num(), 1.2)]),
+        (3000, [(new_category, cat(), 0.2), (add_missing, num(), 0.2)]),
+    ]
+    f1, f2 = rng.choice(NUMERIC, 2, replace=False)
+    benign = [
+        (12000, [(shift_mean, str(f1), 0.07), (scale_spread, str(f2), 1.05),
+                 (change_mix, cat(), 0.03), (add_missing, anyf(), 0.01)]),
+        (8000, [(shift_mean, num(), -0.06), (scale_spread, num(), 0.95),
+                (change_mix, cat(), 0.03)]),
+    ]  # fmt: skip
+    healthy = [(1000, []), (4000, []), (40, []), (120, [])]
+    return [(n, d, False) for n, d in drifted] + [(n, d, True) for n, d in benign + healthy]
+
+
+def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
+    rng = np.random.default_rng(4400 + seed)
+    ref = _sample(rng, N_REFERENCE)
+    (public_dir / "data" / "examples").mkdir(parents=True)
+    ref.to_csv(public_dir / "data" / "reference.csv", index=False)
+    for day, n in (("2024-06-03", 800), ("2024-06-04", 350)):  # healthy days to try it on
+        _sample(rng, n).to_csv(public_dir / "data" / "examples" / f"batch_{day}.csv", index=False)
+
+    plan = _plan(rng)
+    names = [f"batch_{i:02d}" for i in rng.permutation(len(plan)) + 1]
+    (hidden_dir / "batches").mkdir()
+    truth = {}
+    for name, (n, drifts, healthy) in zip(names, plan, strict=True):
+        batch = _sample(rng, n)
+        for drift, feature, amount in drifts:
+            drift(batch, feature, ref, rng, amount)
+        size = effects(ref, batch)
+        drifted = sorted({f for _, f, _ in drifts}) if not healthy else []
+        # Guard the design: drifted features well past the thresholds, benign ones well below
+        # (tiny healthy batches are excluded: their noise is the point).
+        for f, e in size.items():
+            if f in drifted:
+                assert e > 1.5, (seed, name, f, e)
+            elif n >= 1000:
+                assert e < 0.6, (seed, name, f, e)
+        batch.to_csv(hidden_dir / "batches" / f"{name}.csv", index=False)
+        truth[name] = drifted
+    (hidden_dir / "truth.json").write_text(json.dumps(dict(sorted(truth.items())), indent=2))
