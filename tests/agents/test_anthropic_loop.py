@@ -329,6 +329,7 @@ def test_under_bubblewrap_the_model_sees_guest_paths_and_can_change_editor_files
         reply(tool_use("bash", {"command": "pwd"})),  # the shell runs before the edit
         reply(tool_use(EDIT, create), tool_use(EDIT, {"command": "view", "path": skill_md})),
         reply(tool_use("bash", {"command": "echo 'B = 2' >> pkg/mod.py && touch pkg/t && env"})),
+        reply(tool_use("bash", {"command": f"echo x >> {skill_md}"})),
         reply("done"),
     )
     trial = run_trial(kind="bwrap", arm=Arm.parse("pack"), extra={"pack_root": str(tiny_pack)})
@@ -342,6 +343,7 @@ def test_under_bubblewrap_the_model_sees_guest_paths_and_can_change_editor_files
     assert os.environ["ANTHROPIC_API_KEY"] not in shown
     assert (trial.workspace / "pkg" / "mod.py").read_text() == "A = 1\nB = 2\n"
     assert skill_md in system_text(api.message_requests[0].body)
+    assert "Permission denied" in result_text(results_sent(api, 4)[0])  # skills: read-only
 
 
 def test_a_long_retry_after_cannot_outlive_the_trial(api, run_trial) -> None:
