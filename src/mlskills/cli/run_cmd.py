@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     agent.add_argument("--agent-env", action="append", default=[], metavar="NAME")
     agent.add_argument("--agent-network", action="store_true", help="command agent may use net")
     agent.add_argument("--claude-bin", help="path to the Claude Code CLI")
+    agent.add_argument(
+        "--agent-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="agent-specific setting, e.g. max_retries=3 (VALUE is parsed as JSON if it can be)",
+    )
     limits = p.add_argument_group("limits (override each task's)")
     limits.add_argument("--agent-timeout", type=float, metavar="SECONDS")
     limits.add_argument("--command-timeout", type=float, metavar="SECONDS")
@@ -71,6 +78,20 @@ def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
     return ids, epochs, limits
 
 
+def parse_agent_options(pairs: list[str]) -> dict[str, object]:
+    """`KEY=VALUE` pairs; values that parse as JSON (numbers, objects) are used as such."""
+    extra: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise MlskillsError(f"--agent-option {pair!r}: use KEY=VALUE, e.g. max_retries=3")
+        try:
+            extra[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            extra[key.strip()] = value
+    return extra
+
+
 def _sandbox_kind(choice: str) -> tuple[str, str]:
     if choice != "auto":
         return choice, "chosen with --sandbox"
@@ -89,6 +110,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
     kind, reason = _sandbox_kind(args.sandbox)
     cli_limits = limits_from_cli(**vars(args))
     options = {
+        "extra": parse_agent_options(args.agent_option),
         "model": args.model,
         "command": args.agent_command,
         "claude_bin": args.claude_bin,

@@ -7,17 +7,13 @@ the workspace, so they are never mistaken for deliverables) and are made read-on
 
 from __future__ import annotations
 
-import os
 import shutil
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlskills.pack.load import Pack, SkillDef
+from mlskills.agents.pack_stage import select_skills, set_read_only
+from mlskills.pack.load import SkillDef
 from mlskills.sandbox import Sandbox
-from mlskills.schema import Arm
-
-WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 @dataclass(frozen=True)
@@ -28,13 +24,6 @@ class SkillEntry:
     description: str
     folder: str
     skill_md: str
-
-
-def select_skills(pack: Pack, arm: Arm) -> list[SkillDef]:
-    """All skills for the `pack` arm, or the arm's named subset (unknown names raise)."""
-    if not arm.skills:
-        return list(pack.skills)
-    return [pack.skill(name) for name in arm.skills]
 
 
 def skills_home(sandbox: Sandbox) -> Path:
@@ -60,13 +49,4 @@ def place_skills(skills: list[SkillDef], sandbox: Sandbox) -> list[SkillEntry]:
     return entries
 
 
-def set_read_only(root: Path, read_only: bool) -> None:
-    """Clear (or restore the owner's) write bits below `root`, so cleanup can delete it."""
-    if not root.exists():
-        return
-    for folder, _, files in os.walk(root):
-        for path in [Path(folder), *(Path(folder) / f for f in files)]:
-            mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode):
-                continue
-            path.chmod(mode & ~WRITE_BITS if read_only else mode | stat.S_IWUSR)
+__all__ = ["SkillEntry", "place_skills", "select_skills", "set_read_only", "skills_home"]
