@@ -1,0 +1,75 @@
+"""Run the agent's predict.py on a hidden production batch, twice, in fresh sandboxes.
+
+Gates: predict.py exists, exits 0 within the time limit on each batch, and writes one
+finite price per input row (ids matched, no extras); a row's price must not depend on
+which other rows share its batch (a second, small batch holds some of the same rows in
+another order and column layout). The metric is the mean absolute error of log price
+on the hidden labels: prices are judged relative to the car's value.
+"""
+
+import numpy as np
+import pandas as pd
+
+from mlskills.grading.predictions import read_predictions
+
+COMMAND = "python predict.py --input {src} --output {dst}"
+TIMEOUT = 60.0
+
+
+def _run(ctx, name, ids):
+    """Run predict.py on hidden/<name>; (aligned predictions or None, failed-check or None)."""
+    src, dst = f"incoming/{name}", f"incoming/{name}.preds.csv"
+    run = ctx.exec(
+        COMMAND.format(src=src, dst=dst), timeout=TIMEOUT, inputs={src: ctx.hidden / name}
+    )
+    label = f"predict.py on a batch of {len(ids)} rows"
+    if run.result.timed_out:
+        return None, ctx.check(
+            f"predict.py ran on {name}", False, f"{label} took over {TIMEOUT:.0f} s", gate=True
+        )
+    if run.result.exit_code != 0:
+        tail = run.result.stderr.strip()[-600:] or "(no stderr)"
+        message = f"{label} exited {run.result.exit_code}: {tail}"
+        return None, ctx.check(f"predict.py ran on {name}", False, message, gate=True)
+    preds = read_predictions(
+        run.path(dst),
+        run.workdir,
+        id_column="listing_id",
+        columns={"price": "number"},
+        expected_ids=ids,
+        name=f"{name} predictions valid",
+    )
+    if not preds.ok:
+        return None, preds.check
+    if (preds.frame["price"] <= 0).any():
+        bad = int((preds.frame["price"] <= 0).sum())
+        return None, ctx.check(f"{name} predictions valid", False, f"{bad} prices <= 0", gate=True)
+    return preds.frame["price"], None
+
+
+def grade(ctx):
+    if not ctx.path("predict.py").is_file():
+        return ctx.fail("predict.py present", "predict.py not found in the workspace root")
+    labels = pd.read_csv(ctx.hidden / "batch_labels.csv", dtype={"listing_id": str})
+    small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"listing_id": str})[
+        "listing_id"
+    ].tolist()
+    full, problem = _run(ctx, "batch.csv", labels["listing_id"].tolist())
+    if problem:
+        return ctx.grade(None, [problem])
+    small, problem = _run(ctx, "small_batch.csv", small_ids)
+    if problem:
+        return ctx.grade(None, [problem])
+
+    a, b = full.loc[small_ids].to_numpy(), small.to_numpy()
+    worst = float(np.max(np.abs(a - b) / np.abs(a)))
+    stable = ctx.check(
+        "row predictions independent of the batch",
+        worst <= 1e-6,
+        f"largest relative change of a row's price between two batches: {worst:.2g}",
+        gate=True,
+    )
+    truth = labels.set_index("listing_id")["price"].loc[full.index].to_numpy()
+    male = float(np.mean(np.abs(np.log(full.to_numpy()) - np.log(truth))))
+    ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
+    return ctx.grade(male, [ran, stable])
