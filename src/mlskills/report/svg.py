@@ -63,7 +63,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     first = -(-lo // step) * step
     ticks, value = [], first
     while value <= hi + step * 1e-9:
-        ticks.append(round(value, 10))
+        ticks.append(round(value, 10) + 0.0)  # + 0.0 turns -0.0 into 0.0
         value += step
     return ticks
 
