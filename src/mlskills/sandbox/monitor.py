@@ -1,7 +1,7 @@
 """Watch a running sandbox for the limits rlimits cannot enforce or cannot report.
 
 - Disk: no per-folder quota exists for a host-visible workspace, so the sandbox's writable
-  folders are measured every second and the sandbox is stopped once they pass `disk_mb`
+  folders are measured twice a second and the sandbox is stopped once they pass `disk_mb`
   (RLIMIT_FSIZE bounds each file, so the overshoot is at most one interval of writes).
 - Processes: RLIMIT_NPROC makes a fork bomb fail, not stop; a sandbox that sits at its
   process limit is stopped instead of burning the rest of its time.
@@ -21,9 +21,9 @@ from mlskills.sandbox.processes import pids_with_marker
 from mlskills.schema import Limits
 
 MiB = 1024 * 1024
-INTERVAL = 1.0  # seconds between checks (stretched when a scan is slow)
-SATURATED = 0.9  # share of max_processes that counts as "at the limit"
-SATURATED_TICKS = 3  # consecutive checks at the limit before the sandbox is stopped
+INTERVAL = 0.5  # seconds between checks (stretched when a scan is slow)
+SATURATED = 0.95  # share of max_processes that counts as "at the limit"
+SATURATED_TICKS = 4  # consecutive checks at the limit before the sandbox is stopped
 
 
 @dataclass
@@ -102,26 +102,31 @@ class Monitor:
         wait = INTERVAL
         while not self._quit.wait(wait):
             began = time.monotonic()
-            if self.check() and self.hit in ("disk_mb", "max_processes"):
+            if self.check():
                 self._stop_sandbox()
                 return
             wait = max(INTERVAL, 5 * (time.monotonic() - began))
 
     def check(self) -> bool:
-        """One round of checks; True when a limit was newly found hit."""
-        before = self.hit
+        """One round of checks, recording any limit hit; True when the sandbox must stop.
+
+        Disk use past the limit stops it at once; the process limit is reported as soon
+        as it is reached and stops the sandbox only if it stays there (a fork bomb).
+        """
         usage = measure(self.folders)
         if usage.disk_bytes > self.limits.disk_mb * MiB:
             self.hit = "disk_mb"
-        elif self._processes_saturated():
+            return True
+        if self._at_process_limit():
             self.hit = "max_processes"
-        elif self.hit is None and usage.largest_file >= self.limits.file_size_mb * MiB:
+            return self._saturated >= SATURATED_TICKS
+        if self.hit is None and usage.largest_file >= self.limits.file_size_mb * MiB:
             self.hit = "file_size_mb"
-        return self.hit != before
+        return False
 
-    def _processes_saturated(self) -> bool:
-        if count_tasks(self.token, self._pid_floor()) >= SATURATED * self.limits.max_processes:
-            self._saturated += 1
-        else:
-            self._saturated = 0
-        return self._saturated >= SATURATED_TICKS
+    def _at_process_limit(self) -> bool:
+        at_limit = (
+            count_tasks(self.token, self._pid_floor()) >= SATURATED * self.limits.max_processes
+        )
+        self._saturated = self._saturated + 1 if at_limit else 0
+        return at_limit
