@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fakes.synthetic_run import Spec, synthesise
 
+from mlskills.records import RunDir
 from mlskills.report import build_report, render
 from mlskills.schema import TrialKey
 from mlskills.transcript import TrialLog
@@ -42,8 +43,30 @@ def hostile_run(runs_dir: Path) -> Path:
     log = TrialLog(path / TrialKey("task-000", "bare", 0).relpath)
     log.event("tool_call", name="bash", input={"command": ATTACK}, output=LONG, is_error=False)
     log.event("text", text=ATTACK)
+    log.event("stream", message=STREAM_LINE)
     log.close()
+    add_rubric(path, TrialKey("task-000", "bare", 0))
     return path
+
+
+STREAM_LINE = {  # a Claude Code stream-json line, as the claude-code agent logs it
+    "type": "assistant",
+    "message": {"content": [{"type": "text", "text": "Checking the data."},
+                            {"type": "tool_use", "name": "Bash", "input": {"command": "ls"}}]},
+}  # fmt: skip
+RUBRIC = [
+    {"id": "explains-metric", "verdict": "pass", "evidence": "README.md", "reason": "Says why AP."},
+    {"id": "no-leakage", "verdict": "fail", "evidence": "train.py:12", "reason": "Fits on test."},
+    {"id": "reproducible", "verdict": "not judged", "evidence": "", "reason": "Judge timed out."},
+]
+
+
+def add_rubric(path: Path, key: TrialKey) -> None:
+    """Give one trial LLM-judge verdicts, as the evaluator will store them in grade.rubric."""
+    run = RunDir.open(path)
+    record = run.latest()[key]
+    record.grade = {**(record.grade or {}), "rubric": RUBRIC}
+    run.append(record)  # the last line for a key wins
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +139,14 @@ def test_heat_map_filters_and_hash_links_select(page, page_file):
     page.goto(page_file.as_uri() + "#trial=task-001/pack/1")
     page.wait_for_selector("#transcript")
     assert "task-001 · pack · epoch 1" in page.inner_text("#detail-title")
+
+
+def test_rubric_verdicts_and_stream_lines_render(page):
+    page.click("#trial-rows tr >> nth=0")
+    page.wait_for_selector("#transcript")
+    rubric = page.locator("#detail .rubric")
+    assert "Rubric (LLM judge" in rubric.inner_text()
+    assert rubric.locator("tr").count() == 4  # header and three items
+    assert "Fits on test." in rubric.inner_text() and "not judged" in rubric.inner_text()
+    stream = page.locator("#transcript details[data-kind='stream']")
+    assert "stream · assistant" in stream.inner_text() and "→ Bash" in stream.inner_text()

@@ -195,7 +195,8 @@
     const rows = items.map((it) => el("tr", {},
       el("td", { text: it.id ?? "" }),
       el("td", { class: it.verdict === "pass" ? "pass" : it.verdict === "fail" ? "fail" : "hint", text: it.verdict ?? "not judged" }),
-      el("td", {}, longText(it.reason ?? "", 400)), el("td", {}, longText(it.evidence ?? "", 300))));
+      el("td", {}, it.reason ? longText(it.reason, 400) : "—"),
+      el("td", {}, it.evidence ? longText(it.evidence, 300) : "—")));
     return el("div", { class: "rubric" }, el("h3", { text: "Rubric (LLM judge, separate from the metric score)" }),
       el("table", { class: "checks" }, el("thead", {}, el("tr", {}, ...["item", "verdict", "reason", "evidence"].map((h) => el("th", { class: "l", text: h })))),
         el("tbody", {}, rows)));
@@ -219,9 +220,14 @@
     return "";
   }
 
+  // Content blocks wherever an agent keeps them: our API loop (ev.content), a message
+  // (ev.message.content) or a Claude Code stream line (ev.message.message.content).
   function contentBlocks(ev) {
-    const content = Array.isArray(ev.content) ? ev.content : Array.isArray(ev.message?.content) ? ev.message.content : null;
-    return content && content.every((b) => b && typeof b === "object" && "type" in b) ? content : null;
+    const isBlock = (b) => b && typeof b === "object" && "type" in b;
+    for (const c of [ev.content, ev.message?.content, ev.message?.message?.content]) {
+      if (Array.isArray(c) && c.length && c.every(isBlock)) return c;
+    }
+    return null;
   }
 
   function block(b) {
@@ -253,7 +259,9 @@
       else big.push(el("div", { class: "field" }, el("span", { text: key }), longText(value)));
     }
     const line = small.length ? el("div", { class: "kvs" }, ...small) : null;
-    return [...(blocks ? blocks.map(block) : []), ...big, line].filter(Boolean);
+    const nested = blocks && blocks !== ev.content;  // the blocks hide the rest of a message
+    const raw = nested ? folded("raw event", () => [longText(ev)]) : null;
+    return [...(blocks ? blocks.map(block) : []), ...big, line, raw].filter(Boolean);
   }
 
   function eventNode(ev, t0) {
@@ -262,8 +270,9 @@
     const isErr = kind.includes("error") || ev.is_error === true;
     const cls = `ev${isTool ? " tool" : ""}${isErr ? " err" : ""}${kind === "cut" ? " cut" : ""}`;
     const when = typeof ev.t === "number" && t0 !== null ? `+${(ev.t - t0).toFixed(1)}s` : "";
+    const sub = typeof ev.message?.type === "string" ? ` · ${ev.message.type}` : "";
     const node = el("details", { class: cls, data: { kind } },
-      el("summary", {}, el("span", { class: "t", text: when }), el("span", { class: "k", text: kind }), summaryOf(ev)));
+      el("summary", {}, el("span", { class: "t", text: when }), el("span", { class: "k", text: kind + sub }), summaryOf(ev)));
     let built = false;
     const fill = () => { if (!built) { built = true; node.append(...fields(ev)); } };
     node.addEventListener("toggle", () => node.open && fill());
