@@ -118,3 +118,19 @@ def test_budget_bounds_the_page(tmp_path):
 
     tiny = html(build_report(path), Budget(string_chars=200, trial_chars=3000))
     assert len(tiny) < len(small)
+
+
+def test_rubric_verdicts_are_counted_apart_from_the_score(tmp_path):
+    verdicts = [{"id": "no-leakage", "verdict": v} for v in ("pass", "fail")]
+    grade = {"score": 0.5, "passed": True, "checks": [], "rubric": verdicts[:1]}
+    other = {**grade, "rubric": [*verdicts[1:], {"id": "explains", "verdict": "not judged"}]}
+    records = [trial("a", "bare", 0, 0.5, grade=grade), trial("a", "bare", 1, 0.5, grade=other)]
+    report = build_report(write_run(tmp_path, records))
+    cell = report.cell("a", "bare")
+    assert cell.rubric == {"no-leakage": {"pass": 1, "fail": 1}, "explains": {"not judged": 1}}
+    assert cell.mean_score == 0.5
+    assert "| a | bare | no-leakage | 1 | 1 | 0 |" in render(report, "md")
+    assert "Rubric verdicts" in render(report, "table")
+    assert "class='rubric'" in render(report, "html")
+    plain = write_run(tmp_path, [trial("a", "bare", 0, 0.5)], run_id="plain")
+    assert "Rubric" not in render(build_report(plain), "md")

@@ -37,6 +37,19 @@ def _mean(values: list[float]) -> float | None:
     return fmean(values) if values else None
 
 
+def rubric_counts(records: list[TrialRecord]) -> dict[str, dict[str, int]]:
+    """LLM-judge verdicts per rubric item, counted apart from the score they do not enter."""
+    counts: dict[str, dict[str, int]] = {}
+    for record in records:
+        for item in (record.grade or {}).get("rubric") or []:
+            if not isinstance(item, dict):
+                continue
+            verdict = str(item.get("verdict") or "not judged")
+            per_item = counts.setdefault(str(item.get("id", "?")), {})
+            per_item[verdict] = per_item.get(verdict, 0) + 1
+    return counts
+
+
 def build_cell(task: str, arm: str, records: list[TrialRecord], k: int) -> Cell:
     scored = [r for r in records if is_scored(r)]
     passed = sum(bool(r.passed) for r in scored)
@@ -59,6 +72,7 @@ def build_cell(task: str, arm: str, records: list[TrialRecord], k: int) -> Cell:
         cost=sum(r.usage.cost for r in records),
         mean_cost=fmean(r.usage.cost for r in records),
         mean_wall_seconds=fmean(r.wall_seconds for r in records),
+        rubric=rubric_counts(scored),
     )
 
 

@@ -82,7 +82,11 @@ def body(report: Report) -> str:
             sections.notices(report),
             sections.cards(report),
             section(
-                "heat", "Scores by task", sections.heatmap(report) + panels.numbers_table(report)
+                "heat",
+                "Scores by task",
+                sections.heatmap(report)
+                + panels.numbers_table(report)
+                + panels.rubric_table(report),
             ),
             charts,
             section("trials", "Trials", panels.EXPLORER),

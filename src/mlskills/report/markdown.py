@@ -117,11 +117,33 @@ def tasks_section(report: Report) -> list[str]:
     return ["## Tasks", "", *table(header, rows), "", note, ""]
 
 
+def rubric_rows(report: Report) -> list[list[str]]:
+    """task, arm, item, then pass / fail / not judged counts: one row per rubric item."""
+    rows = []
+    for c in report.cells:
+        for item, verdicts in sorted(c.rubric.items()):
+            counts = [str(verdicts.get(v, 0)) for v in ("pass", "fail")]
+            other = sum(n for v, n in verdicts.items() if v not in ("pass", "fail"))
+            rows.append([c.task, c.arm, item, *counts, str(other)])
+    return rows
+
+
+RUBRIC_HEADER = ["task", "arm", "rubric item", "pass", "fail", "not judged"]
+
+
+def rubric_section(report: Report) -> list[str]:
+    if not report.has_rubric:
+        return []
+    note = "LLM-judge verdicts on the task's rubric, reported apart: they never enter the score."
+    return ["## Rubric (LLM judge)", "", note, "", *table(RUBRIC_HEADER, rubric_rows(report)), ""]
+
+
 def render(report: Report) -> str:
     parts = [
         *heading(report),
         *arms_section(report),
         *uplift_section(report.uplift),
         *tasks_section(report),
+        *rubric_section(report),
     ]
     return "\n".join(parts).rstrip() + "\n"

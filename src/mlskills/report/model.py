@@ -35,6 +35,7 @@ class Cell:
     cost: float  # total dollars
     mean_cost: float
     mean_wall_seconds: float
+    rubric: dict[str, dict[str, int]] = field(default_factory=dict)  # item -> verdict -> count
 
 
 @dataclass
@@ -132,6 +133,10 @@ class Report:
     @property
     def arm_names(self) -> list[str]:
         return [summary.arm for summary in self.arms]
+
+    @property
+    def has_rubric(self) -> bool:
+        return any(cell.rubric for cell in self.cells)
 
     def cell(self, task: str, arm: str) -> Cell | None:
         return next((c for c in self.cells if c.task == task and c.arm == arm), None)

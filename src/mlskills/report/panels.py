@@ -4,6 +4,7 @@ the footer with the run's provenance."""
 from __future__ import annotations
 
 from mlskills.report import fmt, svg
+from mlskills.report.markdown import RUBRIC_HEADER, rubric_rows
 from mlskills.report.model import Report
 from mlskills.report.sections import esc
 
@@ -107,3 +108,19 @@ def footer(report: Report) -> str:
         "trials (infrastructure failures) are counted but never scored."
     )
     return f"<footer><h2>About this run</h2><dl>{rows}</dl><p>{method}</p></footer>"
+
+
+def rubric_table(report: Report) -> str:
+    """Judge verdicts per rubric item, in their own box: they never enter the score."""
+    if not report.has_rubric:
+        return ""
+    head = "".join(f"<th class='l'>{esc(h)}</th>" for h in RUBRIC_HEADER)
+    rows = "".join(
+        "<tr>" + "".join(f"<td class='l'>{esc(v)}</td>" for v in row) + "</tr>"
+        for row in rubric_rows(report)
+    )
+    return (
+        "<div class='rubric'><h3>Rubric verdicts (LLM judge, separate from the metric score)"
+        f"</h3><div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+        "</table></div></div>"
+    )

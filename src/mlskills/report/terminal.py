@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlskills.report import fmt
+from mlskills.report.markdown import RUBRIC_HEADER, rubric_rows
 from mlskills.report.model import Report, Uplift
 from mlskills.stats import Interval
 
@@ -137,6 +138,15 @@ def tasks_table(report: Report, wide: bool = True) -> Table:
     return fill("Tasks × arms · per-trial means, total cost", columns, report.cells, wide)
 
 
+def rubric_table(report: Report) -> Table:
+    table = grid("Rubric verdicts (LLM judge; never part of the score)")
+    for index, name in enumerate(RUBRIC_HEADER):
+        table.add_column(name, justify="left" if index < 3 else "right")
+    for row in rubric_rows(report):
+        table.add_row(*map(escape, row))
+    return table
+
+
 def _pair(first: float, second: float) -> str:
     return f"{fmt.tokens(first)}/{fmt.tokens(second)}"
 
@@ -156,6 +166,8 @@ def renderables(report: Report, width: int = 140) -> Group:
     if report.uplift:
         parts.append(uplift_table(report.uplift))
     parts.append(tasks_table(report, wide))
+    if report.has_rubric:
+        parts.append(rubric_table(report))
     return Group(*parts)
 
 
