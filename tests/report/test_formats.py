@@ -134,3 +134,18 @@ def test_rubric_verdicts_are_counted_apart_from_the_score(tmp_path):
     assert "class='rubric'" in render(report, "html")
     plain = write_run(tmp_path, [trial("a", "bare", 0, 0.5)], run_id="plain")
     assert "Rubric" not in render(build_report(plain), "md")
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [trial("a", "bare", 0, None, status="error", error="sandbox failed")],
+        [trial("a", "bare", 0, 0.0), trial("a", "pack", 0, None, status="error")],
+        [trial("a", "x", 0, 1.0, status="limit", limit="max_turns"), trial("b", "y", 1, 0.0)],
+    ],
+    ids=["all-errored", "one-arm-unscored", "no-shared-tasks"],
+)
+def test_degenerate_runs_render_in_every_format(tmp_path, records):
+    report = build_report(write_run(tmp_path, records))
+    for name in FORMATS:
+        assert render(report, name)
