@@ -82,6 +82,21 @@ def load_run(path: Path) -> tuple[dict[str, Any], list[TrialRecord]]:
     return meta, records
 
 
+def build_cells(records: list[TrialRecord], info: RunInfo, k: int) -> list[Cell]:
+    """One cell per task and arm that has trials, in the run's configured order."""
+    groups: dict[tuple[str, str], list[TrialRecord]] = defaultdict(list)
+    for record in records:
+        groups[(record.task_id, record.arm)].append(record)
+    tasks = _ordered(info.task_ids, [r.task_id for r in records])
+    arms = _ordered(info.arms, [r.arm for r in records])
+    return [
+        aggregate.build_cell(task, arm, groups[(task, arm)], k)
+        for task in tasks
+        for arm in arms
+        if groups.get((task, arm))
+    ]
+
+
 def build_report(
     path: Path,
     treatment: str | None = None,
@@ -91,24 +106,14 @@ def build_report(
     """The whole report for one run folder; `treatment`/`baseline` pick the uplift arms."""
     meta, records = load_run(path)
     info = run_info(meta, Path(path))
-    tasks = _ordered(info.task_ids, [r.task_id for r in records])
-    arms = _ordered(info.arms, [r.arm for r in records])
-    groups: dict[tuple[str, str], list[TrialRecord]] = defaultdict(list)
-    for record in records:
-        groups[(record.task_id, record.arm)].append(record)
     k = aggregate.choose_k(info.epochs)
-    cells = [
-        aggregate.build_cell(task, arm, groups[(task, arm)], k)
-        for task in tasks
-        for arm in arms
-        if groups.get((task, arm))
-    ]
-    summaries = [aggregate.summarise_arm(arm, cells, records, seed) for arm in arms]
+    cells = build_cells(records, info, k)
+    arms = _ordered(info.arms, [r.arm for r in records])
     return Report(
         run=info,
         k=k,
         cells=cells,
-        arms=summaries,
+        arms=[aggregate.summarise_arm(arm, cells, records, seed) for arm in arms],
         uplift=_uplift(arms, cells, records, (treatment, baseline), seed),
         notices=notices.collect(meta, records, str(path)),
         trials=[trial_row(r) for r in records],
