@@ -140,9 +140,7 @@ class Service:
     def predict(self, rows: list[dict]) -> dict:
         if self.model is None:
             return self.degraded(len(rows), f"model not loaded: {self.load_error}")
-        order = self.schema["feature_order"]
-        frame = pd.DataFrame([{k: r.get(k) for k in order} for r in rows], columns=order)
-        future = self.pool.submit(self._run_model, frame)
+        future = self.pool.submit(self._run_model, to_frame(rows, self.schema))
         try:
             return future.result(timeout=self.args.timeout)
         except concurrent.futures.TimeoutError:
@@ -163,6 +161,19 @@ class Service:
 
     def degraded(self, n: int, reason: str) -> dict:
         return {"predictions": [self.fallback] * n, "degraded": True, "reason": reason}
+
+
+def to_frame(rows: list[dict], schema: dict) -> pd.DataFrame:
+    """Training column order and dtypes, so an all-null column is still numeric."""
+    order = schema["feature_order"]
+    frame = pd.DataFrame([{k: r.get(k) for k in order} for r in rows], columns=order)
+    for name in order:
+        kind = schema["features"].get(name, {}).get("type")
+        if kind in ("number", "integer"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+        elif kind == "string":
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), np.nan)
+    return frame
 
 
 def load_schema(path: Path) -> dict:
