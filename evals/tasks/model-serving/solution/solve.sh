@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -euo pipefail
+cp "$(dirname "$0")/serve.py" serve.py
