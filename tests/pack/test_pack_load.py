@@ -54,12 +54,12 @@ def test_tools_may_be_a_yaml_list_and_may_be_absent(pack):
     agent = pack / "agents" / "mlops.md"
     edit(
         agent,
-        "tools: Bash, Read, Write, Edit, Grep, Glob, Skill, TodoWrite\n",
+        "tools: Bash, Read, Write, Edit, Grep, Glob, Skill\n",
         "tools:\n  - Bash\n  - Read\n",
     )
     edit(
         pack / "agents" / "ml-engineer.md",
-        "tools: Bash, Read, Write, Edit, Grep, Glob, Skill, TodoWrite\n",
+        "tools: Bash, Read, Write, Edit, Grep, Glob, Skill\n",
         "",
     )
     loaded = load_pack(pack)

@@ -15,7 +15,7 @@ AGENT = "agents/ml-engineer.md"
 EVALUATOR = "agents/evaluator.md"
 PLUGIN = ".claude-plugin/plugin.json"
 MARKET = ".claude-plugin/marketplace.json"
-ML_TOOLS = "tools: Bash, Read, Write, Edit, Grep, Glob, Skill, TodoWrite"
+ML_TOOLS = "tools: Bash, Read, Write, Edit, Grep, Glob, Skill"
 EVAL_TOOLS = "tools: Read, Grep, Glob, Bash, Skill"
 
 
