@@ -1,0 +1,99 @@
+"""Rubric grading inside real runs: oracle trials, a scripted judge, records and reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes.judging import bad, good, verdict
+
+from mlskills.errors import AgentSetupError
+from mlskills.runner import RunConfig, resume_run, start_run
+
+JUDGE = {"model": "claude-haiku-4-5", "epochs": 1, "options": {"max_retries": 0}}
+
+
+def run(tmp_path: Path, evals: Path, judge: dict | None = None, epochs: int = 1):
+    config = RunConfig(
+        agent="oracle",
+        task_ids=["double"],
+        epochs=epochs,
+        sandbox="local",
+        evals=str(evals),
+        cache_dir=str(tmp_path / "cache"),
+        judge=judge,
+    )
+    outcome = start_run(config, tmp_path / "runs")
+    return outcome.run, outcome.records
+
+
+def test_without_a_judge_items_are_not_judged_and_the_score_stands(tmp_path, evals) -> None:
+    _, [record] = run(tmp_path, evals)
+    assert (record.status, record.score, record.passed) == ("completed", 1.0, True)
+    rubric = record.grade["rubric"]
+    assert [e["verdict"] for e in rubric] == ["not judged", "not judged"]
+    assert "no judge configured" in rubric[0]["reason"]
+    assert record.details["judge"] == {
+        "configured": False,
+        "deterministic": {"score": 1.0, "passed": True},
+    }
+
+
+def test_a_judged_rubric_joins_the_score_and_is_kept_apart(api, tmp_path, evals) -> None:
+    api.push(verdict(good("notes_explain"), bad("no_overclaim")))
+    run_dir, [record] = run(tmp_path, evals, judge=JUDGE)
+    assert record.status == "completed" and record.usage.total_tokens == 0  # the oracle's
+    # metric weight 1 scored 1.0; one of two items (0.5 each) passed: (1 + 0.5) / (1 + 1)
+    assert record.score == 0.75 and record.passed is False  # pass mark 0.9
+    judge = record.details["judge"]
+    assert judge["deterministic"] == {"score": 1.0, "passed": True}
+    assert judge["rubric_fraction"] == 0.5 and judge["model"] == "claude-haiku-4-5"
+    assert judge["usage"]["cost"] > 0 and judge["requests"] == 1
+    folder = run_dir.path / "trials/double/bare/0"
+    assert (folder / judge["transcript"]).is_file()
+    assert (
+        not (folder / "transcript.jsonl").exists()
+        or "judge_vote" not in (folder / "transcript.jsonl").read_text()
+    )
+    grade = json.loads((folder / "grade.json").read_text())
+    assert [e["verdict"] for e in grade["rubric"]] == ["pass", "fail"]
+    meta = run_dir.read_meta()
+    assert meta["config"]["judge"] == JUDGE and meta["judge"]["model"] == "claude-haiku-4-5"
+
+
+def test_the_judge_sees_what_the_agent_left(api, tmp_path, evals) -> None:
+    api.push(verdict(good("notes_explain"), good("no_overclaim")))
+    _, [record] = run(tmp_path, evals, judge=JUDGE)
+    assert record.score == 1.0 and record.passed
+    message = api.message_requests[0].body["messages"][0]["content"][0]["text"]
+    assert "y is 2 * x for every row" in message  # NOTES.md written by the oracle
+    assert "\n51\n[exit code 0]" in message  # `wc -l < answers.csv` on a copy
+
+
+def test_a_broken_judge_is_a_judge_error_not_a_failed_trial(api, tmp_path, evals) -> None:
+    api.push(verdict(good("notes_explain")), verdict(good("notes_explain")))
+    _, [record] = run(tmp_path, evals, judge=JUDGE)
+    assert record.status == "completed"
+    assert [e["verdict"] for e in record.grade["rubric"]] == ["pass", "judge error"]
+    assert record.score == 1.0  # (1 + 0.5) / (1 + 0.5): the errored item weighs nothing
+
+
+def test_resume_rebuilds_the_judge_from_run_json(api, tmp_path, evals) -> None:
+    api.push(verdict(good("notes_explain"), good("no_overclaim")))
+    run_dir, _ = run(tmp_path, evals, judge=JUDGE)
+    lines = (run_dir.path / "trials.jsonl").read_text().splitlines()
+    broken = {**json.loads(lines[0]), "status": "error"}
+    (run_dir.path / "trials.jsonl").write_text(json.dumps(broken) + "\n")
+    api.push(verdict(bad("notes_explain"), good("no_overclaim")))
+    outcome = resume_run(run_dir.path)
+    assert [e["verdict"] for e in outcome.records[0].grade["rubric"]] == ["fail", "pass"]
+
+
+def test_a_judge_without_an_api_key_stops_the_run_before_it_starts(
+    tmp_path, evals, monkeypatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    with pytest.raises(AgentSetupError, match="ANTHROPIC_API_KEY"):
+        run(tmp_path, evals, judge=JUDGE)
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
