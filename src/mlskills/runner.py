@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mlskills import __version__, paths, tasks
+from mlskills import judge as judges
 from mlskills.agents import AgentOptions, create
 from mlskills.preparation import PreparedCache
 from mlskills.records import RunDir
@@ -53,6 +54,7 @@ class RunConfig:
     keep_workspaces: bool = False
     evals: str | None = None  # an evals folder other than the bundled one
     scratch_dir: str | None = None  # where trial workspaces live (None: system temp)
+    judge: dict[str, Any] | None = None  # JudgeConfig.to_dict(); None: rubric "not judged"
 
     @property
     def evals_path(self) -> Path | None:
@@ -155,6 +157,7 @@ def make_env(run: RunDir, config: RunConfig) -> TrialEnv:
         sandbox_kind=config.sandbox,
         scratch_root=Path(config.scratch_dir) if config.scratch_dir else None,
         keep_workspaces=config.keep_workspaces,
+        judge=judges.create(config.judge),
     )
 
 
@@ -210,6 +213,8 @@ def start_run(config: RunConfig, runs_dir: Path, observer: Observer | None = Non
     meta = run_metadata(config, agent_info)
     meta["skipped"] = skipped
     meta["planned_trials"] = len(plans)
+    judge = judges.create(config.judge)  # fails here, before the run folder, without a key
+    meta["judge"] = judge.describe() if judge else None
     run = RunDir.create(runs_dir, meta)
     return _finish(run, config, plans, skipped, observer)
 

@@ -45,6 +45,10 @@ class TrialLog:
     def path(self, name: str) -> Path:
         return self.folder / name
 
+    def sub(self, name: str) -> TrialLog:
+        """A log in a sub-folder with the same secrets (the judge's transcript, say)."""
+        return TrialLog(self.folder / name, secrets=self._secrets)
+
     def close(self) -> None:
         with self._lock:
             if self._transcript is not None:

@@ -22,6 +22,7 @@ from mlskills import sandbox as sandboxes
 from mlskills.agents.base import Agent, AgentRequest
 from mlskills.grading import GradeContext, GraderError, run_grader
 from mlskills.grading.integrity import protected_hashes, verify
+from mlskills.judge import Case, judge_trial
 from mlskills.preparation import Instance, PreparedCache
 from mlskills.records import RunDir
 from mlskills.sandbox.environment import is_secret
@@ -61,6 +62,7 @@ class TrialEnv:
     scratch_root: Path | None = None
     keep_workspaces: bool = False
     regrade: bool = False  # grade twice and record whether the grades agree (tasks check)
+    judge: object | None = None  # a mlskills.judge.Judge for rubric items; None: "not judged"
     stop: threading.Event = field(default_factory=threading.Event)
     watchdog: Watchdog = field(default_factory=Watchdog)
     _hashes: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
@@ -235,6 +237,8 @@ def _grade(
         return
     finally:
         record.grade_seconds = round(time.monotonic() - start, 4)
+    case = Case(plan.task, graded, scratch, env.make_sandbox)
+    grade = judge_trial(env.judge, case, grade, log, record.details)
     record.score, record.passed, record.metric = grade.score, grade.passed, grade.metric
     record.grade = grade.to_dict()
     # Not atomic on purpose: a rename costs milliseconds on slow disks, and trials.jsonl,

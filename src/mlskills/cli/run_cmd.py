@@ -14,6 +14,7 @@ from pathlib import Path
 from mlskills import paths, sandbox, tasks
 from mlskills.cli.summary import print_summary, summary_rows
 from mlskills.errors import MlskillsError
+from mlskills.judge import JudgeConfig
 from mlskills.runner import RunConfig, RunOutcome, limits_from_cli, resume_run, start_run
 from mlskills.schema import Arm
 
@@ -51,6 +52,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="agent-specific setting, e.g. max_retries=3 (VALUE is parsed as JSON if it can be)",
+    )
+    judge = p.add_argument_group("rubric judge (without one, rubric items are 'not judged')")
+    judge.add_argument("--judge-model", metavar="MODEL", help="judge rubric items with MODEL")
+    judge.add_argument("--judge-epochs", type=int, default=1, metavar="N", help="majority of N")
+    judge.add_argument(
+        "--judge-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="judge setting, e.g. max_turns=8 (see mlskills.judge.config)",
     )
     limits = p.add_argument_group("limits (override each task's)")
     limits.add_argument("--agent-timeout", type=float, metavar="SECONDS")
@@ -133,7 +144,16 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         keep_workspaces=args.keep_workspaces,
         evals=str(args.evals.resolve()) if args.evals else None,
         scratch_dir=_scratch(args.scratch_dir),
+        judge=_judge(args),
     )
+
+
+def _judge(args: argparse.Namespace) -> dict | None:
+    """The judge's stored config, checked now so a typo fails before any trial runs."""
+    if not args.judge_model:
+        return None
+    options = parse_agent_options(args.judge_option)
+    return JudgeConfig(args.judge_model, args.judge_epochs, options).to_dict()
 
 
 def _scratch(choice: Path | None) -> str | None:
