@@ -62,3 +62,13 @@ def test_a_quiet_command_hits_no_limit(make_sandbox):
     assert box.exec("echo fine").exit_code == 0
     box.close()
     assert box.limit_hit is None
+
+
+def test_data_hidden_deeper_than_path_max_still_counts(make_sandbox):
+    """A path-based walk cannot see below PATH_MAX; the disk check walks by descriptor."""
+    box = make_sandbox(disk_mb=20, file_size_mb=40)
+    deep = "n=$(printf 'd%.0s' $(seq 250)); for i in $(seq 20); do mkdir $n && cd $n; done"
+    start = time.monotonic()
+    box.exec(f"{deep}; head -c 30000000 /dev/zero > f; sleep 20", timeout=30)
+    assert time.monotonic() - start < 8
+    assert box.limit_hit == "disk_mb"

@@ -20,6 +20,8 @@ UID_BASE = 1_500_000_000  # far above login and subordinate-uid ranges, below 2*
 _counter = itertools.count()
 _counter_lock = threading.Lock()
 USER_NAME = "agent"
+MAX_DEPTH = 64  # folder levels handed over (keeps open descriptors bounded)
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 @dataclass(frozen=True)
@@ -67,23 +69,50 @@ def hand_over(folders: list[Path], ident: Identity) -> None:
     """chown the sandbox's writable folders to its uid, never following a link.
 
     Entries the harness made read-only (no owner write bit) stay root's, so they stay
-    read-only inside too.
-
-    os.fwalk works on directory fds and chown is relative to them, so an agent that
-    swaps a folder for a symlink mid-walk cannot make root chown a host file.
+    read-only inside too. The walk opens each folder relative to its parent's descriptor
+    with O_NOFOLLOW and changes owners relative to it, so an agent that swaps a folder for
+    a symlink mid-walk cannot make root chown a host file. It is iterative and stops at
+    MAX_DEPTH: what the harness adds is shallow, and an agent's absurdly deep tree must
+    not crash the harness (os.fwalk recurses).
     """
     if not ident.drop:
         return
     for folder in folders:
-        if folder.is_dir() and not folder.is_symlink():
-            _hand_over_tree(folder, ident)
+        try:
+            top = os.open(folder, DIR_FLAGS)
+        except OSError:
+            continue
+        _chown(".", top, ident)
+        _walk(top, ident)
 
 
-def _hand_over_tree(folder: Path, ident: Identity) -> None:
-    for _root, dirs, files, dir_fd in os.fwalk(folder, follow_symlinks=False):
-        _chown(".", dir_fd, ident)
-        for name in dirs + files:
-            _chown(name, dir_fd, ident)
+def _walk(top: int, ident: Identity) -> None:
+    stack = [(top, _names(top))]
+    while stack:
+        fd, names = stack[-1]
+        if not names:
+            os.close(fd)
+            stack.pop()
+            continue
+        name = names.pop()
+        _chown(name, fd, ident)
+        if len(stack) < MAX_DEPTH and (child := _open_dir(name, fd)) is not None:
+            stack.append((child, _names(child)))
+
+
+def _names(fd: int) -> list[str]:
+    try:
+        return os.listdir(fd)
+    except OSError:
+        return []
+
+
+def _open_dir(name: str, dir_fd: int) -> int | None:
+    """The folder `name` as a descriptor, or None if it is anything else (a link, a file)."""
+    try:
+        return os.open(name, DIR_FLAGS, dir_fd=dir_fd)
+    except OSError:
+        return None
 
 
 def _chown(name: str, dir_fd: int, ident: Identity) -> None:
@@ -94,5 +123,5 @@ def _chown(name: str, dir_fd: int, ident: Identity) -> None:
         if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
             return  # a hard link could be a host file's other name
         os.chown(name, ident.uid, ident.gid, dir_fd=dir_fd, follow_symlinks=False)
-    except (FileNotFoundError, NotADirectoryError):
-        pass  # removed by a running command meanwhile
+    except OSError:
+        pass  # removed or replaced by a running command meanwhile

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -29,29 +30,37 @@ SATURATED_TICKS = 4  # consecutive checks at the limit before the sandbox is sto
 @dataclass
 class Usage:
     disk_bytes: int = 0
-    largest_file: int = 0
+    file_at_cap: bool = False  # some file reached the file-size cap (a write was cut off)
 
 
-def measure(folders: list[Path]) -> Usage:
-    """Allocated bytes (sparse files count what they use) and the largest apparent size."""
-    usage = Usage()
-    stack = [f for f in folders if f.is_dir()]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            usage.disk_bytes += info.st_blocks * 512
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            else:
-                usage.largest_file = max(usage.largest_file, info.st_size)
-    return usage
+def measure(folders: list[Path], file_cap: int | None = None) -> Usage:
+    """Allocated bytes (sparse files count what they use), and whether a file is at the cap.
+
+    GNU du and find walk with directory descriptors: they stay correct for trees deeper
+    than PATH_MAX, where an agent could otherwise hide data from a path-based walk, and
+    are several times faster than os.scandir on large trees.
+    """
+    present = [str(f) for f in folders if f.is_dir()]
+    if not present:
+        return Usage()
+    return Usage(_disk_bytes(present), bool(file_cap) and _any_file_at(present, file_cap))
+
+
+def _disk_bytes(folders: list[str]) -> int:
+    last = _run(["du", "-s", "-c", "-B1", "--", *folders]).strip().rsplit("\n", 1)[-1].split()
+    return int(last[0]) if last and last[0].isdigit() else 0
+
+
+def _any_file_at(folders: list[str], size: int) -> bool:
+    return bool(_run(["find", *folders, "-type", "f", "-size", f"+{size - 1}c", "-print", "-quit"]))
+
+
+def _run(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout
 
 
 def count_tasks(token: str, floor: int = 0) -> int:
@@ -113,14 +122,14 @@ class Monitor:
         Disk use past the limit stops it at once; the process limit is reported as soon
         as it is reached and stops the sandbox only if it stays there (a fork bomb).
         """
-        usage = measure(self.folders)
+        usage = measure(self.folders, self.limits.file_size_mb * MiB)
         if usage.disk_bytes > self.limits.disk_mb * MiB:
             self.hit = "disk_mb"
             return True
         if self._at_process_limit():
             self.hit = "max_processes"
             return self._saturated >= SATURATED_TICKS
-        if self.hit is None and usage.largest_file >= self.limits.file_size_mb * MiB:
+        if self.hit is None and usage.file_at_cap:
             self.hit = "file_size_mb"
         return False
 
