@@ -63,3 +63,21 @@ def rubric_evals(root: Path) -> Path:
     solve = task / "solution" / "solve.sh"
     solve.write_text(solve.read_text() + f"\ncat > NOTES.md <<'EOF'\n{NOTES}EOF\n")
     return evals
+
+
+def first_message(request) -> str:
+    """The text of a judge request's first user message (rubric and evidence)."""
+    return request.body["messages"][0]["content"][0]["text"]
+
+
+def by_marker(table: dict[str, Reply]):
+    """A responder: the reply whose marker appears in the judge's prompt (order-free)."""
+
+    def respond(request) -> Reply:
+        text = first_message(request)
+        for marker, answer in table.items():
+            if marker in text:
+                return answer
+        return reply("no marker matched; this reply has no verdict")
+
+    return respond
