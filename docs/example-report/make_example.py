@@ -71,10 +71,10 @@ def solution_calls(spec: Any) -> list[dict[str, Any]]:
     """Editor calls that write the reference solution's files, then a bash call running it."""
     files = sorted(p for p in spec.solution_dir.iterdir() if p.is_file())
     calls = [
-        tool_use(EDIT, {"command": "create", "path": p.name, "file_text": p.read_text("utf-8")})
+        tool_use(EDIT, {"command": "create", "path": f"work/{p.name}", "file_text": p.read_text()})
         for p in files
-    ]
-    return [*calls, tool_use("bash", {"command": "bash solve.sh"})]
+    ]  # solve.sh copies its siblings into the working directory, so they live in work/
+    return [*calls, tool_use("bash", {"command": "bash work/solve.sh"})]
 
 
 def wrong_calls(spec: Any, digest: int) -> list[dict[str, Any]]:
@@ -157,10 +157,10 @@ def screenshot(page: Path, out: Path) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        tab = browser.new_page(viewport={"width": 1280, "height": 1700}, device_scale_factor=1)
+        tab = browser.new_page(viewport={"width": 1280, "height": 2300}, device_scale_factor=1)
         tab.goto(page.as_uri())
         tab.wait_for_selector("body[data-ready='1']")
-        tab.click("#trial-rows tr >> nth=1")
+        tab.click("#trial-rows tr >> nth=3")  # a pack trial: reads a skill, then solves
         tab.wait_for_selector("#transcript")
         tab.screenshot(path=str(out), full_page=False, type="png")
         browser.close()

@@ -114,7 +114,7 @@ def forest(rows: list[Row], tie: float, unit: str = "Δ score") -> str:
             f'<circle cx="{x(row.mean):.1f}" cy="{y:.1f}" r="{6 if row.strong else 4}" '
             f'fill="{colour}"/></g>'
         )
-    parts.append(text(width - 20, 14, unit, "axis-title", "end"))
+    parts.append(text(label_w, 14, unit, "axis-title", "end"))
     return _svg(width, height, parts, "Uplift per task with 95% intervals")
 
 

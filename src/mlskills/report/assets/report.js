@@ -246,7 +246,9 @@
     return node;
   }
 
-  const isSmall = (v) => typeof v !== "object" && String(v).length <= 80 && !String(v).includes("\n");
+  const flat = (v) => v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x !== "object");
+  const inline = (v) => (flat(v) ? Object.entries(v).map(([k, x]) => `${k}=${x}`).join(" ") : String(v));
+  const isSmall = (v) => (typeof v !== "object" || flat(v)) && inline(v).length <= 160 && !inline(v).includes("\n");
 
   function fields(ev) {
     const blocks = contentBlocks(ev);
@@ -255,7 +257,7 @@
     for (const [key, value] of Object.entries(ev)) {
       if (SKIP.has(key) || value === null || value === undefined) continue;
       if (blocks && (key === "content" || key === "message")) continue;
-      if (isSmall(value)) small.push(el("span", { class: "kv" }, el("span", { text: key + " " }), String(value)));
+      if (isSmall(value)) small.push(el("span", { class: "kv" }, el("span", { text: key + " " }), inline(value)));
       else big.push(el("div", { class: "field" }, el("span", { text: key }), longText(value)));
     }
     const line = small.length ? el("div", { class: "kvs" }, ...small) : null;
@@ -276,7 +278,8 @@
     let built = false;
     const fill = () => { if (!built) { built = true; node.append(...fields(ev)); } };
     node.addEventListener("toggle", () => node.open && fill());
-    if (!isTool && !["agent_start", "cut"].includes(kind)) { node.open = true; fill(); }
+    const quiet = isTool || ["agent_start", "cut"].includes(kind) || ev.role === "user";  // prompts are long
+    if (!quiet) { node.open = true; fill(); }
     return node;
   }
 
