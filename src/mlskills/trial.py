@@ -10,6 +10,8 @@ import functools
 import json
 import os
 import shutil
+import stat
+import subprocess
 import tempfile
 import threading
 import time
@@ -20,13 +22,13 @@ import jinja2
 
 from mlskills import sandbox as sandboxes
 from mlskills.agents.base import Agent, AgentRequest
-from mlskills.grading import GradeContext, GraderError, run_grader
+from mlskills.grading import GradeContext, GraderError, failed, run_grader
 from mlskills.grading.integrity import protected_hashes, verify
 from mlskills.judge import Case, judge_trial
 from mlskills.preparation import Instance, PreparedCache
 from mlskills.records import RunDir
 from mlskills.sandbox.environment import is_secret
-from mlskills.schema import AgentResult, Arm, Limits, TaskSpec, TrialKey, TrialRecord
+from mlskills.schema import AgentResult, Arm, Grade, Limits, TaskSpec, TrialKey, TrialRecord
 from mlskills.transcript import TrialLog
 from mlskills.watchdog import Watchdog
 
@@ -134,7 +136,7 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
     finally:
         log.close()
         if not env.keep_workspaces:
-            shutil.rmtree(scratch, ignore_errors=True)
+            _remove_tree(scratch)
     record.wall_seconds = round(time.time() - started, 4)
     return record
 
@@ -151,8 +153,42 @@ def _run_phases(
     if result.status == "error":
         return
     graded = scratch / "graded"
-    shutil.copytree(workspace, graded, symlinks=True)
+    if problem := _copy_for_grading(workspace, graded):
+        _record_grade(record, log, failed(plan.task.grading, "workspace copyable", problem))
+        return
     _grade(plan, env, instance, graded, scratch, log, record)
+
+
+def _special_files(folder: str, names: list[str]) -> set[str]:
+    """copytree's ignore: FIFOs, sockets and devices (copying one blocks or fails)."""
+    skipped = set()
+    for name in names:
+        mode = os.lstat(os.path.join(folder, name)).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+            skipped.add(name)
+    return skipped
+
+
+def _copy_for_grading(workspace: Path, graded: Path) -> str | None:
+    """Copy the finished workspace for the grader; why not, if the agent made that impossible.
+
+    What the agent leaves is its own doing: a tree too deep or odd to copy scores 0 with a
+    failed gate. As an infrastructure error it would go unscored (and rerun on --resume).
+    """
+    try:
+        shutil.copytree(workspace, graded, symlinks=True, ignore=_special_files)
+    except (shutil.Error, OSError, RecursionError) as exc:
+        reason = str(exc)[:300]
+        return f"the workspace could not be copied for grading: {type(exc).__name__}: {reason}"
+    return None
+
+
+def _remove_tree(folder: Path) -> None:
+    """rmtree recurses per level: a tree thousands of levels deep needs rm -rf."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except RecursionError:
+        subprocess.run(["rm", "-rf", "--", str(folder)], check=False)
 
 
 def _run_agent(
@@ -239,6 +275,10 @@ def _grade(
         record.grade_seconds = round(time.monotonic() - start, 4)
     case = Case(plan.task, graded, scratch, env.make_sandbox)
     grade = judge_trial(env.judge, case, grade, log, record.details)
+    _record_grade(record, log, grade)
+
+
+def _record_grade(record: TrialRecord, log: TrialLog, grade: Grade) -> None:
     record.score, record.passed, record.metric = grade.score, grade.passed, grade.metric
     record.grade = grade.to_dict()
     # Not atomic on purpose: a rename costs milliseconds on slow disks, and trials.jsonl,
