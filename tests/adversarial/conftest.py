@@ -7,12 +7,15 @@ sandbox the way any CLI agent's actions would: as a shell command run in /worksp
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from mlskills.paths import default_scratch_dir
 from mlskills.preparation import Instance, PreparedCache
 from mlskills.runner import RunConfig, start_run
 from mlskills.schema import TrialRecord
@@ -56,12 +59,20 @@ def instance(cache_dir: Path) -> Callable[..., Instance]:
 
 
 @pytest.fixture
-def attack(tmp_path: Path, cache_dir: Path) -> Callable[..., list[Outcome]]:
+def scratch() -> Iterator[Path]:
+    """A private scratch root on the runner's default (tmpfs where roomy): fast to fill."""
+    folder = Path(tempfile.mkdtemp(prefix="mlskills-adversarial-", dir=default_scratch_dir()))
+    yield folder
+    subprocess.run(["rm", "-rf", "--", str(folder)], check=True)  # copes with any depth
+
+
+@pytest.fixture
+def attack(tmp_path: Path, cache_dir: Path, scratch: Path) -> Callable[..., list[Outcome]]:
     """attack(script, task=..., epochs=1, jobs=1, sandbox=..., **limits) -> Outcome per trial.
 
-    Trial scratch folders go to tmp_path/scratch, where a test may plant decoys.
+    Trial scratch folders go to `scratch` (where the runner would put them by default),
+    and a test may plant decoys there.
     """
-    (tmp_path / "scratch").mkdir()
 
     def run(
         script: str,
@@ -82,7 +93,7 @@ def attack(tmp_path: Path, cache_dir: Path) -> Callable[..., list[Outcome]]:
             cache_dir=str(cache_dir),
             limits={**FAST, **limits},
             agent_options={"command": f"echo {encoded} | base64 -d | bash", "network": network},
-            scratch_dir=str(tmp_path / "scratch"),
+            scratch_dir=str(scratch),
         )
         outcome = start_run(config, tmp_path / "runs")
         return [_outcome(outcome.run, r) for r in sorted(outcome.records, key=lambda r: r.epoch)]

@@ -112,3 +112,40 @@ def test_modules_dropped_in_the_workspace_never_reach_the_grader(attack, tmp_pat
     assert record.status == "completed", record.error
     assert record.metric is not None and outcome.failed_gates == []
     assert record.score == 0.0  # a constant price is the baseline, nothing more
+
+
+def test_special_files_cannot_turn_a_zero_into_an_error(attack):
+    """A FIFO as the deliverable (and a socket beside it) would block or break the copy
+    for grading; an infrastructure error is not scored, so that would dodge the 0."""
+    script = """
+mkfifo predictions.csv data/extra.csv
+python -c "import socket; socket.socket(socket.AF_UNIX).bind('sock')"
+echo PLANTED
+"""
+    [outcome] = attack(script)
+    assert outcome.lines("PLANTED")
+    assert outcome.record.status == "completed", outcome.record.error
+    assert outcome.record.score == 0.0 and outcome.failed_gates
+
+
+DEEP_TREE = """
+python - <<'PY'
+import os
+fd = os.open(".", os.O_RDONLY)
+for _ in range(1500):
+    os.mkdir("d", dir_fd=fd)
+    fd = os.open("d", os.O_RDONLY, dir_fd=fd)
+print("DEEP")
+PY
+"""
+
+
+def test_a_tree_too_deep_to_copy_is_the_agents_zero(attack):
+    """1,500 nested folders break recursive copies and deletes in the harness: the trial
+    must still be recorded, as a 0 with a failed gate, and cleaned up."""
+    outcomes = attack(DEEP_TREE)
+    assert len(outcomes) == 1, "the trial vanished from the record"
+    [outcome] = outcomes
+    assert outcome.lines("DEEP")
+    assert outcome.record.status == "completed", outcome.record.error
+    assert outcome.record.score == 0.0 and outcome.failed_gates == ["workspace copyable"]

@@ -43,7 +43,7 @@ true
 
 
 def test_known_host_paths_of_repo_cache_and_run_folder_do_not_exist(
-    attack, instance, cache_dir, tmp_path
+    attack, instance, cache_dir, tmp_path, scratch
 ):
     """Even an attacker who knows the exact host paths (hidden labels included) reads nothing."""
     labels = instance().hidden_dir / "test_labels.csv"
@@ -57,7 +57,7 @@ def test_known_host_paths_of_repo_cache_and_run_folder_do_not_exist(
         Path.home() / ".cache" / "mlskills",
         Path(mlskills.__file__).parent,
         tmp_path / "runs",
-        tmp_path / "scratch",
+        scratch,
     ]
     script = f"""
 for p in {" ".join(str(t) for t in targets)}; do ls -d "$p" >/dev/null 2>&1 && echo "SEEN $p"; done
@@ -89,10 +89,10 @@ def perfect_predictions(labels: Path, dest: Path) -> None:
     frame.rename(columns={"churned": "churn_probability"}).to_csv(dest, index=False)
 
 
-def test_other_trials_are_invisible(attack, instance, tmp_path):
+def test_other_trials_are_invisible(attack, instance, scratch):
     """Two trials run at once next to a finished one holding perfect predictions; each
     looks for the others' marker files and for any predictions.csv to copy."""
-    decoy = tmp_path / "scratch" / "mlskills-churn-imbalanced-finished" / "workspace"
+    decoy = scratch / "mlskills-churn-imbalanced-finished" / "workspace"
     perfect_predictions(instance().hidden_dir / "test_labels.csv", decoy / "predictions.csv")
     script = """
 mine=$(cat /proc/sys/kernel/random/uuid); echo "$mine" > i-was-here; echo "MINE $mine"

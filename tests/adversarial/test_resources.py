@@ -40,14 +40,14 @@ def test_fork_bomb_is_bounded_with_an_honest_status(attack, rest, status, limit)
     assert host_can_still_fork()
 
 
-def test_disk_filler_is_stopped_at_the_disk_limit(attack, tmp_path):
+def test_disk_filler_is_stopped_at_the_disk_limit(attack, scratch):
     script = "i=0; while true; do head -c 8000000 /dev/zero > fill$i; i=$((i+1)); done"
     [outcome] = attack(script, disk_mb=64, file_size_mb=16)
     record = outcome.record
     assert record.status == "limit" and record.limit == "disk_mb"
     assert record.agent_seconds < 15
     assert record.score == 0.0
-    assert not any((tmp_path / "scratch").iterdir())  # the trial's folders are gone
+    assert not any(scratch.iterdir())  # the trial's folders are gone
 
 
 def test_one_huge_file_is_cut_at_the_file_size_limit(attack):
