@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,7 @@ except AgentSetupError as exc:  # CI installs it via the claude-code extra
 SOLVE = 'awk -F, \'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}\' '
 SOLVE += "data/numbers.csv > answers.csv"
 KEY = "sk-ant-fake-key-0123456789"
+NOT_IN_CLI_2_1_330 = {"Grep", "Glob"}  # searched with Bash there
 
 
 @pytest.fixture
@@ -98,10 +99,12 @@ def test_pack_arm_runs_as_the_ml_engineer_with_namespaced_pack(tmp_path, fixture
     first = api.message_requests[0].body
     assert engineer.body.strip()[:200] in system_text(first)
     tools = {t["name"] for t in first["tools"]} - {"DeferredToolPlaceholder"}
-    assert tools == set(engineer.tools)
+    # The agent's allowlist, less the tools this CLI version does not have at all.
+    assert tools <= set(engineer.tools)
+    assert set(engineer.tools) - tools <= NOT_IN_CLI_2_1_330
     assert record.details["skills_invoked"] == [f"mlskills:{skill.name}"]
     skill_text = json.dumps(api.message_requests[1].body["messages"][-1])
-    assert skill.body.strip()[:100].replace('"', '\\"') in skill_text
+    assert json.dumps(skill.body.strip()[:100])[1:-1] in skill_text
 
 
 def test_api_failure_is_an_error_not_a_score(tmp_path, fixture_evals, api):
@@ -118,19 +121,23 @@ def test_max_turns_is_a_limit(tmp_path, fixture_evals, api):
     assert record.score == 0.0  # graded: the workspace has no answers
 
 
-def hang(request):
-    """The API stops answering (longer than the trial's deadline)."""
-    time.sleep(8)
-    return reply(text("too late"))
-
-
 def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_evals, api):
     pidfile = tmp_path / "sleeper.pid"
     command = f"nohup sleep 300 > /dev/null 2>&1 & echo $! > {pidfile}"
+    release = threading.Event()
+
+    def hang(request):
+        """The API stops answering until the test is over (past the trial's deadline)."""
+        release.wait(timeout=60)
+        return reply(text("too late"))
+
     api.push(reply(tool_use("Bash", {"command": command, "description": "start"})), hang)
-    _, record = trial(tmp_path, fixture_evals, agent_timeout=4)
+    try:
+        _, record = trial(tmp_path, fixture_evals, agent_timeout=12)
+    finally:
+        release.set()
     assert record.status == "timeout" and record.limit == "agent_timeout"
-    assert record.agent_seconds < 15
+    assert record.agent_seconds < 25
     assert not _alive(int(pidfile.read_text()))
     assert not _processes_with(api.url)
 
