@@ -64,6 +64,16 @@ def test_a_quiet_command_hits_no_limit(make_sandbox):
     assert box.limit_hit is None
 
 
+def test_millions_of_empty_files_count_against_the_disk_limit(make_sandbox):
+    """Empty files take no blocks but cost inodes and kernel memory: each counts 4 KiB."""
+    box = make_sandbox(disk_mb=8)
+    start = time.monotonic()
+    result = box.exec("python -c \"[open(f'e{i}', 'w').close() for i in range(10**6)]\"")
+    assert result.exit_code != 0
+    assert time.monotonic() - start < 10
+    assert box.limit_hit == "disk_mb"
+
+
 def test_data_hidden_deeper_than_path_max_still_counts(make_sandbox):
     """A path-based walk cannot see below PATH_MAX; the disk check walks by descriptor."""
     box = make_sandbox(disk_mb=20, file_size_mb=40)

@@ -24,6 +24,7 @@ from mlskills.schema import Limits
 MiB = 1024 * 1024
 INTERVAL = 0.5  # seconds between checks (stretched when a scan is slow)
 SATURATED = 0.95  # share of max_processes that counts as "at the limit"
+ENTRY_FLOOR = 4096  # bytes each file or folder counts for, at least
 SATURATED_TICKS = 4  # consecutive checks at the limit before the sandbox is stopped
 
 
@@ -47,8 +48,20 @@ def measure(folders: list[Path], file_cap: int | None = None) -> Usage:
 
 
 def _disk_bytes(folders: list[str]) -> int:
-    last = _run(["du", "-s", "-c", "-B1", "--", *folders]).strip().rsplit("\n", 1)[-1].split()
-    return int(last[0]) if last and last[0].isdigit() else 0
+    """Allocated bytes, counting every file or folder as at least one block.
+
+    Empty files take no blocks (on tmpfs not even their folders do), yet millions of them
+    still cost inodes and kernel memory; the floor makes that count against `disk_mb`.
+    """
+    allocated = _du_total("-B1", folders)
+    entries = _du_total("--inodes", folders)
+    return max(allocated, entries * ENTRY_FLOOR)
+
+
+def _du_total(option: str, folders: list[str]) -> int:
+    out = _run(["du", "-s", "-c", option, "--", *folders])
+    fields = out.strip().rsplit("\n", 1)[-1].split()
+    return int(fields[0]) if fields and fields[0].isdigit() else 0
 
 
 def _any_file_at(folders: list[str], size: int) -> bool:
