@@ -112,3 +112,18 @@ def test_a_judge_model_is_required(cases, evals, capsys) -> None:
 def test_agreement_of_no_results_is_an_empty_overall_row() -> None:
     [overall] = agreement([])
     assert overall.accuracy is None and overall.cases == 0
+
+
+def test_the_bundled_cases_cover_every_item_both_ways() -> None:
+    """Each calibrated task's rubric items are labelled pass somewhere and fail somewhere."""
+    from mlskills.judge.calibration import default_root
+
+    cases = load_cases(default_root())
+    tasks = {c.task.id: c.task for c in cases}
+    assert {"leaky-pipeline", "model-serving", "churn-imbalanced"} <= set(tasks)
+    for task_id, task in tasks.items():
+        labels = [c.expect for c in cases if c.task.id == task_id]
+        assert {"good", "bad", "borderline"} <= {c.name for c in cases if c.task.id == task_id}
+        for item in task.grading.rubric:
+            seen = {expect.get(item.id) for expect in labels}
+            assert {"pass", "fail"} <= seen, f"{task_id}/{item.id} is not labelled both ways"
