@@ -170,3 +170,18 @@ def test_harness_files_become_the_sandboxs_unless_made_read_only(make_sandbox):
     assert result.stdout.strip() == "1" and "Permission denied" in result.stderr
     assert (staged / "SKILL.md").read_text() == "body\n"
     staged.chmod(0o755)
+
+
+def test_hidden_paths_inside_the_python_environment_are_covered(make_sandbox, monkeypatch):
+    """An installed wheel keeps mlskills (tasks, graders) in site-packages, which is
+    mounted: such paths are covered with an empty tmpfs. Stand-in: the json package."""
+    import json
+
+    from mlskills.sandbox import mounts
+
+    package = Path(json.__file__).parent
+    monkeypatch.setattr(mounts, "hidden_paths", lambda: [package])
+    box = make_sandbox()
+    out = run_ok(box, f"ls -A {package} | wc -l; python -c 'from json import loads' 2>&1 | tail -1")
+    assert out.split("\n")[0] == "0"
+    assert "cannot import name 'loads'" in out  # an empty folder is a namespace package
