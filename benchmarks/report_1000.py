@@ -5,7 +5,8 @@ prompt, --turns tool calls of --output-chars each, log-like text), then times
 `build_report` and each renderer, the whole `mlskills report --format html` command, and
 (when Playwright and chromium are present) opening the page and one trial's drill-down.
 
-    python benchmarks/report_1000.py [--turns 20] [--output-chars 2000] [--hex] [--json]
+    python benchmarks/report_1000.py [--turns 20] [--output-chars 2000] [--hex]
+                                     [--transcript-kb 32] [--json]
 
 Writes benchmarks/results/report_1000.json.
 """
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakes.synthetic_run import Spec, synthesise
 
-from mlskills.report import build_report, render
+from mlskills.report import Budget, build_report, render
 
 RESULTS = Path(__file__).resolve().parent / "results" / "report_1000.json"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -48,9 +49,10 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def cli_seconds(path: Path, out: Path) -> float:
+def cli_seconds(path: Path, out: Path, kb: int) -> float:
     start = time.perf_counter()
     cmd = [sys.executable, "-m", "mlskills", "report", str(path), "--out", str(out)]
+    cmd += ["--transcript-kb", str(kb)]
     subprocess.run(cmd, check=True, capture_output=True)
     return time.perf_counter() - start
 
@@ -89,12 +91,13 @@ def measure(args: argparse.Namespace, root: Path) -> dict[str, object]:
         "synthesise_s": round(synth, 1),
         "build_report_s": round(build, 2),
     }
+    budget = Budget(trial_chars=args.transcript_kb * 1000)
     for fmt in ("table", "md", "json", "html"):
-        text, seconds = timed(render, report, fmt, name=f"render_{fmt}")
+        text, seconds = timed(render, report, fmt, budget, name=f"render_{fmt}")
         result[f"render_{fmt}_s"] = round(seconds, 2)
         result[f"{fmt}_kb"] = round(len(text.encode()) / 1024)
     page = root / "report.html"
-    result["cli_html_s"] = round(cli_seconds(path, page), 2)
+    result["cli_html_s"] = round(cli_seconds(path, page, args.transcript_kb), 2)
     result["html_mb"] = round(page.stat().st_size / 1e6, 2)
     result["browser"] = browser_seconds(page)
     result["cpu_s"] = dict(CPU)
@@ -106,6 +109,7 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--output-chars", type=int, default=2000)
     parser.add_argument("--hex", action="store_true", help="random hex output (compresses worst)")
+    parser.add_argument("--transcript-kb", type=int, default=32, help="as for mlskills report")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
