@@ -54,6 +54,8 @@ def test_compare_two_runs(tmp_path, capsys):
     a, b = small_run(tmp_path, "a"), small_run(tmp_path, "b")
     assert main(["compare", str(a), str(b), "--format", "md"]) == 0
     assert "# mlskills compare: a (A) vs b (B)" in capsys.readouterr().out
+    assert main(["compare", str(a), str(b), "--format", "html"]) == 0
+    assert (b / "compare-a.html").is_file()
     other = write_run(tmp_path, [trial("zzz", "bare", 0, 1.0)], run_id="c")
     assert main(["compare", str(a), str(other)]) == 2
     assert "share no task" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """`mlskills report` and `mlskills compare`: read run folders, print or write their reports.
 
 Both take --format table|md|json|html (default: from --out's extension, else table). HTML
-always goes to a file (RUN_DIR/report.html unless --out says otherwise).
+always goes to a file: RUN_DIR/report.html, or RUN_B/compare-<A's id>.html, unless --out.
 """
 
 from __future__ import annotations
@@ -98,6 +98,6 @@ def handle_compare(args: argparse.Namespace) -> int:
     comparison = compare_runs(args.run_a, args.run_b, seed=args.seed)
     out = args.out
     if fmt == "html" and out is None:
-        out = Path("compare.html")
+        out = args.run_b / f"compare-{args.run_a.resolve().name}.html"
     emit(render(comparison, fmt), out, started)
     return 0
