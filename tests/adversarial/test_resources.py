@@ -22,19 +22,23 @@ def host_can_still_fork() -> bool:
 BOMB = "bomb() { bomb | bomb & }; bomb; "
 
 
+LIMIT = ("limit", "max_processes")
+
+
 @pytest.mark.parametrize(
-    ("rest", "status", "limit"),
+    ("rest", "honest"),
     [
         # the agent keeps working beside its bomb: the limit holds, then ends the trial
-        ("sleep 50", "limit", "max_processes"),
-        # the bomb dies with the agent's command: the limit held, nothing ended the run
-        ("wait", "completed", None),
+        ("sleep 50", {LIMIT}),
+        # the bomb dies with the agent's command within a second: the limit held; the
+        # watchdog may or may not have seen the sandbox at it by then
+        ("wait", {("completed", None), LIMIT}),
     ],
 )
-def test_fork_bomb_is_bounded_with_an_honest_status(attack, rest, status, limit):
+def test_fork_bomb_is_bounded_with_an_honest_status(attack, rest, honest):
     [outcome] = attack(BOMB + rest, max_processes=128)
     record = outcome.record
-    assert (record.status, record.limit) == (status, limit)
+    assert (record.status, record.limit) in honest
     assert record.agent_seconds < 15
     assert record.score == 0.0
     assert host_can_still_fork()
