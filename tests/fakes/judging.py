@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from fakes.messages_api import Reply, reply
+from mlskills.runner import RunConfig, start_run
 
 API_KEY = "sk-ant-test-judge-DO-NOT-LEAK-4d2e"
 FIXTURE_TASK = Path(__file__).resolve().parents[1] / "fixtures" / "evals" / "tasks" / "double"
@@ -81,3 +82,21 @@ def by_marker(table: dict[str, Reply]):
         return reply("no marker matched; this reply has no verdict")
 
     return respond
+
+
+JUDGE = {"model": "claude-haiku-4-5", "epochs": 1, "options": {"max_retries": 0}}
+
+
+def judged_run(tmp_path: Path, evals: Path, judge: dict | None = None, epochs: int = 1):
+    """An oracle run of the rubric task, judged by `judge` (None: no judge)."""
+    config = RunConfig(
+        agent="oracle",
+        task_ids=["double"],
+        epochs=epochs,
+        sandbox="local",
+        evals=str(evals),
+        cache_dir=str(tmp_path / "cache"),
+        judge=judge,
+    )
+    outcome = start_run(config, tmp_path / "runs")
+    return outcome.run, outcome.records

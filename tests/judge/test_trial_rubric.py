@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from fakes.judging import bad, good, verdict
+from fakes.judging import JUDGE, bad, good, judged_run, verdict
 
 from mlskills.errors import AgentSetupError
-from mlskills.runner import RunConfig, resume_run, start_run
-
-JUDGE = {"model": "claude-haiku-4-5", "epochs": 1, "options": {"max_retries": 0}}
-
-
-def run(tmp_path: Path, evals: Path, judge: dict | None = None, epochs: int = 1):
-    config = RunConfig(
-        agent="oracle",
-        task_ids=["double"],
-        epochs=epochs,
-        sandbox="local",
-        evals=str(evals),
-        cache_dir=str(tmp_path / "cache"),
-        judge=judge,
-    )
-    outcome = start_run(config, tmp_path / "runs")
-    return outcome.run, outcome.records
+from mlskills.runner import resume_run
 
 
 def test_without_a_judge_items_are_not_judged_and_the_score_stands(tmp_path, evals) -> None:
-    _, [record] = run(tmp_path, evals)
+    _, [record] = judged_run(tmp_path, evals)
     assert (record.status, record.score, record.passed) == ("completed", 1.0, True)
     rubric = record.grade["rubric"]
     assert [e["verdict"] for e in rubric] == ["not judged", "not judged"]
@@ -42,7 +25,7 @@ def test_without_a_judge_items_are_not_judged_and_the_score_stands(tmp_path, eva
 
 def test_a_judged_rubric_joins_the_score_and_is_kept_apart(api, tmp_path, evals) -> None:
     api.push(verdict(good("notes_explain"), bad("no_overclaim")))
-    run_dir, [record] = run(tmp_path, evals, judge=JUDGE)
+    run_dir, [record] = judged_run(tmp_path, evals, judge=JUDGE)
     assert record.status == "completed" and record.usage.total_tokens == 0  # the oracle's
     # metric weight 1 scored 1.0; one of two items (0.5 each) passed: (1 + 0.5) / (1 + 1)
     assert record.score == 0.75 and record.passed is False  # pass mark 0.9
@@ -64,7 +47,7 @@ def test_a_judged_rubric_joins_the_score_and_is_kept_apart(api, tmp_path, evals)
 
 def test_the_judge_sees_what_the_agent_left(api, tmp_path, evals) -> None:
     api.push(verdict(good("notes_explain"), good("no_overclaim")))
-    _, [record] = run(tmp_path, evals, judge=JUDGE)
+    _, [record] = judged_run(tmp_path, evals, judge=JUDGE)
     assert record.score == 1.0 and record.passed
     message = api.message_requests[0].body["messages"][0]["content"][0]["text"]
     assert "y is 2 * x for every row" in message  # NOTES.md written by the oracle
@@ -73,7 +56,7 @@ def test_the_judge_sees_what_the_agent_left(api, tmp_path, evals) -> None:
 
 def test_a_broken_judge_is_a_judge_error_not_a_failed_trial(api, tmp_path, evals) -> None:
     api.push(verdict(good("notes_explain")), verdict(good("notes_explain")))
-    _, [record] = run(tmp_path, evals, judge=JUDGE)
+    _, [record] = judged_run(tmp_path, evals, judge=JUDGE)
     assert record.status == "completed"
     assert [e["verdict"] for e in record.grade["rubric"]] == ["pass", "judge error"]
     assert record.score == 1.0  # (1 + 0.5) / (1 + 0.5): the errored item weighs nothing
@@ -81,7 +64,7 @@ def test_a_broken_judge_is_a_judge_error_not_a_failed_trial(api, tmp_path, evals
 
 def test_resume_rebuilds_the_judge_from_run_json(api, tmp_path, evals) -> None:
     api.push(verdict(good("notes_explain"), good("no_overclaim")))
-    run_dir, _ = run(tmp_path, evals, judge=JUDGE)
+    run_dir, _ = judged_run(tmp_path, evals, judge=JUDGE)
     lines = (run_dir.path / "trials.jsonl").read_text().splitlines()
     broken = {**json.loads(lines[0]), "status": "error"}
     (run_dir.path / "trials.jsonl").write_text(json.dumps(broken) + "\n")
@@ -95,5 +78,5 @@ def test_a_judge_without_an_api_key_stops_the_run_before_it_starts(
 ) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(AgentSetupError, match="ANTHROPIC_API_KEY"):
-        run(tmp_path, evals, judge=JUDGE)
+        judged_run(tmp_path, evals, judge=JUDGE)
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())

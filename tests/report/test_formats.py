@@ -129,7 +129,7 @@ def test_rubric_verdicts_are_counted_apart_from_the_score(tmp_path):
     cell = report.cell("a", "bare")
     assert cell.rubric == {"no-leakage": {"pass": 1, "fail": 1}, "explains": {"not judged": 1}}
     assert cell.mean_score == 0.5
-    assert "| a | bare | no-leakage | 1 | 1 | 0 |" in render(report, "md")
+    assert "| a | bare | no-leakage | 1 | 1 | 0 | 0 |" in render(report, "md")
     assert "Rubric verdicts" in render(report, "table")
     assert "class='rubric'" in render(report, "html")
     plain = write_run(tmp_path, [trial("a", "bare", 0, 0.5)], run_id="plain")

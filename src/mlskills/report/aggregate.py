@@ -50,11 +50,25 @@ def rubric_counts(records: list[TrialRecord]) -> dict[str, dict[str, int]]:
     return counts
 
 
+def judge_facts(records: list[TrialRecord]) -> tuple[float | None, int, float]:
+    """Mean grader-only score, judge tokens and dollars: the judge's share, kept apart."""
+    grader, tokens, cost = [], 0, 0.0
+    for record in records:
+        judge = record.details.get("judge") if isinstance(record.details, dict) else None
+        judge = judge if isinstance(judge, dict) else {}
+        grader.append(float((judge.get("deterministic") or {}).get("score", record.score)))
+        usage = judge.get("usage") or {}
+        tokens += sum(int(usage.get(f"{kind}_tokens", 0)) for kind in TOKEN_KINDS)
+        cost += float(usage.get("cost", 0.0))
+    return _mean(grader), tokens, cost
+
+
 def build_cell(task: str, arm: str, records: list[TrialRecord], k: int) -> Cell:
     scored = [r for r in records if is_scored(r)]
     passed = sum(bool(r.passed) for r in scored)
     n = len(scored)
     metrics = [r.metric for r in scored if r.metric is not None]
+    grader_score, judge_tokens, judge_cost = judge_facts(scored)
     return Cell(
         task=task,
         arm=arm,
@@ -73,6 +87,9 @@ def build_cell(task: str, arm: str, records: list[TrialRecord], k: int) -> Cell:
         mean_cost=fmean(r.usage.cost for r in records),
         mean_wall_seconds=fmean(r.wall_seconds for r in records),
         rubric=rubric_counts(scored),
+        grader_score=grader_score,
+        judge_tokens=judge_tokens,
+        judge_cost=judge_cost,
     )
 
 

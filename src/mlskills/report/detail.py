@@ -128,4 +128,5 @@ def trial_detail(run_path: Path, record: TrialRecord, budget: Budget) -> dict[st
         "record": shorten(jsonable(data), budget.string_chars),
         "logs": log_tails(folder, budget),
         "transcript": transcript(folder, budget),
+        "judge": transcript(folder / "judge", budget),  # the rubric judge's, never the agent's
     }

@@ -118,24 +118,50 @@ def tasks_section(report: Report) -> list[str]:
 
 
 def rubric_rows(report: Report) -> list[list[str]]:
-    """task, arm, item, then pass / fail / not judged counts: one row per rubric item."""
+    """task, arm, item, then pass / fail / judge error / not judged counts, per rubric item."""
     rows = []
     for c in report.cells:
         for item, verdicts in sorted(c.rubric.items()):
-            counts = [str(verdicts.get(v, 0)) for v in ("pass", "fail")]
-            other = sum(n for v, n in verdicts.items() if v not in ("pass", "fail"))
-            rows.append([c.task, c.arm, item, *counts, str(other)])
+            counts = [verdicts.get(v, 0) for v in VERDICTS[:3]]
+            other = sum(verdicts.values()) - sum(counts)  # "not judged" and anything unknown
+            rows.append([c.task, c.arm, item, *map(str, counts), str(other)])
     return rows
 
 
-RUBRIC_HEADER = ["task", "arm", "rubric item", "pass", "fail", "not judged"]
+def judge_rows(report: Report) -> list[list[str]]:
+    """Per task and arm with a rubric: the score without and with it, and the judge's cost."""
+    return [
+        [
+            c.task,
+            c.arm,
+            fmt.num(c.grader_score),
+            fmt.num(c.mean_score),
+            fmt.tokens(c.judge_tokens),
+            fmt.money(c.judge_cost),
+        ]
+        for c in report.cells
+        if c.rubric
+    ]
+
+
+VERDICTS = ("pass", "fail", "judge error", "not judged")
+RUBRIC_HEADER = ["task", "arm", "rubric item", *VERDICTS]
+JUDGE_HEADER = ["task", "arm", "score: grader only", "score: with rubric", "judge tokens"]
+JUDGE_HEADER += ["judge cost"]
+RUBRIC_NOTE = (
+    "Verdicts of the LLM judge on each task's rubric. Judged items join the score as "
+    "weighted checks; 'grader only' is the score without them. Items not judged (no judge "
+    "configured) or with a judge error never count. The judge's tokens and cost are not in "
+    "the agent's columns."
+)
 
 
 def rubric_section(report: Report) -> list[str]:
     if not report.has_rubric:
         return []
-    note = "LLM-judge verdicts on the task's rubric, reported apart: they never enter the score."
-    return ["## Rubric (LLM judge)", "", note, "", *table(RUBRIC_HEADER, rubric_rows(report)), ""]
+    verdicts = table(RUBRIC_HEADER, rubric_rows(report))
+    scores = table(JUDGE_HEADER, judge_rows(report))
+    return ["## Rubric (LLM judge)", "", RUBRIC_NOTE, "", *verdicts, "", *scores, ""]
 
 
 def render(report: Report) -> str:

@@ -36,6 +36,9 @@ class Cell:
     mean_cost: float
     mean_wall_seconds: float
     rubric: dict[str, dict[str, int]] = field(default_factory=dict)  # item -> verdict -> count
+    grader_score: float | None = None  # mean score without judged rubric items
+    judge_tokens: int = 0  # the rubric judge's, never in `tokens`
+    judge_cost: float = 0.0  # the rubric judge's dollars, never in `cost`
 
 
 @dataclass

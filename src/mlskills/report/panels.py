@@ -4,7 +4,13 @@ the footer with the run's provenance."""
 from __future__ import annotations
 
 from mlskills.report import fmt, svg
-from mlskills.report.markdown import RUBRIC_HEADER, rubric_rows
+from mlskills.report.markdown import (
+    JUDGE_HEADER,
+    RUBRIC_HEADER,
+    RUBRIC_NOTE,
+    judge_rows,
+    rubric_rows,
+)
 from mlskills.report.model import Report
 from mlskills.report.sections import esc
 
@@ -110,17 +116,24 @@ def footer(report: Report) -> str:
     return f"<footer><h2>About this run</h2><dl>{rows}</dl><p>{method}</p></footer>"
 
 
-def rubric_table(report: Report) -> str:
-    """Judge verdicts per rubric item, in their own box: they never enter the score."""
-    if not report.has_rubric:
-        return ""
-    head = "".join(f"<th class='l'>{esc(h)}</th>" for h in RUBRIC_HEADER)
-    rows = "".join(
-        "<tr>" + "".join(f"<td class='l'>{esc(v)}</td>" for v in row) + "</tr>"
-        for row in rubric_rows(report)
+def _plain_table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th class='l'>{esc(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td class='l'>{esc(v)}</td>" for v in row) + "</tr>" for row in rows
     )
     return (
-        "<div class='rubric'><h3>Rubric verdicts (LLM judge, separate from the metric score)"
-        f"</h3><div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
-        "</table></div></div>"
+        f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        "</table></div>"
+    )
+
+
+def rubric_table(report: Report) -> str:
+    """Judge verdicts per rubric item and the judge's share of score and cost, in their box."""
+    if not report.has_rubric:
+        return ""
+    return (
+        "<div class='rubric'><h3>Rubric verdicts (LLM judge, apart from the grader's checks)"
+        f"</h3><p class='hint'>{esc(RUBRIC_NOTE)}</p>"
+        f"{_plain_table(RUBRIC_HEADER, rubric_rows(report))}"
+        f"{_plain_table(JUDGE_HEADER, judge_rows(report))}</div>"
     )

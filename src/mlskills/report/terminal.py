@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlskills.report import fmt
-from mlskills.report.markdown import RUBRIC_HEADER, rubric_rows
+from mlskills.report.markdown import JUDGE_HEADER, RUBRIC_HEADER, judge_rows, rubric_rows
 from mlskills.report.model import Report, Uplift
 from mlskills.stats import Interval
 
@@ -138,13 +138,28 @@ def tasks_table(report: Report, wide: bool = True) -> Table:
     return fill("Tasks × arms · per-trial means, total cost", columns, report.cells, wide)
 
 
-def rubric_table(report: Report) -> Table:
-    table = grid("Rubric verdicts (LLM judge; never part of the score)")
-    for index, name in enumerate(RUBRIC_HEADER):
-        table.add_column(name, justify="left" if index < 3 else "right")
-    for row in rubric_rows(report):
-        table.add_row(*map(escape, row))
-    return table
+def rubric_table(report: Report) -> Group:
+    """The judge's verdicts, then the score without and with them and the judge's cost."""
+    titles = (
+        "Rubric verdicts (LLM judge; judged items weigh like checks)",
+        "Score without and with the rubric; the judge's own tokens and cost",
+    )
+    tables = []
+    for title, header, rows in zip(
+        titles,
+        (RUBRIC_HEADER, JUDGE_HEADER),
+        (rubric_rows(report), judge_rows(report)),
+        strict=True,
+    ):
+        table = grid(title)
+        for index, name in enumerate(header):
+            table.add_column(
+                name, justify="left" if index < 2 or name == "rubric item" else "right"
+            )
+        for row in rows:
+            table.add_row(*map(escape, row))
+        tables.append(table)
+    return Group(*tables)
 
 
 def _pair(first: float, second: float) -> str:

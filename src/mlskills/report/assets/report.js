@@ -74,7 +74,8 @@
     const verdict = r.status === "error" ? el("span", { class: "badge st-error", text: "error" })
       : el("span", { class: r.passed ? "pass" : "fail", text: r.passed ? "pass" : "fail" });
     const status = ["completed", "error"].includes(r.status) ? "" : el("span", { class: `badge st-${r.status}`, text: r.status });
-    return el("tr", { data: { i: r.i }, class: r.i === state.selected ? "sel" : "", onclick: () => select(r.i, true) },
+    return el("tr", { data: { i: r.i }, tabindex: 0, class: r.i === state.selected ? "sel" : "", onclick: () => select(r.i, true),
+      onkeydown: (e) => e.key === "Enter" && select(r.i, true) },
       el("td", { class: "l", title: r.task, text: r.task }), el("td", { class: "l", text: r.arm }),
       el("td", { text: r.epoch }), el("td", { text: num(r.score) }), el("td", { class: "l" }, verdict, " ", status),
       el("td", { text: money(r.cost) }), el("td", { text: secs(r.wall_seconds) }));
@@ -295,6 +296,14 @@
     return out;
   }
 
+  function judgeTranscript(tr) {
+    if (!tr || !tr.present) return [];
+    const t0 = tr.events.find((e) => typeof e.t === "number")?.t ?? null;
+    const cut = tr.dropped ? el("p", { class: "hint", text: `${tr.dropped} events left out; the full file is judge/transcript.jsonl.` }) : null;
+    return [el("details", { class: "rubric judge" }, el("summary", { text: `Judge transcript (${tr.total} events): the rubric judge's conversation, not the agent's` }),
+      cut, el("div", { class: "judge-transcript" }, ...tr.events.map((e) => eventNode(e, t0))))];
+  }
+
   function logs(data) {
     const entries = Object.entries(data.logs || {});
     return entries.flatMap(([name, text]) => [el("h3", { text: name }), longText(text, 2000)]);
@@ -302,7 +311,7 @@
 
   function detail(r, data) {
     const rec = data.record;
-    return [...header(r, rec), facts(rec, data), ...grade(rec.grade), ...transcript(data.transcript), ...logs(data),
+    return [...header(r, rec), facts(rec, data), ...grade(rec.grade), ...judgeTranscript(data.judge), ...transcript(data.transcript), ...logs(data),
       el("p", { class: "hint", text: `Files in the trial folder: ${(data.files || []).join(", ") || "none"}` })];
   }
 
@@ -320,7 +329,9 @@
     setupFilters();
     renderList();
     for (const td of document.querySelectorAll("td.hm[data-task]")) {
-      td.addEventListener("click", () => { filter(td.dataset.task, td.dataset.arm || ""); $("#trials").scrollIntoView({ behavior: "smooth" }); });
+      const open = () => { filter(td.dataset.task, td.dataset.arm || ""); $("#trials").scrollIntoView({ behavior: "smooth" }); };
+      td.addEventListener("click", open);
+      td.addEventListener("keydown", (e) => e.key === "Enter" && open());
     }
     document.addEventListener("keydown", (e) => {
       if (e.target.closest("input, select, textarea")) return;
