@@ -41,7 +41,9 @@ def _wrong(response: dict, expected: dict) -> str | None:
             return "a prediction without a numeric probability"
         if abs(prob - want_p) > TOLERANCE:
             return "probabilities differ from the model's"
-        if isinstance(label, bool) or label != want_label:
+        if isinstance(label, bool) or label not in (0, 1):
+            return "a prediction without a 0/1 label"
+        if want_label is not None and label != want_label:
             return "labels differ from the decision threshold's"
     return None
 
