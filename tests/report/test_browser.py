@@ -150,3 +150,13 @@ def test_rubric_verdicts_and_stream_lines_render(page):
     assert "Fits on test." in rubric.inner_text() and "not judged" in rubric.inner_text()
     stream = page.locator("#transcript details[data-kind='stream']")
     assert "stream · assistant" in stream.inner_text() and "→ Bash" in stream.inner_text()
+
+
+def test_keyboard_opens_trials_and_steps_through_them(page):
+    page.focus("#trial-rows tr >> nth=2")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#transcript")
+    assert "task-000 · pack · epoch 0" in page.inner_text("#detail-title")
+    page.keyboard.press("j")
+    page.wait_for_function("document.querySelector('#detail-title')?.innerText.includes('epoch 1')")
+    assert "task-000 · pack · epoch 1" in page.inner_text("#detail-title")

@@ -104,8 +104,8 @@ def _heat_cell(report: Report, task: str, arm: str) -> str:
     tip = f"{task} / {arm}: mean score {fmt.num(cell.mean_score)}, {cell.passed}/{cell.scored} "
     tip += f"passed, {fmt.statuses(cell.status)}. Click to list these trials."
     return (
-        f"<td class='hm' data-task='{esc(task)}' data-arm='{esc(arm)}' title='{esc(tip)}' "
-        f"style='background:{bg};color:{ink}'>{fmt.num(cell.mean_score, 2)}"
+        f"<td class='hm' tabindex='0' data-task='{esc(task)}' data-arm='{esc(arm)}' "
+        f"title='{esc(tip)}' style='background:{bg};color:{ink}'>{fmt.num(cell.mean_score, 2)}"
         f"<small>{cell.passed}/{cell.scored} pass{errors}</small></td>"
     )
 
@@ -119,7 +119,7 @@ def _diff_cell(uplift: Uplift | None, task: str) -> str:
     bg, ink = svg.diff_fill(row.diff)
     tip = f"{row.verdict}: {row.diff:+.3f} [{row.low:+.3f}, {row.high:+.3f}]"
     return (
-        f"<td class='hm' data-task='{esc(task)}' data-arm='' title='{esc(tip)}' "
+        f"<td class='hm' tabindex='0' data-task='{esc(task)}' data-arm='' title='{esc(tip)}' "
         f"style='background:{bg};color:{ink}'>{row.diff:+.2f}<small>{row.verdict}</small></td>"
     )
 
