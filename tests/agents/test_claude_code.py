@@ -47,7 +47,9 @@ def api(monkeypatch):
         yield fake
 
 
-def trial(tmp_path: Path, evals: Path, arm: str = "bare", sandbox: str = "local", **limits):
+def trial(
+    tmp_path: Path, evals: Path, arm: str = "bare", sandbox: str = "local", retries=None, **limits
+):
     config = RunConfig(
         agent="claude-code",
         task_ids=["double"],
@@ -56,6 +58,7 @@ def trial(tmp_path: Path, evals: Path, arm: str = "bare", sandbox: str = "local"
         evals=str(evals),
         cache_dir=str(tmp_path / "cache"),
         limits=limits,
+        agent_options={"extra": {} if retries is None else {"max_retries": retries}},
     )
     outcome = start_run(config, tmp_path / "runs")
     [record] = outcome.records
@@ -109,7 +112,7 @@ def test_pack_arm_runs_as_the_ml_engineer_with_namespaced_pack(tmp_path, fixture
 
 def test_api_failure_is_an_error_not_a_score(tmp_path, fixture_evals, api):
     api.push(*[fault(401, "authentication_error", "invalid x-api-key")] * 5)
-    _, record = trial(tmp_path, fixture_evals)
+    _, record = trial(tmp_path, fixture_evals, retries=0)
     assert record.status == "error" and record.score is None
     assert "Claude Code reported an error" in record.error
 

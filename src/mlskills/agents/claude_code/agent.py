@@ -83,11 +83,18 @@ class ClaudeCodeAgent:
         stage_plugin(load_pack(), request.arm, target)
         return request.sandbox.guest_path(target)
 
+    def environment(self) -> dict[str, str]:
+        """Quiet, offline-friendly settings; `--agent-option max_retries=N` caps API retries."""
+        env = dict(QUIET_ENV)
+        if (retries := self.options.extra.get("max_retries")) is not None:
+            env["CLAUDE_CODE_MAX_RETRIES"] = str(int(retries))
+        return env
+
     def run(self, request: AgentRequest) -> AgentResult:
         plugin_dir = self._plugin(request)
         proc = request.sandbox.popen(
             self.argv(request, plugin_dir),
-            env=QUIET_ENV,
+            env=self.environment(),
             secrets=self.secrets,
             network=True,
         )
