@@ -172,7 +172,15 @@
       fact("input tokens", toks(u.input_tokens)), fact("output tokens", toks(u.output_tokens)),
       fact("cache read", toks(u.cache_read_tokens)), fact("cache write", toks(u.cache_write_tokens)),
       fact("cost", money(u.cost)), fact("started", rec.started_at || "—"), fact("agent", rec.agent),
-      fact("folder", el("code", { text: data.folder })));
+      fact("folder", el("code", { text: data.folder })), ...judgeFacts(rec.details?.judge));
+  }
+
+  function judgeFacts(j) {  // the rubric judge's share, apart from the agent's usage above
+    if (!j || !j.deterministic) return [];
+    const out = [fact("score, grader only", num(j.deterministic.score))];
+    if (j.usage) out.push(fact("judge tokens", toks(["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"].reduce((s, k) => s + (j.usage[k] || 0), 0))),
+      fact("judge cost", money(j.usage.cost)), fact("judge", `${j.model} × ${j.epochs}`));
+    return out;
   }
 
   function grade(g) {
@@ -198,7 +206,7 @@
       el("td", { class: it.verdict === "pass" ? "pass" : it.verdict === "fail" ? "fail" : "hint", text: it.verdict ?? "not judged" }),
       el("td", {}, it.reason ? longText(it.reason, 400) : "—"),
       el("td", {}, it.evidence ? longText(it.evidence, 300) : "—")));
-    return el("div", { class: "rubric" }, el("h3", { text: "Rubric (LLM judge, separate from the metric score)" }),
+    return el("div", { class: "rubric" }, el("h3", { text: "Rubric (LLM judge, apart from the grader's checks; judged items weigh like checks)" }),
       el("table", { class: "checks" }, el("thead", {}, el("tr", {}, ...["item", "verdict", "reason", "evidence"].map((h) => el("th", { class: "l", text: h })))),
         el("tbody", {}, rows)));
   }
