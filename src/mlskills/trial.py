@@ -74,10 +74,14 @@ class TrialEnv:
         return sandboxes.create(self.sandbox_kind, workdir, limits, scratch)
 
     def protected(self, instance: Instance) -> dict[str, str]:
+        """Hashes of the provided files the task protects: starter files, then data."""
         key = (instance.task.id, instance.seed)
         if key not in self._hashes:
             patterns = instance.task.grading.protected
-            self._hashes[key] = protected_hashes(instance.public_dir, patterns)
+            starter = instance.task.path / "workspace"
+            hashes = protected_hashes(starter, patterns) if starter.is_dir() else {}
+            hashes.update(protected_hashes(instance.public_dir, patterns))
+            self._hashes[key] = hashes
         return self._hashes[key]
 
     def abort_all(self) -> None:
@@ -225,6 +229,13 @@ def _run_agent(
     return _with_sandbox_limit(result, sandbox)
 
 
+def verdict(grade: Grade) -> tuple:
+    """What must not change when one workspace is graded twice: the score and each check's
+    outcome. Messages and extra metrics may carry measurements (latency) that vary."""
+    checks = tuple((c.name, c.passed, c.weight, c.gate) for c in grade.checks)
+    return (grade.score, grade.passed, grade.metric, checks)
+
+
 def _with_sandbox_limit(result: AgentResult, sandbox: sandboxes.Sandbox) -> AgentResult:
     """A sandbox that stopped the agent for a limit (disk, processes) says so in the status."""
     hit = getattr(sandbox, "limit_hit", None)
@@ -265,14 +276,14 @@ def _grade(
     try:
         with ctx:
             grade = run_grader(plan.task, ctx)
-            if env.regrade:
+            record.grade_seconds = round(time.monotonic() - start, 4)
+            if env.regrade:  # tasks check: the same workspace must get the same grade
                 again = run_grader(plan.task, ctx)
-                record.details["regrade_equal"] = again.to_dict() == grade.to_dict()
+                record.details["regrade_equal"] = verdict(again) == verdict(grade)
     except GraderError as exc:
         record.status, record.error = "error", str(exc)
-        return
-    finally:
         record.grade_seconds = round(time.monotonic() - start, 4)
+        return
     case = Case(plan.task, graded, scratch, env.make_sandbox)
     grade = judge_trial(env.judge, case, grade, log, record.details)
     _record_grade(record, log, grade)

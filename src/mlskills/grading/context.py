@@ -33,6 +33,16 @@ class ExecRun:
     def path(self, rel: str) -> Path:
         return self.workdir / rel
 
+    def read_json(self, rel: str, name: str = "output readable") -> tuple[Any, Check]:
+        """A JSON file the command wrote, read defensively like any agent output."""
+        return preds.read_json(self.path(rel), self.workdir, name)
+
+    def read_table(self, rel: str, name: str = "output readable") -> tuple[Any, Check]:
+        return preds.read_table(self.path(rel), self.workdir, name)
+
+    def read_predictions(self, rel: str, **kwargs: Any) -> preds.Predictions:
+        return preds.read_predictions(self.path(rel), self.workdir, **kwargs)
+
 
 class GradeContext:
     """The grader's view of one trial. Create with `open`, always `close` (or use `with`)."""
