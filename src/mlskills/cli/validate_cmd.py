@@ -49,4 +49,15 @@ def handle(args: argparse.Namespace) -> int:
             print(f"  - {problem}")
     else:
         print(f"ok: {len(specs)} tasks, their suites and the pack are valid")
+        if budget := _budget_line(args.pack or paths.resource_root()):
+            print(budget)
     return 1 if problems else 0
+
+
+def _budget_line(root: Path) -> str | None:
+    try:
+        from mlskills.pack.validate import DESCRIPTION_BUDGET, description_budget_used
+    except ModuleNotFoundError:
+        return None
+    used = description_budget_used(root)
+    return f"pack descriptions: {used} of {DESCRIPTION_BUDGET} characters"
