@@ -1,0 +1,112 @@
+"""An app's event log (Jan-Jun 2024) and who buys in the 30 days after a cut-off.
+
+Each user has a visit rate that drifts, may churn (activity drops to a trickle, often
+after support tickets), buys on some visits, and may hold a subscription that renews at
+00:00:00 on the 1st of each month. The agent sees the log up to the cut-off, 2024-06-01;
+the hidden full log runs to 2024-07-01 and includes June's events and June's new users.
+The label is "made a purchase in [cut-off, cut-off + 30 days)": recent activity and its
+trend predict it, so point-in-time windows beat lifetime counts.
+"""
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+N_USERS = 2000
+START = pd.Timestamp("2024-01-01")
+CUTOFF = pd.Timestamp("2024-06-01")
+END = pd.Timestamp("2024-07-01")
+N_DAYS = (END - START).days
+
+
+def _users(rng):
+    n = N_USERS
+    signup = rng.integers(-90, N_DAYS - 5, n)
+    churn = signup + rng.exponential(110, n)
+    return pd.DataFrame(
+        {
+            "signup": signup,
+            "churn": churn,
+            "rate": rng.lognormal(np.log(0.25), 0.8, n),
+            "slope": rng.normal(0, 0.006, n),  # visit-rate drift per day
+            "buy": rng.beta(2, 14, n),  # chance a visit ends in a purchase
+            "spend": rng.lognormal(3.3, 0.5, n),
+            "subscriber": rng.random(n) < 0.3,
+        }
+    )
+
+
+def _day_rates(users):
+    day = np.arange(N_DAYS)[None, :]
+    signup, churn = users["signup"].to_numpy()[:, None], users["churn"].to_numpy()[:, None]
+    rate = users["rate"].to_numpy()[:, None] * np.exp(users["slope"].to_numpy()[:, None] * day)
+    rate = rate * np.where(day >= churn, 0.05, 1.0) * (day >= signup)
+    return rate.clip(0, 3)
+
+
+def _events(rng, users):
+    rates = _day_rates(users)
+    visits = rng.poisson(rates)
+    uid, day = np.nonzero(visits)
+    reps = visits[uid, day]
+    uid, day = np.repeat(uid, reps), np.repeat(day, reps)
+    t = START + pd.to_timedelta(day, "D") + pd.to_timedelta(rng.integers(0, 86400, len(day)), "s")
+    frames = [pd.DataFrame({"u": uid, "t": t, "event_type": "session_start", "amount": np.nan})]
+    buy = rng.random(len(uid)) < users["buy"].to_numpy()[uid]
+    cart = buy | (rng.random(len(uid)) < users["buy"].to_numpy()[uid])
+    lag = pd.to_timedelta(rng.integers(60, 1800, len(uid)), "s")
+    frames.append(
+        pd.DataFrame({"u": uid[cart], "t": t[cart] + lag[cart], "event_type": "add_to_cart"})
+    )
+    spend = users["spend"].to_numpy()[uid[buy]] * rng.lognormal(0, 0.4, buy.sum())
+    frames.append(
+        pd.DataFrame(
+            {"u": uid[buy], "t": t[buy] + 2 * lag[buy], "event_type": "purchase", "amount": spend}
+        )
+    )
+    # Support tickets: a low background rate, much higher in the month before churning.
+    churn = users["churn"].to_numpy()[:, None]
+    days = np.arange(N_DAYS)[None, :]
+    near_churn = (days < churn) & (days > churn - 30)
+    tickets = rng.random(rates.shape) < (0.004 + 0.03 * near_churn) * (rates > 0)
+    tu, td = np.nonzero(tickets)
+    tt = START + pd.to_timedelta(td, "D") + pd.to_timedelta(rng.integers(0, 86400, len(td)), "s")
+    frames.append(pd.DataFrame({"u": tu, "t": tt, "event_type": "support_ticket"}))
+    # Renewals at midnight on the 1st while the subscriber is signed up and not churned.
+    months = pd.date_range(START, END - pd.Timedelta(days=1), freq="MS")
+    for month in months:
+        d = (month - START).days
+        live = users["subscriber"] & (users["signup"] < d) & (users["churn"] > d)
+        u = np.flatnonzero(live)
+        frames.append(pd.DataFrame({"u": u, "t": month, "event_type": "subscription_renewal"}))
+    events = pd.concat(frames, ignore_index=True)
+    events["amount"] = events["amount"].round(2)
+    return events
+
+
+def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
+    rng = np.random.default_rng(8200 + seed)
+    users = _users(rng)
+    events = _events(rng, users)
+    ids = np.array([f"U{50000 + i}" for i in rng.permutation(N_USERS)])
+    events = events[events["t"] < END].sort_values(["t", "u", "event_type"], kind="stable")
+    log = pd.DataFrame(
+        {
+            "user_id": ids[events["u"].to_numpy()],
+            "timestamp": events["t"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "event_type": events["event_type"].to_numpy(),
+            "amount": events["amount"].to_numpy(),
+        }
+    )
+    before = (events["t"] < CUTOFF).to_numpy()
+    (public_dir / "data").mkdir()
+    log[before].to_csv(public_dir / "data" / "events.csv", index=False)
+    log.to_csv(hidden_dir / "events_full.csv", index=False)
+    shutil.copyfile(public_dir / "data" / "events.csv", hidden_dir / "events_truncated.csv")
+    known = log.loc[before, "user_id"].unique()
+    june = log[~before & (log["event_type"] == "purchase")]["user_id"].unique()
+    labels = pd.DataFrame({"user_id": sorted(known)})
+    labels["purchased"] = labels["user_id"].isin(june).astype(int)
+    labels.to_csv(hidden_dir / "labels.csv", index=False)
