@@ -1,0 +1,69 @@
+"""Cell-by-cell accuracy of clean.csv against the hidden clean table.
+
+Rows are matched on the key (patient_id, visit_date), exactly as the schema writes them.
+Each of the 7 other columns of each true visit is one cell: categorical cells must match
+exactly, numeric cells within a small tolerance (unit conversions round), and a missing
+true value must be left empty. A visit the agent lost counts 7 wrong cells, and so does
+every extra row (a duplicate left in, a visit with a misparsed date), so
+accuracy = correct cells / (7 x (true visits + extra rows)).
+"""
+
+import numpy as np
+import pandas as pd
+
+KEY = ["patient_id", "visit_date"]
+TOLERANCE = {"age": 0.5, "weight_kg": 0.3, "height_cm": 0.5, "systolic_bp": 0.5}
+CATEGORICAL = ["clinic", "sex", "smoker"]
+SCHEMA = [*KEY, "clinic", "sex", "age", "weight_kg", "height_cm", "systolic_bp", "smoker"]
+
+
+def _cells_correct(agent: pd.Series, truth: pd.Series, column: str) -> np.ndarray:
+    if column in CATEGORICAL:
+        a = agent.astype("string").fillna("<empty>").to_numpy()
+        t = truth.astype("string").fillna("<empty>").to_numpy()
+        return a == t
+    a = pd.to_numeric(agent, errors="coerce").to_numpy(dtype=float)
+    t = truth.to_numpy(dtype=float)
+    blank = agent.isna().to_numpy()  # an unparsable non-empty value is wrong, not empty
+    close = np.abs(a - t) <= TOLERANCE[column]
+    return np.where(np.isnan(t), blank, close)
+
+
+def grade(ctx):
+    truth = pd.read_csv(ctx.hidden / "visits_clean.csv", dtype={"patient_id": str})
+    frame, readable = ctx.read_table("clean.csv", "clean.csv readable")
+    if frame is None:
+        return ctx.grade(None, [readable])
+    schema = ctx.check(
+        "clean.csv has the schema's columns",
+        list(frame.columns) == SCHEMA,
+        f"columns {list(frame.columns)}; expected {SCHEMA}",
+        gate=True,
+    )
+    if not schema.passed:
+        return ctx.grade(None, [readable, schema])
+    frame = frame.astype({"patient_id": "string", "visit_date": "string"})
+    extra_dupes = int(frame.duplicated(KEY).sum())
+    frame = frame.drop_duplicates(KEY)
+    keys = pd.MultiIndex.from_frame(truth[KEY].astype("string"))
+    agent = frame.set_index(KEY)
+    found = keys.isin(agent.index)
+    unknown = int((~agent.index.isin(keys)).sum())
+    aligned = agent.reindex(keys)
+    values = [c for c in SCHEMA if c not in KEY]
+    per_column = {}
+    correct = 0
+    for column in values:
+        ok = _cells_correct(aligned[column], truth[column], column) & found
+        per_column[f"accuracy_{column}"] = float(ok.mean())
+        correct += int(ok.sum())
+    extra = extra_dupes + unknown
+    accuracy = correct / (len(values) * (len(truth) + extra))
+    rows = ctx.check(
+        "one row per visit",
+        extra == 0 and found.all(),
+        f"{int(found.sum())} of {len(truth)} visits found; {extra_dupes} duplicate keys, "
+        f"{unknown} rows matching no visit",
+    )
+    metrics = {**per_column, "visits_found": float(found.mean()), "extra_rows": float(extra)}
+    return ctx.grade(accuracy, [readable, schema, rows], metrics)
