@@ -14,7 +14,8 @@ from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 
 train, test = pd.read_csv("data/train.csv"), pd.read_csv("data/test.csv")
 categorical = ["payment_method", "device", "email_type", "address_match"]
-features = ["merchant_id", *categorical, "order_amount", "account_age_days", "n_prev_orders", "hour"]
+numeric = ["order_amount", "account_age_days", "n_prev_orders", "hour"]
+features = ["merchant_id", *categorical, *numeric]
 folds = StratifiedKFold(5, shuffle=True, random_state=0)
 encode = ColumnTransformer(
     [
@@ -27,8 +28,9 @@ model = make_pipeline(encode, HistGradientBoostingClassifier(random_state=0))
 X, y = train[features], train["chargeback"]
 auc = cross_val_score(model, X, y, cv=folds, scoring="roc_auc").mean()
 model.fit(X, y)
-pd.DataFrame(
-    {"order_id": test["order_id"], "chargeback_probability": model.predict_proba(test[features])[:, 1]}
-).to_csv("predictions.csv", index=False)
+scores = model.predict_proba(test[features])[:, 1]
+pd.DataFrame({"order_id": test["order_id"], "chargeback_probability": scores}).to_csv(
+    "predictions.csv", index=False
+)
 json.dump({"validation_auc": round(float(auc), 4)}, open("metrics.json", "w"))
 PY
