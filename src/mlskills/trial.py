@@ -134,7 +134,7 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
     scratch = Path(tempfile.mkdtemp(prefix=f"mlskills-{plan.task.id}-", dir=env.scratch_root))
     log = TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets())
     try:
-        _run_phases(plan, env, scratch, log, record)
+        _Trial(plan, env, scratch, log, record).run()
     except Exception as exc:  # anything unexpected is the harness's fault, not the agent's
         record.status, record.error = "error", f"{type(exc).__name__}: {exc}"
     finally:
@@ -145,22 +145,90 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
     return record
 
 
-def _run_phases(
-    plan: TrialPlan, env: TrialEnv, scratch: Path, log: TrialLog, record: TrialRecord
-) -> None:
-    instance = env.cache.instance(plan.task, plan.seed)
-    workspace = scratch / "workspace"
-    workspace.mkdir()
-    lay_out_workspace(instance, workspace)
-    result = _run_agent(plan, env, instance, workspace, scratch, log, record)
-    _copy_result(result, record)
-    if result.status == "error":
-        return
-    graded = scratch / "graded"
-    if problem := _copy_for_grading(workspace, graded):
-        _record_grade(record, log, failed(plan.task.grading, "workspace copyable", problem))
-        return
-    _grade(plan, env, instance, graded, scratch, log, record)
+@dataclass
+class _Trial:
+    """One trial's phases, sharing its plan, run state, scratch folder, log and record."""
+
+    plan: TrialPlan
+    env: TrialEnv
+    scratch: Path
+    log: TrialLog
+    record: TrialRecord
+
+    def run(self) -> None:
+        instance = self.env.cache.instance(self.plan.task, self.plan.seed)
+        workspace = self.scratch / "workspace"
+        workspace.mkdir()
+        lay_out_workspace(instance, workspace)
+        result = self.run_agent(workspace)
+        _copy_result(result, self.record)
+        if result.status == "error":
+            return
+        graded = self.scratch / "graded"
+        if problem := _copy_for_grading(workspace, graded):
+            grade = failed(self.plan.task.grading, "workspace copyable", problem)
+            _record_grade(self.record, self.log, grade)
+            return
+        self.grade(instance, graded)
+
+    def run_agent(self, workspace: Path) -> AgentResult:
+        plan, env = self.plan, self.env
+        sandbox = env.make_sandbox(workspace, plan.limits, self.scratch)
+        env._active.add(sandbox)
+        alarm = env.watchdog.arm(plan.limits.agent_timeout + WATCHDOG_GRACE, sandbox.close)
+        start = time.monotonic()
+        try:
+            result = (plan.agent or env.agent).run(self.request(sandbox))
+        except Exception as exc:
+            result = AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
+        finally:
+            env.watchdog.disarm(alarm)
+            sandbox.close()
+            env._active.discard(sandbox)
+            self.record.agent_seconds = round(time.monotonic() - start, 4)
+        return _with_sandbox_limit(result, sandbox)
+
+    def request(self, sandbox: sandboxes.Sandbox) -> AgentRequest:
+        plan = self.plan
+        return AgentRequest(
+            instruction=render_instruction(plan.task, sandbox, plan.limits),
+            sandbox=sandbox,
+            limits=plan.limits,
+            log=self.log,
+            arm=plan.arm,
+            task_id=plan.task.id,
+            task_dir=plan.task.path,
+        )
+
+    def grade(self, instance: Instance, graded: Path) -> None:
+        """The task's grader (twice under tasks check), then the rubric judge if any."""
+        task, env, record = self.plan.task, self.env, self.record
+        start = time.monotonic()
+        integrity = verify(graded, env.protected(instance))
+        checks = [integrity] if integrity else []
+        ctx = GradeContext(
+            task,
+            self.plan.seed,
+            graded,
+            instance.hidden_dir,
+            env.make_sandbox,
+            self.scratch,
+            integrity=checks,
+        )
+        try:
+            with ctx:
+                grade = run_grader(task, ctx)
+                record.grade_seconds = round(time.monotonic() - start, 4)
+                if env.regrade:  # tasks check: the same workspace must get the same grade
+                    again = run_grader(task, ctx)
+                    record.details["regrade_equal"] = verdict(again) == verdict(grade)
+        except GraderError as exc:
+            record.status, record.error = "error", str(exc)
+            record.grade_seconds = round(time.monotonic() - start, 4)
+            return
+        case = Case(task, graded, self.scratch, env.make_sandbox)
+        grade = judge_trial(env.judge, case, grade, self.log, record.details)
+        _record_grade(record, self.log, grade)
 
 
 def _special_files(folder: str, names: list[str]) -> set[str]:
@@ -195,40 +263,6 @@ def _remove_tree(folder: Path) -> None:
         subprocess.run(["rm", "-rf", "--", str(folder)], check=False)
 
 
-def _run_agent(
-    plan: TrialPlan,
-    env: TrialEnv,
-    instance: Instance,
-    workspace: Path,
-    scratch: Path,
-    log: TrialLog,
-    record: TrialRecord,
-) -> AgentResult:
-    sandbox = env.make_sandbox(workspace, plan.limits, scratch)
-    env._active.add(sandbox)
-    alarm = env.watchdog.arm(plan.limits.agent_timeout + WATCHDOG_GRACE, sandbox.close)
-    start = time.monotonic()
-    try:
-        request = AgentRequest(
-            instruction=render_instruction(plan.task, sandbox, plan.limits),
-            sandbox=sandbox,
-            limits=plan.limits,
-            log=log,
-            arm=plan.arm,
-            task_id=plan.task.id,
-            task_dir=plan.task.path,
-        )
-        result = (plan.agent or env.agent).run(request)
-    except Exception as exc:
-        result = AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
-    finally:
-        env.watchdog.disarm(alarm)
-        sandbox.close()
-        env._active.discard(sandbox)
-        record.agent_seconds = round(time.monotonic() - start, 4)
-    return _with_sandbox_limit(result, sandbox)
-
-
 def verdict(grade: Grade) -> tuple:
     """What must not change when one workspace is graded twice: the score and each check's
     outcome. Messages and extra metrics may carry measurements (latency) that vary."""
@@ -251,42 +285,6 @@ def _copy_result(result: AgentResult, record: TrialRecord) -> None:
     record.turns = result.turns
     record.usage = result.usage
     record.details = dict(result.details)
-
-
-def _grade(
-    plan: TrialPlan,
-    env: TrialEnv,
-    instance: Instance,
-    graded: Path,
-    scratch: Path,
-    log: TrialLog,
-    record: TrialRecord,
-) -> None:
-    start = time.monotonic()
-    integrity = verify(graded, env.protected(instance))
-    ctx = GradeContext(
-        plan.task,
-        plan.seed,
-        graded,
-        instance.hidden_dir,
-        env.make_sandbox,
-        scratch,
-        integrity=[integrity] if integrity else [],
-    )
-    try:
-        with ctx:
-            grade = run_grader(plan.task, ctx)
-            record.grade_seconds = round(time.monotonic() - start, 4)
-            if env.regrade:  # tasks check: the same workspace must get the same grade
-                again = run_grader(plan.task, ctx)
-                record.details["regrade_equal"] = verdict(again) == verdict(grade)
-    except GraderError as exc:
-        record.status, record.error = "error", str(exc)
-        record.grade_seconds = round(time.monotonic() - start, 4)
-        return
-    case = Case(plan.task, graded, scratch, env.make_sandbox)
-    grade = judge_trial(env.judge, case, grade, log, record.details)
-    _record_grade(record, log, grade)
 
 
 def _record_grade(record: TrialRecord, log: TrialLog, grade: Grade) -> None:
