@@ -10,8 +10,6 @@ on the hidden labels: prices are judged relative to the car's value.
 import numpy as np
 import pandas as pd
 
-from mlskills.grading.predictions import read_predictions
-
 COMMAND = "python predict.py --input {src} --output {dst}"
 TIMEOUT = 60.0
 
@@ -31,9 +29,8 @@ def _run(ctx, name, ids):
         tail = run.result.stderr.strip()[-600:] or "(no stderr)"
         message = f"{label} exited {run.result.exit_code}: {tail}"
         return None, ctx.check(f"predict.py ran on {name}", False, message, gate=True)
-    preds = read_predictions(
-        run.path(dst),
-        run.workdir,
+    preds = run.read_predictions(
+        dst,
         id_column="listing_id",
         columns={"price": "number"},
         expected_ids=ids,

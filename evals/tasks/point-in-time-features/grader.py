@@ -19,8 +19,6 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import QuantileTransformer
 
-from mlskills.grading.predictions import read_table
-
 CUTOFF = "2024-06-01T00:00:00Z"
 TIMEOUT = 60.0
 MAX_FEATURES = 50
@@ -37,7 +35,7 @@ def _features(ctx, log, users):
     if run.result.exit_code != 0:
         tail = run.result.stderr.strip()[-600:] or "(no stderr)"
         return None, ctx.check(name, False, f"exited {run.result.exit_code}: {tail}", gate=True)
-    frame, check = read_table(run.path(out), run.workdir, name)
+    frame, check = run.read_table(out, name)
     if frame is None:
         return None, check
     problem = _shape_problem(frame, users)
