@@ -5,14 +5,21 @@ with 1-based line numbers (optionally a `view_range`) or a directory two levels 
 `str_replace` needs `old_str` to occur exactly once; `insert` puts text after line
 `insert_line` (0 = top). There is no `undo_edit` in this version. Files are read and
 written as UTF-8 bytes on the host, so line endings survive edits.
+
+Every file and folder is opened through `Resolver.open`, by descriptor from its root, and
+then read, listed and rewritten through that one descriptor, never again by name: an agent
+swapping folders for links meanwhile cannot lead the editor (root, under bwrap) outside.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from mlskills.agents.anthropic_api.tools.beneath import Opened, listing
 from mlskills.agents.anthropic_api.tools.outcome import ToolOutcome, error, truncate
 from mlskills.agents.anthropic_api.tools.paths import PathRefused, Resolver, Target
 
@@ -55,11 +62,12 @@ class TextEditor:
 
     def view(self, params: dict[str, Any]) -> str:
         target = self.resolver.resolve(_required(params, "path"))
-        if target.host.is_dir():
-            if params.get("view_range"):
-                raise EditorError("view_range applies to files, not directories")
-            return self._listing(target)
-        lines = _file_lines(_read(target))
+        with self._open(target, os.O_RDONLY) as opened:
+            if stat.S_ISDIR(os.fstat(opened.fd).st_mode):
+                if params.get("view_range"):
+                    raise EditorError("view_range applies to files, not directories")
+                return self._listing(target, opened)
+            lines = _file_lines(_read(target, opened.fd))
         if not lines:
             return f"{target.guest} is empty.\n"
         start, end = _view_range(params.get("view_range"), len(lines))
@@ -73,31 +81,31 @@ class TextEditor:
         content = params.get("file_text")
         if not isinstance(content, str):
             raise EditorError("create needs file_text (the whole content of the new file)")
-        if target.host.is_dir():
-            raise EditorError(f"{target.guest} is a directory")
-        existed = target.host.exists()
-        _make_parents(target.host.parent)
-        _write(target, content)
-        if not existed:
-            _adopt_owner(target.host)
-        return f"File {'overwritten' if existed else 'created'} successfully at: {target.guest}"
+        with self._open(target, os.O_WRONLY, create=True) as opened:
+            _regular(target, opened.fd)
+            _write(opened.fd, content)
+        return (
+            f"File {'created' if opened.created else 'overwritten'} successfully at: {target.guest}"
+        )
 
     def str_replace(self, params: dict[str, Any]) -> str:
         target = self.resolver.resolve(_required(params, "path"), write=True)
         old, new = _required(params, "old_str"), params.get("new_str") or ""
-        content = _read(target)
-        count = content.count(old)
-        if count == 0:
-            raise EditorError(
-                f"No replacement was performed: old_str did not appear verbatim in {target.guest}."
-            )
-        if count > 1:
-            lines = _lines_of(content, old)
-            raise EditorError(
-                f"No replacement was performed: old_str occurs {count} times, at lines "
-                f"{lines}. Include more surrounding lines so that it is unique."
-            )
-        _write(target, content.replace(old, new, 1))
+        with self._open(target, os.O_RDWR) as opened:
+            content = _read(target, opened.fd)
+            count = content.count(old)
+            if count == 0:
+                raise EditorError(
+                    "No replacement was performed: old_str did not appear verbatim in "
+                    f"{target.guest}."
+                )
+            if count > 1:
+                lines = _lines_of(content, old)
+                raise EditorError(
+                    f"No replacement was performed: old_str occurs {count} times, at lines "
+                    f"{lines}. Include more surrounding lines so that it is unique."
+                )
+            _write(opened.fd, content.replace(old, new, 1))
         first = content[: content.index(old)].count("\n") + 1
         return self._edited(target, content.replace(old, new, 1), first, new.count("\n"))
 
@@ -106,14 +114,17 @@ class TextEditor:
         new = params.get("new_str", params.get("insert_text"))
         if not isinstance(new, str):
             raise EditorError("insert needs new_str (the text to insert)")
-        content = _read(target)
-        lines = content.split("\n")
-        count = len(content.splitlines())
-        at = params.get("insert_line")
-        if not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= count:
-            raise EditorError(f"insert_line must be a line number from 0 to {count}, not {at!r}")
-        updated = "\n".join([*lines[:at], *new.split("\n"), *lines[at:]])
-        _write(target, updated)
+        with self._open(target, os.O_RDWR) as opened:
+            content = _read(target, opened.fd)
+            lines = content.split("\n")
+            count = len(content.splitlines())
+            at = params.get("insert_line")
+            if not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= count:
+                raise EditorError(
+                    f"insert_line must be a line number from 0 to {count}, not {at!r}"
+                )
+            updated = "\n".join([*lines[:at], *new.split("\n"), *lines[at:]])
+            _write(opened.fd, updated)
         return self._edited(target, updated, at + 1, new.count("\n"))
 
     # ---- helpers
@@ -130,27 +141,29 @@ class TextEditor:
             "Review the changes and make sure they are as expected."
         )
 
-    def _listing(self, target: Target) -> str:
-        entries = sorted(_walk(target.host, depth=2))
-        shown = [self.resolver.guest_of(target, p) for p in entries[:LISTING_ENTRIES]]
+    @contextmanager
+    def _open(self, target: Target, flags: int, create: bool = False) -> Iterator[Opened]:
+        """The target opened race-free beneath its root (Resolver.open), closed afterwards."""
+        try:
+            opened = self.resolver.open(target, flags, create=create)
+        except FileNotFoundError:
+            raise EditorError(f"{target.guest} does not exist") from None
+        except IsADirectoryError:
+            raise EditorError(f"{target.guest} is a directory") from None
+        try:
+            yield opened
+        finally:
+            os.close(opened.fd)
+
+    def _listing(self, target: Target, opened: Opened) -> str:
+        entries = sorted(listing(opened.fd, depth=2))
+        shown = [self.resolver.guest_of(target, opened, p) for p in entries[:LISTING_ENTRIES]]
         more = len(entries) - len(shown)
         tail = f"\n[{more} more entries not shown; view a subdirectory]" if more > 0 else ""
         return (
             f"Here are the files and directories up to 2 levels deep in {target.guest}, "
             f"excluding hidden items:\n{target.guest}\n" + "\n".join(shown) + tail + "\n"
         )
-
-
-def _walk(folder: Path, depth: int) -> list[Path]:
-    found = []
-    for entry in os.scandir(folder):
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
-        found.append(path)
-        if depth > 1 and entry.is_dir(follow_symlinks=False):
-            found.extend(_walk(path, depth - 1))
-    return found
 
 
 def _required(params: dict[str, Any], key: str) -> str:
@@ -160,48 +173,40 @@ def _required(params: dict[str, Any], key: str) -> str:
     return value
 
 
-def _read(target: Target) -> str:
-    if not target.host.exists():
-        raise EditorError(f"{target.guest} does not exist")
-    if target.host.is_dir():
+def _regular(target: Target, fd: int) -> None:
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
         raise EditorError(f"{target.guest} is a directory")
+    if not stat.S_ISREG(mode):
+        raise EditorError(f"{target.guest} is not a regular file; inspect it with bash")
+
+
+def _read(target: Target, fd: int) -> str:
+    _regular(target, fd)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
     try:
-        return target.host.read_bytes().decode("utf-8")
+        return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError:
         raise EditorError(
             f"{target.guest} is not a UTF-8 text file; inspect it with bash"
         ) from None
 
 
+def _write(fd: int, content: str) -> None:
+    """Replace the whole file behind `fd` in place (same file, owner and mode)."""
+    data = memoryview(content.encode("utf-8"))
+    os.ftruncate(fd, 0)
+    offset = 0
+    while offset < len(data):
+        offset += os.pwrite(fd, data[offset:], offset)
+
+
 def _file_lines(content: str) -> list[str]:
     """Lines as `cat -n` numbers them (a final newline does not start another line)."""
     lines = content.split("\n")
     return lines[:-1] if lines[-1] == "" else lines
-
-
-def _make_parents(folder: Path) -> None:
-    """Create missing folders, each owned like the folder it is made in (see _adopt_owner)."""
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    for path in reversed(missing):
-        path.mkdir()
-        _adopt_owner(path)
-
-
-def _adopt_owner(path: Path) -> None:
-    """Give a new file its folder's owner, so a sandbox running as another uid can change it.
-
-    A harness running as root edits on the host while a sandbox may run commands as its own
-    uid (bubblewrap does); files the editor creates must stay writable for those commands.
-    """
-    if os.geteuid() != 0:
-        return
-    folder = path.parent.stat()
-    if path.lstat().st_uid != folder.st_uid:
-        os.chown(path, folder.st_uid, folder.st_gid, follow_symlinks=False)
-
-
-def _write(target: Target, content: str) -> None:
-    target.host.write_bytes(content.encode("utf-8"))
 
 
 def _view_range(value: Any, total: int) -> tuple[int, int]:
