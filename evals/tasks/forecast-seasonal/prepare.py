@@ -1,0 +1,64 @@
+"""Daily unit sales of 40 stores: trend, a weekly profile, a yearly cycle, persistent shocks.
+
+Multiplicative and different per store: growth from -10% to +70% a year, a weekly profile
+(half the stores weekend-heavy), a smooth yearly cycle (two harmonics, random phase,
+amplitude up to ±40%), an AR(1) deviation with a ~2-week memory (weather, local events)
+and ~8% day-to-day noise. A few days are missing (tills offline).
+
+The hidden horizon is the 8 weeks after the history. Copying the last week (seasonal
+naive) or the last value misses the trend and the yearly cycle; a model of trend, weekly
+and yearly seasonality follows both. The AR(1) shocks are what makes shuffled CV lie:
+with random days held out, a model that interpolates between neighbouring days (trees on a
+time index) looks better than the seasonal model, but it cannot extrapolate.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+N_SERIES, HORIZON, PHI = 40, 56, 0.93
+START, END = "2022-01-01", "2024-08-31"  # history; the horizon is the next 56 days
+
+
+def _series(rng: np.random.Generator, days: pd.DatetimeIndex) -> np.ndarray:
+    t = (days - days[0]).days.to_numpy() / 365.25
+    level = np.exp(rng.uniform(np.log(40), np.log(400)))
+    growth = rng.uniform(-0.10, 0.70)
+    weekly = np.exp(rng.normal(0, 0.18, 7))
+    if rng.random() < 0.5:
+        weekly[5:] *= rng.uniform(1.3, 1.8)  # weekend-heavy store
+    yearly = np.zeros(len(days))
+    for k, amplitude in ((1, rng.uniform(0.05, 0.30)), (2, rng.uniform(0.0, 0.12))):
+        yearly += amplitude * np.sin(2 * np.pi * k * t + rng.uniform(0, 2 * np.pi))
+    shocks = rng.normal(0, 0.08 * np.sqrt(1 - PHI**2), len(days))
+    persistent = np.zeros(len(days))
+    for i in range(1, len(days)):
+        persistent[i] = PHI * persistent[i - 1] + shocks[i]
+    log_mean = np.log(level) + np.log1p(growth) * t + np.log(weekly[days.day_of_week]) + yearly
+    return np.exp(log_mean + persistent + rng.normal(0, 0.08, len(days)))
+
+
+def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
+    rng = np.random.default_rng(4000 + seed)
+    days = pd.date_range(START, pd.Timestamp(END) + pd.Timedelta(days=HORIZON), freq="D")
+    frames = []
+    for i in range(N_SERIES):
+        sales = _series(rng, days).round()
+        frames.append(pd.DataFrame({"series_id": f"store_{i:02d}", "date": days, "sales": sales}))
+    df = pd.concat(frames, ignore_index=True)
+    history = df[df["date"] <= END].copy()
+    history.loc[rng.random(len(history)) < 0.005, "sales"] = np.nan
+    future = df[df["date"] > END].copy()
+    # What the grader compares against: the MASE scale (in-sample MAE of the lag-7 naive
+    # forecast) and the seasonal-naive forecast (the last observed week, repeated).
+    scales, naive = {}, {}
+    for sid, g in history.groupby("series_id"):
+        y = g["sales"].ffill().to_numpy()
+        scales[sid] = float(np.nanmean(np.abs(y[7:] - y[:-7])))
+        naive[sid] = np.tile(y[-7:], HORIZON // 7)
+    future["seasonal_naive"] = np.concatenate([naive[sid] for sid in future["series_id"].unique()])
+    future["scale"] = future["series_id"].map(scales)
+    (public_dir / "data").mkdir()
+    history.to_csv(public_dir / "data" / "sales.csv", index=False, date_format="%Y-%m-%d")
+    future.to_csv(hidden_dir / "future.csv", index=False, date_format="%Y-%m-%d")
