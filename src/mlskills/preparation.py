@@ -91,7 +91,7 @@ class PreparedCache:
             module = load_module(task.path / "prepare.py", f"mlskills_prepare_{task.id}")
             module.prepare(seed, scratch / "public", scratch / "hidden")
             _make_read_only(scratch)
-            os.replace(scratch, folder)
+            _publish(scratch, folder)
         except MlskillsError:
             raise
         except Exception as exc:
@@ -101,6 +101,15 @@ class PreparedCache:
         finally:
             if scratch.exists():
                 shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _publish(scratch: Path, folder: Path) -> None:
+    """Rename into place; another process that prepared the same instance first wins."""
+    try:
+        os.replace(scratch, folder)
+    except OSError:
+        if not (folder / "public").is_dir():
+            raise
 
 
 def _make_read_only(folder: Path) -> None:

@@ -34,6 +34,7 @@ def write_json_atomic(path: Path, data: Any) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2, default=str)
         handle.write("\n")
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; run folders are meant to be shared
     os.replace(tmp, path)
 
 

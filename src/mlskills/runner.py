@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from mlskills import __version__, paths, tasks
 from mlskills import judge as judges
 from mlskills.agents import AgentOptions, create
+from mlskills.errors import MlskillsError
 from mlskills.preparation import PreparedCache
 from mlskills.records import RunDir
 from mlskills.schema import SCHEMA_VERSION, Arm, Limits, TaskSpec, TrialRecord
@@ -72,6 +73,7 @@ class RunOutcome:
     records: list[TrialRecord]
     skipped: dict[str, str]
     interrupted: bool
+    missing: int = 0  # planned trials that produced no record (a harness bug if ever > 0)
 
 
 def seed_for(base_seed: int, epoch: int) -> int:
@@ -119,7 +121,7 @@ def run_metadata(config: RunConfig, agent_info: dict[str, Any]) -> dict[str, Any
             "platform": platform.platform(),
         },
         "git_revision": git_revision(),
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "started_at": utc_now(),
         "status": "running",
         "grading_data_readable_by_agent": config.sandbox == "local",
     }
@@ -138,26 +140,61 @@ def _install_sigterm() -> Callable[[], None]:
 
 
 def _worker(work: queue.Queue, env: TrialEnv, done: queue.Queue) -> None:
+    """Take plans until none are left; a trial that escapes run_trial still gets a record."""
     while not env.stop.is_set():
         try:
             plan = work.get_nowait()
         except queue.Empty:
             return
-        record = run_trial(plan, env)
+        try:
+            record = run_trial(plan, env)
+        except BaseException as exc:  # never lose a trial silently with its thread
+            record = _crashed(plan, env, exc)
         if not env.stop.is_set():
             done.put(record)
 
 
-def make_env(run: RunDir, config: RunConfig) -> TrialEnv:
+def _crashed(plan: TrialPlan, env: TrialEnv, exc: BaseException) -> TrialRecord:
+    return TrialRecord(
+        task_id=plan.task.id,
+        arm=plan.arm.name,
+        epoch=plan.epoch,
+        seed=plan.seed,
+        agent=plan.agent_name or env.agent_name,
+        status="error",
+        error=f"the harness failed running this trial: {type(exc).__name__}: {exc}",
+    )
+
+
+def _shut_down(env: TrialEnv, threads: list[threading.Thread]) -> None:
+    """After Ctrl-C: kill every sandbox, give workers a moment, ignore a second Ctrl-C."""
+    previous = signal.getsignal(signal.SIGINT)
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        env.stop.set()
+        env.abort_all()
+        for thread in threads:
+            thread.join(timeout=10)
+        env.abort_all()  # sandboxes a grader opened while we waited
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+
+
+def make_env(run: RunDir, config: RunConfig, agent: Any = None, judge: Any = None) -> TrialEnv:
+    """Shared trial state; pass an agent or judge already built to avoid building twice."""
     return TrialEnv(
-        agent=create(config.agent, AgentOptions(**config.agent_options)),
+        passed_env=tuple(config.agent_options.get("pass_env") or ()),
+        agent=agent or create(config.agent, AgentOptions(**config.agent_options)),
         agent_name=config.agent,
         run=run,
         cache=PreparedCache(Path(config.cache_dir) / "prepared"),
         sandbox_kind=config.sandbox,
         scratch_root=Path(config.scratch_dir) if config.scratch_dir else None,
         keep_workspaces=config.keep_workspaces,
-        judge=judges.create(config.judge),
+        judge=judge if judge is not None else judges.create(config.judge),
     )
 
 
@@ -196,10 +233,7 @@ def execute(
             if observer:
                 observer.finished(record)
     except KeyboardInterrupt:
-        env.stop.set()
-        env.abort_all()
-        for thread in threads:
-            thread.join(timeout=5)
+        _shut_down(env, threads)
         return records, True
     finally:
         restore()
@@ -209,26 +243,41 @@ def execute(
 def start_run(config: RunConfig, runs_dir: Path, observer: Observer | None = None) -> RunOutcome:
     specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
     plans, skipped = plan_trials(config, specs)
-    agent_info = create(config.agent, AgentOptions(**config.agent_options)).describe()
-    meta = run_metadata(config, agent_info)
+    agent = create(config.agent, AgentOptions(**config.agent_options))
+    judge = judges.create(config.judge)  # fails here, before the run folder, without a key
+    meta = run_metadata(config, agent.describe())
     meta["skipped"] = skipped
     meta["planned_trials"] = len(plans)
-    judge = judges.create(config.judge)  # fails here, before the run folder, without a key
     meta["judge"] = judge.describe() if judge else None
     run = RunDir.create(runs_dir, meta)
-    return _finish(run, config, plans, skipped, observer)
+    return _finish(run, config, plans, skipped, observer, make_env(run, config, agent, judge))
 
 
 def resume_run(run_path: Path, observer: Observer | None = None) -> RunOutcome:
     """Run what a previous run did not finish: missing trials and infrastructure errors."""
     run = RunDir.open(run_path)
-    config = RunConfig.from_dict(run.read_meta()["config"])
+    config = _stored_config(run)
     specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
     plans, skipped = plan_trials(config, specs)
     latest = run.latest()
     todo = [p for p in plans if p.key not in latest or latest[p.key].status == "error"]
-    run.update_meta(status="running", resumed_at=time.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    return _finish(run, config, todo, skipped, observer)
+    run.update_meta(status="running", resumed_at=utc_now())
+    return _finish(run, config, todo, skipped, observer, make_env(run, config))
+
+
+def _stored_config(run: RunDir) -> RunConfig:
+    """The run's config from run.json, or one clear error saying why it cannot be resumed."""
+    stored = run.read_meta().get("config")
+    try:
+        return RunConfig.from_dict(stored)
+    except (TypeError, AttributeError) as exc:
+        raise MlskillsError(
+            f"{run.meta_path}: no usable `config` ({exc}); it was not written by `mlskills run`"
+        ) from exc
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _finish(
@@ -237,13 +286,15 @@ def _finish(
     plans: list[TrialPlan],
     skipped: dict[str, str],
     observer: Observer | None,
+    env: TrialEnv,
 ) -> RunOutcome:
     if observer:
         observer.started(len(plans))
-    records, interrupted = execute(make_env(run, config), plans, config.jobs, observer)
-    status = "interrupted" if interrupted else "finished"
-    run.update_meta(status=status, finished_at=time.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    return RunOutcome(run, records, skipped, interrupted)
+    records, interrupted = execute(env, plans, config.jobs, observer)
+    missing = len(plans) - len(records)
+    status = "interrupted" if interrupted else ("incomplete" if missing else "finished")
+    run.update_meta(status=status, finished_at=utc_now())
+    return RunOutcome(run, records, skipped, interrupted, missing)
 
 
 def limits_from_cli(**values: Any) -> dict[str, Any]:

@@ -8,11 +8,13 @@ field changes meaning.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
 SCHEMA_VERSION = 1
+SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # ids that become folder names
 
 AgentStatus = Literal["completed", "timeout", "limit", "error"]
 TrialStatus = Literal["completed", "timeout", "limit", "error"]
@@ -213,6 +215,11 @@ class Arm:
         name, sep, rest = text.partition("=")
         if not sep or not name or not rest:
             raise ValueError(f"arm {text!r}: use bare, pack, or NAME=skill-a,skill-b")
+        if not SAFE_NAME.fullmatch(name) or name in ("bare", "pack"):
+            raise ValueError(
+                f"arm name {name!r}: use lowercase letters, digits, '.', '_' or '-' "
+                "(it names a folder), and not 'bare' or 'pack'"
+            )
         return cls(name, skills=tuple(s.strip() for s in rest.split(",") if s.strip()), pack=True)
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from mlskills import paths
 from mlskills.errors import InvalidInput, Problem
-from mlskills.schema import GradingSpec, Limits, RubricItem, TaskSpec
+from mlskills.schema import SAFE_NAME, GradingSpec, Limits, RubricItem, TaskSpec
 
 TASK_KEYS = {"id", "title", "summary", "tags", "requires", "limits", "grading"}
 GRADING_KEYS = {
@@ -88,6 +88,9 @@ def read_yaml(path: Path, out: _Collector) -> dict | None:
     except OSError as exc:
         out.add("", f"cannot read: {exc.strerror}", "check the file exists and is readable")
         return None
+    except UnicodeDecodeError:
+        out.add("", "is not UTF-8 text", "save it as UTF-8")
+        return None
     if not isinstance(data, dict):
         out.add("", "must be a YAML mapping of keys to values", "start with `id: <task-id>`")
         return None
@@ -98,6 +101,9 @@ def _defines(path: Path, function: str, out: _Collector) -> None:
     """Check a Python file parses and defines a top-level function, without importing it."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except UnicodeDecodeError:
+        out.problems.append(Problem(str(path), "", "is not UTF-8 text", "save it as UTF-8"))
+        return
     except SyntaxError as exc:
         out.problems.append(
             Problem(str(path), f"line {exc.lineno}", f"syntax error: {exc.msg}", "fix the code")
@@ -260,7 +266,7 @@ def task_ids(evals: Path | None = None) -> list[str]:
 
 def find_task(task_id: str, evals: Path | None = None) -> TaskSpec:
     folder = tasks_root(evals) / task_id
-    if not folder.is_dir():
+    if not SAFE_NAME.fullmatch(task_id) or not folder.is_dir():
         known = ", ".join(task_ids(evals)) or "none"
         raise InvalidInput(
             [Problem(str(folder), "", f"no task {task_id!r}", f"use one of: {known}")], "task id"
@@ -269,8 +275,16 @@ def find_task(task_id: str, evals: Path | None = None) -> TaskSpec:
 
 
 def load_all(evals: Path | None = None) -> tuple[list[TaskSpec], list[Problem]]:
-    """Every task that loads, plus every problem in those that do not."""
+    """Every task that loads, plus every problem in those that do not (and stray folders)."""
     tasks, problems = [], []
+    root = tasks_root(evals)
+    if not root.is_dir():
+        fix = "pass --evals a folder holding tasks/ and suites/"
+        return [], [Problem(str(root), "", "no tasks folder here", fix)]
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if not (folder / "task.yaml").is_file() and not folder.name.startswith((".", "_")):
+            fix = "add task.yaml, or remove the folder"
+            problems.append(Problem(str(folder / "task.yaml"), "", "missing file", fix))
     for task_id in task_ids(evals):
         try:
             tasks.append(load_task(tasks_root(evals) / task_id))

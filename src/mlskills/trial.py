@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,13 +66,17 @@ class TrialEnv:
     keep_workspaces: bool = False
     regrade: bool = False  # grade twice and record whether the grades agree (tasks check)
     judge: object | None = None  # a mlskills.judge.Judge for rubric items; None: "not judged"
+    passed_env: tuple[str, ...] = ()  # variables the agent may see: their values are redacted
     stop: threading.Event = field(default_factory=threading.Event)
     watchdog: Watchdog = field(default_factory=Watchdog)
     _hashes: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
-    _active: set = field(default_factory=set)
+    _active: weakref.WeakSet = field(default_factory=weakref.WeakSet)
 
     def make_sandbox(self, workdir: Path, limits: Limits, scratch: Path) -> sandboxes.Sandbox:
-        return sandboxes.create(self.sandbox_kind, workdir, limits, scratch)
+        """Every sandbox of the run (agents', graders', the judge's) so Ctrl-C reaches all."""
+        sandbox = sandboxes.create(self.sandbox_kind, workdir, limits, scratch)
+        self._active.add(sandbox)
+        return sandbox
 
     def protected(self, instance: Instance) -> dict[str, str]:
         """Hashes of the provided files the task protects: starter files, then data."""
@@ -90,9 +95,12 @@ class TrialEnv:
             sandbox.close()
 
 
-def host_secrets() -> tuple[str, ...]:
-    """Values of the harness's credential variables, to be redacted from every log."""
-    return tuple(value for name, value in os.environ.items() if is_secret(name) and value)
+def host_secrets(passed: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Values to redact from every log and record: the harness's credential variables,
+    and any variable handed to an agent explicitly (`--agent-env NAME`), whatever its name."""
+    return tuple(
+        value for name, value in os.environ.items() if value and (is_secret(name) or name in passed)
+    )
 
 
 _JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -131,18 +139,32 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
         status="error",
         started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
     )
-    scratch = Path(tempfile.mkdtemp(prefix=f"mlskills-{plan.task.id}-", dir=env.scratch_root))
-    log = TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets())
+    scratch, log = None, None
     try:
+        scratch = Path(tempfile.mkdtemp(prefix=f"mlskills-{plan.task.id}-", dir=env.scratch_root))
+        log = TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets(env.passed_env))
+        if env.keep_workspaces:
+            record.details["scratch"] = str(scratch)
         _Trial(plan, env, scratch, log, record).run()
     except Exception as exc:  # anything unexpected is the harness's fault, not the agent's
         record.status, record.error = "error", f"{type(exc).__name__}: {exc}"
     finally:
-        log.close()
-        if not env.keep_workspaces:
+        if log is not None:
+            log.close()
+        if scratch is not None and not env.keep_workspaces:
             _remove_tree(scratch)
     record.wall_seconds = round(time.time() - started, 4)
-    return record
+    return redacted(record, log)
+
+
+def redacted(record: TrialRecord, log: TrialLog | None) -> TrialRecord:
+    """The record with every secret value replaced: errors and grade messages can quote
+    whatever an agent printed, and trials.jsonl feeds every report."""
+    if log is None:
+        return record
+    text = json.dumps(record.to_dict(), default=str)
+    clean = log.redact(text)
+    return record if clean == text else TrialRecord.from_dict(json.loads(clean))
 
 
 @dataclass
@@ -174,7 +196,6 @@ class _Trial:
     def run_agent(self, workspace: Path) -> AgentResult:
         plan, env = self.plan, self.env
         sandbox = env.make_sandbox(workspace, plan.limits, self.scratch)
-        env._active.add(sandbox)
         alarm = env.watchdog.arm(plan.limits.agent_timeout + WATCHDOG_GRACE, sandbox.close)
         start = time.monotonic()
         try:
@@ -184,7 +205,6 @@ class _Trial:
         finally:
             env.watchdog.disarm(alarm)
             sandbox.close()
-            env._active.discard(sandbox)
             self.record.agent_seconds = round(time.monotonic() - start, 4)
         return _with_sandbox_limit(result, sandbox)
 
@@ -292,4 +312,4 @@ def _record_grade(record: TrialRecord, log: TrialLog, grade: Grade) -> None:
     record.grade = grade.to_dict()
     # Not atomic on purpose: a rename costs milliseconds on slow disks, and trials.jsonl,
     # written in one append, is the record of truth; grade.json is for people browsing.
-    log.path("grade.json").write_text(json.dumps(record.grade, indent=2, default=str))
+    log.write_text("grade.json", json.dumps(record.grade, indent=2, default=str))

@@ -16,7 +16,6 @@ from collections.abc import Callable
 class Watchdog:
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Callable[[], None]]] = []
-        self._cancelled: set[int] = set()
         self._ids = itertools.count()
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -33,21 +32,25 @@ class Watchdog:
         return handle
 
     def disarm(self, handle: int) -> None:
+        """Forget an alarm (and the sandbox it holds) now rather than at its deadline."""
         with self._wake:
-            self._cancelled.add(handle)
+            before = len(self._heap)
+            self._heap = [entry for entry in self._heap if entry[1] != handle]
+            if len(self._heap) != before:
+                heapq.heapify(self._heap)
 
     def _loop(self) -> None:
         while True:
             with self._wake:
                 while not self._heap:
                     self._wake.wait()
-                deadline, handle, action = self._heap[0]
+                deadline, _, action = self._heap[0]
                 delay = deadline - time.monotonic()
                 if delay > 0:
                     self._wake.wait(timeout=delay)
                     continue
                 heapq.heappop(self._heap)
-                if handle in self._cancelled:
-                    self._cancelled.discard(handle)
-                    continue
-            action()
+            try:
+                action()
+            except Exception:  # one failed kill must not end every later deadline
+                continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from mlskills import __version__
@@ -32,13 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlskills {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"mlskills.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"mlskills.cli.{name}":
-                raise
-            continue  # that command is not built yet
-        module.register(sub)
+        importlib.import_module(f"mlskills.cli.{name}").register(sub)
     return parser
 
 
@@ -53,6 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mlskills: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a path the user gave that is not what it should be
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"mlskills: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: say so in one line; the traceback on request
+        if os.environ.get("MLSKILLS_DEBUG"):
+            raise
+        print(
+            f"mlskills: internal error: {type(exc).__name__}: {exc} "
+            "(set MLSKILLS_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

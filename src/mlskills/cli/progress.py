@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -55,5 +56,6 @@ class RunProgress:
         self._progress.update(self._task, advance=1, tally=tally)
         if record.status == "error" and not self.quiet:
             self._progress.console.print(
-                f"[red]error[/] {record.task_id}/{record.arm}/{record.epoch}: {record.error}"
+                f"[red]error[/] {escape(record.task_id)}/{escape(record.arm)}/{record.epoch}: "
+                f"{escape(str(record.error))}"
             )

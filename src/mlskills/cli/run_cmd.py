@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from mlskills import paths, sandbox, tasks
+from mlskills.cli.argtypes import non_negative_int, positive_float, positive_int
 from mlskills.cli.summary import print_summary, summary_rows
 from mlskills.errors import MlskillsError
 from mlskills.judge import JudgeConfig
@@ -20,7 +21,12 @@ from mlskills.schema import Arm
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="run eval tasks against an agent", description=__doc__)
+    p = sub.add_parser(
+        "run",
+        help="run eval tasks against an agent",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     what = p.add_argument_group("what to run")
     what.add_argument("--suite", help="suite name (evals/suites/NAME.yaml) or path")
     what.add_argument("--task", action="append", default=[], metavar="ID", help="repeatable")
@@ -28,14 +34,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument(
         "--arm", action="append", default=[], help="bare, pack or NAME=skill-a,skill-b (repeat)"
     )
-    what.add_argument("--epochs", type=int, help="trials per task and arm (default: suite or 1)")
-    what.add_argument("--seed", type=int, default=0, help="base seed; epoch e uses seed+e")
+    what.add_argument(
+        "--epochs", type=positive_int, help="trials per task and arm (default: suite or 1)"
+    )
+    what.add_argument(
+        "--seed", type=non_negative_int, default=0, help="base seed; epoch e uses seed+e"
+    )
     what.add_argument("--resume", type=Path, metavar="RUN_DIR", help="finish an earlier run")
     what.add_argument("--evals", type=Path, help="evals folder (default: the bundled one)")
     how = p.add_argument_group("how")
-    how.add_argument("-j", "--jobs", type=int, default=1, help="trials in parallel")
-    how.add_argument("--sandbox", default="auto", choices=["auto", "local", "bwrap"])
-    how.add_argument("--runs-dir", type=Path, default=Path("runs"))
+    how.add_argument("-j", "--jobs", type=positive_int, default=1, help="trials in parallel")
+    how.add_argument(
+        "--sandbox",
+        default="auto",
+        choices=["auto", "local", "bwrap"],
+        help="auto: bwrap where it works, else local",
+    )
+    how.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
     how.add_argument("--cache-dir", type=Path, help="prepared data cache (default: XDG cache)")
     how.add_argument("--scratch-dir", type=Path, help="where workspaces live (default: tmpfs)")
     how.add_argument("--keep-workspaces", action="store_true", help="keep trial scratch dirs")
@@ -43,7 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     agent = p.add_argument_group("agent settings")
     agent.add_argument("--model", help="model id for API-backed agents")
     agent.add_argument("--agent-command", help="template for --agent command")
-    agent.add_argument("--agent-env", action="append", default=[], metavar="NAME")
+    agent.add_argument(
+        "--agent-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="host variable the command agent may see (repeat); its value is redacted in logs",
+    )
     agent.add_argument("--agent-network", action="store_true", help="command agent may use net")
     agent.add_argument("--claude-bin", help="path to the Claude Code CLI")
     agent.add_argument(
@@ -55,7 +76,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     judge = p.add_argument_group("rubric judge (without one, rubric items are 'not judged')")
     judge.add_argument("--judge-model", metavar="MODEL", help="judge rubric items with MODEL")
-    judge.add_argument("--judge-epochs", type=int, default=1, metavar="N", help="majority of N")
+    judge.add_argument(
+        "--judge-epochs", type=positive_int, default=1, metavar="N", help="majority of N"
+    )
     judge.add_argument(
         "--judge-option",
         action="append",
@@ -64,12 +87,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="judge setting, e.g. max_turns=8 (see mlskills.judge.config)",
     )
     limits = p.add_argument_group("limits (override each task's)")
-    limits.add_argument("--agent-timeout", type=float, metavar="SECONDS")
-    limits.add_argument("--command-timeout", type=float, metavar="SECONDS")
-    limits.add_argument("--max-turns", type=int)
-    limits.add_argument("--max-output-tokens", type=int)
-    limits.add_argument("--token-budget", type=int)
-    limits.add_argument("--cost-limit", type=float, metavar="DOLLARS")
+    limits.add_argument("--agent-timeout", type=positive_float, metavar="SECONDS")
+    limits.add_argument("--command-timeout", type=positive_float, metavar="SECONDS")
+    limits.add_argument("--max-turns", type=positive_int, help="model turns per trial")
+    limits.add_argument("--max-output-tokens", type=positive_int, help="per model turn")
+    limits.add_argument("--token-budget", type=positive_int, help="tokens per trial, all kinds")
+    limits.add_argument("--cost-limit", type=positive_float, metavar="DOLLARS")
     p.set_defaults(handler=handle)
 
 
@@ -103,6 +126,32 @@ def parse_agent_options(pairs: list[str]) -> dict[str, object]:
     return extra
 
 
+ARMLESS_AGENTS = ("oracle", "nop", "command")
+
+
+def _check_arms(texts: list[str], agent: str) -> None:
+    """Arms must parse, be distinct and name skills that exist; warn where they mean nothing."""
+    try:
+        arms = [Arm.parse(t) for t in texts]
+    except ValueError as exc:
+        raise MlskillsError(str(exc)) from exc
+    names = [a.name for a in arms]
+    if len(set(names)) != len(names):
+        raise MlskillsError(f"--arm names must be distinct, got {names}")
+    wanted = {s for a in arms for s in (a.skills or ())}
+    if wanted:
+        from mlskills.pack.load import load_pack
+
+        known = {s.name for s in load_pack().skills}
+        if unknown := sorted(wanted - known):
+            raise MlskillsError(f"--arm names unknown skills {unknown}; known: {sorted(known)}")
+    if agent in ARMLESS_AGENTS and any(a.pack for a in arms):
+        print(
+            f"warning: the {agent} agent ignores the pack; its arms will not differ",
+            file=sys.stderr,
+        )
+
+
 def _sandbox_kind(choice: str) -> tuple[str, str]:
     if choice != "auto":
         return choice, "chosen with --sandbox"
@@ -112,11 +161,7 @@ def _sandbox_kind(choice: str) -> tuple[str, str]:
 def build_config(args: argparse.Namespace) -> RunConfig:
     if not args.agent:
         raise MlskillsError("choose an agent with --agent (oracle needs no API key)")
-    for arm in args.arm:
-        try:
-            Arm.parse(arm)
-        except ValueError as exc:
-            raise MlskillsError(str(exc)) from exc
+    _check_arms(args.arm, args.agent)
     ids, suite_epochs, suite_limits = _task_ids(args)
     kind, reason = _sandbox_kind(args.sandbox)
     cli_limits = limits_from_cli(**vars(args))
@@ -168,6 +213,7 @@ def handle(args: argparse.Namespace) -> int:
     from mlskills.cli.progress import RunProgress
 
     if args.resume:
+        _check_resume_flags(args)
         with RunProgress(quiet=args.json) as progress:
             outcome = resume_run(args.resume, progress)
     else:
@@ -178,11 +224,32 @@ def handle(args: argparse.Namespace) -> int:
     return _report(outcome, args.json)
 
 
+RESUME_FREE = {"resume", "json", "handler", "command"}
+
+
+def _check_resume_flags(args: argparse.Namespace) -> None:
+    """--resume reruns the stored config; any other setting would be silently ignored."""
+    defaults = vars(build_parser_defaults())
+    changed = [k for k, v in vars(args).items() if k not in RESUME_FREE and v != defaults.get(k)]
+    if changed:
+        flags = ", ".join("--" + k.replace("_", "-") for k in sorted(changed))
+        raise MlskillsError(
+            f"--resume reruns the run as it was configured; drop {flags} "
+            "(or start a new run with them)"
+        )
+
+
+def build_parser_defaults() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    return parser.parse_args(["run"])
+
+
 def _warn_sandbox(config: RunConfig) -> None:
     if config.sandbox == "local" and config.agent not in ("oracle", "nop"):
         print(
-            "warning: local sandbox: the agent can read the harness's files, including "
-            f"grading data ({config.sandbox_reason})",
+            "warning: local sandbox: the agent runs as you, with your network, and can read "
+            f"the harness's files including grading data ({config.sandbox_reason})",
             file=sys.stderr,
         )
 
@@ -205,4 +272,7 @@ def _report(outcome: RunOutcome, as_json: bool) -> int:
             f"interrupted: resume with `mlskills run --resume {outcome.run.path}`", file=sys.stderr
         )
         return 130
+    if outcome.missing:
+        print(f"error: {outcome.missing} planned trials produced no record", file=sys.stderr)
+        return 1
     return 1 if any(r.status == "error" for r in records) else 0

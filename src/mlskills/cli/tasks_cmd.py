@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mlskills import paths, sandbox, tasks
@@ -125,6 +126,6 @@ def _print_checks(results: list) -> None:
     console.print(table)
     for r in results:
         for problem in r.problems:
-            console.print(f"[red]{r.task_id}[/]: {problem}", markup=True, highlight=False)
+            console.print(f"[red]{r.task_id}[/]: {escape(problem)}", highlight=False)
         if r.skipped:
-            console.print(f"[yellow]{r.task_id}[/]: skipped: {r.skipped}")
+            console.print(f"[yellow]{r.task_id}[/]: skipped: {escape(r.skipped)}")

@@ -13,8 +13,12 @@ SECRET_PATTERN = re.compile(
 INHERITED = ("PATH", "TZ", "SSL_CERT_FILE", "PIP_FIND_LINKS", "PIP_CONFIG_FILE")
 
 
+# Settings that match the pattern but are not credentials (paths, regions, endpoints).
+NOT_SECRET = re.compile(r"(_CA_BUNDLE|_REGION|_BASE_URL|_ENDPOINT(_URL)?|_PROFILE)$", re.I)
+
+
 def is_secret(name: str) -> bool:
-    return bool(SECRET_PATTERN.search(name))
+    return bool(SECRET_PATTERN.search(name)) and not NOT_SECRET.search(name)
 
 
 def scrubbed_env(home: str, tmp: str, extra: dict[str, str] | None = None) -> dict[str, str]:
