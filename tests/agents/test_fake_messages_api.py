@@ -11,6 +11,7 @@ from fakes.messages_api import (
     conversation,
     last_tool_results,
     reply,
+    stream_error,
     text,
     thinking,
     tool_use,
@@ -75,3 +76,16 @@ def test_helpers_skip_system_role_entries() -> None:
     }
     assert [m["role"] for m in conversation(body)] == ["user"]
     assert last_tool_results(body) == [{"type": "tool_result", "tool_use_id": "t1"}]
+
+
+def test_an_error_event_mid_stream_reaches_the_sdk_as_a_status_error(fake_api) -> None:
+    fake_api.push(stream_error(after_events=3, error_type="api_error", message="Internal"))
+    request = {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+    seen = []
+    stream = client(fake_api).messages.stream(**request)
+    with stream as events, pytest.raises(anthropic.APIStatusError) as caught:
+        for event in events:
+            seen.append(event.type)
+    assert seen[0] == "message_start"  # the response had begun: status 200, an error event
+    assert caught.value.status_code == 200
+    assert caught.value.body["error"] == {"type": "api_error", "message": "Internal"}

@@ -16,6 +16,9 @@ Script items are consumed one per `POST /v1/messages`:
 - `fault(...)` and its shorthands `overloaded()`, `rate_limited()`, `server_error()`: an HTTP
   error with the API's error body and optional retry headers.
 - `dropped(after_events=N)`: start streaming, then cut the connection after N events.
+- `stream_error(after_events=N, error_type=..., message=...)`: start streaming, then send an
+  SSE `event: error` (overloaded_error by default) after N events and end the response, as
+  the API does when it fails after the response began (the HTTP status stays 200).
 - a callable `responder(request) -> item`: computes the item from the `Recorded` request
   (dynamic scripts). A responder passed to the constructor answers when the queue is empty.
 
@@ -80,6 +83,11 @@ class Fault:
     message: str = "Overloaded"
     headers: dict[str, str] = field(default_factory=dict)
     drop_after_events: int | None = None  # stream this many events, then cut the connection
+    error_after_events: int | None = None  # stream this many events, then an `error` event
+
+    @property
+    def mid_stream(self) -> bool:
+        return self.drop_after_events is not None or self.error_after_events is not None
 
 
 Responder = Callable[["Recorded"], "Reply | Fault"]
@@ -128,6 +136,12 @@ def server_error(message: str = "Internal server error") -> Fault:
 
 def dropped(after_events: int = 2) -> Fault:
     return Fault(200, "", "connection dropped", drop_after_events=after_events)
+
+
+def stream_error(
+    after_events: int = 2, error_type: str = "overloaded_error", message: str = "Overloaded"
+) -> Fault:
+    return Fault(200, error_type, message, error_after_events=after_events)
 
 
 # ---------------------------------------------------------------- recorded requests
@@ -464,11 +478,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, recorded: Recorded) -> None:
         item = self.api.next_item(recorded)
         body = recorded.body or {}
-        if isinstance(item, Fault) and item.drop_after_events is None:
+        if isinstance(item, Fault) and not item.mid_stream:
             self._send_json(item.status, error_json(item), item.headers)
             return
         if isinstance(item, Fault):
-            self._stream(self._message(self._drop_filler(), body), item.drop_after_events)
+            self._stream(self._message(self._drop_filler(), body), item)
             return
         time.sleep(item.delay)
         message = self._message(item, body)
@@ -495,7 +509,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _stream(self, message: dict[str, Any], drop_after: int | None = None) -> None:
+    def _stream(self, message: dict[str, Any], fault: Fault | None = None) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream; charset=utf-8")
         self.send_header("cache-control", "no-cache")
@@ -503,10 +517,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("request-id", f"req_fake_{next(_ids)}")
         self.end_headers()
         for count, (name, data) in enumerate(sse_events(message)):
-            if drop_after is not None and count >= drop_after:
+            if fault and fault.drop_after_events is not None and count >= fault.drop_after_events:
                 self._cut()
                 return
+            if fault and fault.error_after_events is not None and count >= fault.error_after_events:
+                name, data = "error", error_json(fault)
             self._chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+            if name == "error":
+                break
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
