@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from fakes.messages_api import (
     reply,
     result_text,
     server_error,
+    stream_error,
     system_text,
     tool_use,
 )
@@ -160,6 +162,35 @@ def test_a_stream_cut_midway_and_a_500_are_retried(api, run_trial) -> None:
     api.push(dropped(after_events=3), server_error(), reply("done"))
     trial = run_trial()
     assert trial.result.status == "completed" and len(api.message_requests) == 3
+
+
+def test_an_overloaded_or_api_error_event_mid_stream_is_retried(api, run_trial) -> None:
+    api.push(stream_error(after_events=3), stream_error(1, "api_error", "Internal"), reply("done"))
+    trial = run_trial()
+    assert trial.result.status == "completed", trial.result.error
+    assert len(api.message_requests) == 3
+
+
+def test_error_events_mid_stream_use_up_the_retry_budget(api, run_trial) -> None:
+    api.push(stream_error(), dropped(after_events=3), stream_error(), reply("never sent"))
+    trial = run_trial()  # max_retries=2: three attempts in all
+    assert trial.result.status == "error" and len(api.message_requests) == 3
+    assert "overloaded_error: Overloaded" in trial.result.error
+
+
+def test_an_invalid_request_error_event_is_not_retried(api, run_trial) -> None:
+    api.push(stream_error(2, "invalid_request_error", "prompt is too long"), reply("never"))
+    trial = run_trial()
+    assert trial.result.status == "error" and len(api.message_requests) == 1
+    assert "invalid_request_error: prompt is too long" in trial.result.error
+
+
+def test_retries_after_error_events_stop_at_the_trial_deadline(api, run_trial) -> None:
+    api.push(*[stream_error() for _ in range(12)])
+    started = time.monotonic()
+    trial = run_trial(limits=Limits(agent_timeout=1.0), extra={"max_retries": 11})
+    assert (trial.result.status, trial.result.limit) == ("timeout", "agent_timeout")
+    assert time.monotonic() - started < 4 and len(api.message_requests) < 12
 
 
 def test_exhausted_retries_end_the_trial_as_error_with_the_api_message(api, run_trial) -> None:

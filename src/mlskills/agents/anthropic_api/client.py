@@ -2,9 +2,12 @@
 
 The SDK retries 408/409/429/5xx (529 overloaded included) and connection errors with
 back-off, honouring retry-after (capped here, so a long retry-after cannot outlive the
-trial). A stream cut after the response began is not retried by
-the SDK, so it is retried here, as often. What still fails becomes an APIFailure carrying
-the API's own message; the loop turns it into an `error` result, never a score.
+trial). Failures after the response began are not retried by the SDK, so they are
+retried here, as often and never past the trial's deadline: a stream cut off, and an SSE
+`event: error` saying the service failed for the moment (overloaded_error, api_error), which
+the API sends instead of a 529 or 500 once the 200 response is under way. What still fails
+becomes an APIFailure carrying the API's own message; the loop turns it into an `error`
+result, never a score.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ except ModuleNotFoundError:  # pragma: no cover - older SDKs
     import httpx as _http
 
 STREAM_BROKEN = (_http.TransportError,)
+TRANSIENT_EVENTS = {"overloaded_error", "api_error"}  # `event: error` types worth a retry
 STREAM_RETRY_DELAY = 0.25  # seconds, doubled per attempt, capped at 8
 
 
@@ -67,13 +71,14 @@ class Requester:
         for attempt in range(retries + 1):
             try:
                 return self._stream(params, deadline)
-            except STREAM_BROKEN as exc:
+            except (*STREAM_BROKEN, anthropic.APIStatusError) as exc:
+                if isinstance(exc, anthropic.APIStatusError) and not broke_mid_stream(exc):
+                    raise APIFailure(status_message(exc)) from exc
                 if attempt == retries:
-                    message = f"the response stream broke off {attempt + 1} times: {exc}"
+                    why = status_message(exc) if isinstance(exc, anthropic.APIError) else exc
+                    message = f"the response stream broke off {attempt + 1} times: {why}"
                     raise APIFailure(message) from exc
-                time.sleep(min(STREAM_RETRY_DELAY * 2**attempt, 8.0))
-            except anthropic.APIStatusError as exc:
-                raise APIFailure(status_message(exc)) from exc
+                _pause(STREAM_RETRY_DELAY * 2**attempt, deadline)
             except anthropic.APIError as exc:
                 raise APIFailure(f"{type(exc).__name__}: {exc}") from exc
         raise AssertionError("unreachable")
@@ -89,10 +94,32 @@ class Requester:
             return stream.get_final_message()
 
 
+def _pause(delay: float, deadline: float) -> None:
+    """Wait before a retry, at most 8 s and never past the deadline (then: DeadlineReached)."""
+    time.sleep(max(0.0, min(delay, 8.0, deadline - time.monotonic())))
+    if time.monotonic() >= deadline:
+        raise DeadlineReached
+
+
+def broke_mid_stream(exc: anthropic.APIStatusError) -> bool:
+    """An `event: error` inside a 200 response (the SDK raises it with the response's
+    status) that reports a passing failure: retried like a stream cut off."""
+    return exc.status_code == 200 and _error_detail(exc).get("type") in TRANSIENT_EVENTS
+
+
 def status_message(exc: anthropic.APIStatusError) -> str:
-    """`529 overloaded_error: Overloaded`: the status and the API's own words."""
-    body = exc.body if isinstance(exc.body, dict) else {}
-    detail = body.get("error") if isinstance(body.get("error"), dict) else {}
+    """`529 overloaded_error: Overloaded`: the status and the API's own words. An error event
+    inside a streamed 200 response has no status of its own: `overloaded_error: Overloaded
+    (error event in the response stream)`."""
+    detail = _error_detail(exc)
+    if exc.status_code == 200 and detail.get("message"):
+        kind = detail.get("type", "error")
+        return f"{kind}: {detail['message']} (error event in the response stream)"
     if detail.get("message"):
         return f"{exc.status_code} {detail.get('type', 'error')}: {detail['message']}"
     return f"{exc.status_code}: {exc.message}"
+
+
+def _error_detail(exc: anthropic.APIStatusError) -> dict[str, Any]:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    return body["error"] if isinstance(body.get("error"), dict) else {}
