@@ -108,3 +108,26 @@ def test_bad_input_fails_cleanly(run, tmp_path, content, args, words):
     if content is not None:
         (tmp_path / "data.csv").write_text(content)
     run.fails(*SCRIPT, "data.csv", *args, words=tuple(words))
+
+
+def test_unique_dates_and_free_text_are_not_called_identifiers(run, tmp_path):
+    n = 200
+    rng = np.random.default_rng(1)
+    words = ["late", "delivery", "box", "damaged", "great", "service", "refund", "please", "ok"]
+    frame = pd.DataFrame(
+        {
+            "order_id": [f"ORD-{i:05d}" for i in rng.permutation(n)],
+            "uuid": [f"{i:08x}-{i * 7 % 65536:04x}-4a1b-9c2d-{i * 31:012x}" for i in range(n)],
+            "day": pd.date_range("2023-01-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+            "comment": [
+                f"{i}: " + " ".join(rng.choice(words, rng.integers(4, 12))) for i in range(n)
+            ],
+            "value": rng.normal(size=n),
+        }
+    )
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    report = run.json(*SCRIPT, "data.csv")
+    assert "id_like" not in issue_types(report, "day")
+    assert "id_like" not in issue_types(report, "comment")
+    assert "id_like" in issue_types(report, "order_id")
+    assert "id_like" in issue_types(report, "uuid")

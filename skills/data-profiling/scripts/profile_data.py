@@ -17,6 +17,7 @@ import json
 import math
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -307,7 +308,8 @@ def generic_issues(series: pd.Series, non_null: pd.Series, n_unique: int, n_rows
     if n_unique <= 1:
         found.append(issue("constant", "one value only: drop it"))
     integer_like = not is_numeric(series) or pd.api.types.is_integer_dtype(series)
-    if n_rows >= 20 and n_unique == len(non_null) == n_rows and integer_like:
+    all_unique = n_rows >= 20 and n_unique == len(non_null) == n_rows
+    if all_unique and integer_like and not is_dates_or_free_text(series, non_null):
         found.append(
             issue(
                 "id_like",
@@ -316,6 +318,26 @@ def generic_issues(series: pd.Series, non_null: pd.Series, n_unique: int, n_rows
             )
         )
     return found
+
+
+def is_dates_or_free_text(series: pd.Series, non_null: pd.Series) -> bool:
+    """Unique dates (one row per day) and free text (comments) are unique without being ids."""
+    if pd.api.types.is_datetime64_any_dtype(series) or is_numeric(series):
+        return pd.api.types.is_datetime64_any_dtype(series)
+    text = non_null.astype(str).head(SAMPLE)
+    if text.empty:
+        return False
+    words = text.str.split().str.len()
+    has_space = text.str.contains(" ", regex=False)
+    if words.mean() >= 3 or (text.str.len().mean() > 30 and has_space.mean() > 0.5):
+        return True  # free text; a UUID is long but has no spaces, so it stays an id
+    candidates = text[~text.str.fullmatch(r"\d+") & text.str.contains(r"\d", regex=True)]
+    if candidates.empty:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(candidates, errors="coerce", format="mixed")
+    return parsed.notna().sum() > 0.5 * len(text)
 
 
 def text_issues(text: pd.Series, n_unique: int) -> list[dict]:
