@@ -76,3 +76,13 @@ def test_bad_input_fails_cleanly(run, tmp_path, content, args, words):
     if content is not None:
         (tmp_path / "train.csv").write_text(content)
     run.fails(*SCRIPT, "train.csv", *args, words=tuple(words))
+
+
+def test_boosting_survives_a_category_with_more_than_255_levels(run, tmp_path):
+    frame = classification_frame(n=600)
+    frame["zip"] = [f"z{i % 400:03d}" for i in range(len(frame))]
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    report = run.json(*SCRIPT, "train.csv", "--target", "y", "--drop", "id,note", "--cv", "3")
+    assert "zip" in report["features"]["categorical"]
+    boosted = report["models"]["hist_gradient_boosting"]["roc_auc"]["mean"]
+    assert boosted > report["models"]["dummy"]["roc_auc"]["mean"] + 0.2

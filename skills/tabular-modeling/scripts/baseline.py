@@ -157,8 +157,13 @@ def linear_features(kinds: dict[str, list[str]]) -> ColumnTransformer:
 
 
 def tree_features(kinds: dict[str, list[str]]) -> ColumnTransformer:
+    # Unknown and missing become -1, which HistGradientBoosting treats as missing; it accepts
+    # at most max_bins (255) categories, so rarer levels are pooled into one.
     ordinal = OrdinalEncoder(
-        handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1
+        handle_unknown="use_encoded_value",
+        unknown_value=-1,
+        encoded_missing_value=-1,
+        max_categories=255,
     )
     parts = [
         ("num", "passthrough", kinds["numeric"]),
