@@ -133,8 +133,8 @@ def test_unparsable_frontmatter_is_reported_not_raised(pack):
         (EVALUATOR, EVAL_TOOLS + "\n", "", "tools", "gets every tool"),
         (
             EVALUATOR,
-            "Never modify, create",
-            "Feel free to modify, create",
+            "Never write, create",
+            "Feel free to write, create",
             "tools",
             "does not forbid",
         ),
