@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from mlskills.pack.rules_skills import check_skill
 from mlskills.pack.validate import DESCRIPTION_BUDGET, description_budget_used, validate_pack
 
 from .conftest import edit
@@ -46,7 +47,8 @@ def test_real_pack_is_clean_and_within_budget():
         ('description: "Evaluate', 'description: "<b>Evaluate</b>', "description", "'<'"),
         ('description: "Evaluate', 'description: "' + "x" * 1100, "description", "over 1024"),
         ("license: MIT", "license: MIT\nauthor: me", "author", "not allowed"),
-        ("license: MIT", "license: MIT\nallowed-tools: Bash", "allowed-tools", "not allowed"),
+        ("license: MIT", "license: MIT\nallowed-tools: Bash", "allowed-tools", "pack policy"),
+        ("license: MIT", "license: MIT\nallowed-tools:\n  - Bash", "allowed-tools", "string"),
         ("license: MIT", "license: MIT\nlicense: BSD", "license", "duplicate key"),
         ("license: MIT", "license: MIT\nmetadata: {a: b}", "metadata", "flow-style"),
         ("license: MIT", "license: MIT\nmetadata:\n  version: 1", "metadata", "strings"),
@@ -62,6 +64,16 @@ def test_real_pack_is_clean_and_within_budget():
 def test_skill_frontmatter_rules(pack, old, new, field, fragment):
     edit(pack / SKILL, old, new)
     find(validate_pack(pack), SKILL, field, fragment)
+
+
+def test_allowed_tools_is_spec_valid_but_against_pack_policy(pack):
+    edit(pack / SKILL, "license: MIT", "license: MIT\nallowed-tools: Bash(git:*) Read")
+    assert validate_pack(pack, policy=False) == []
+    problem = find(validate_pack(pack), SKILL, "allowed-tools", "pack policy")
+    assert "headless" in problem.fix
+    folder = pack / "skills" / "model-evaluation"
+    assert check_skill(folder, pack, policy=False) == []
+    assert [p.field for p in check_skill(folder, pack)] == ["allowed-tools"]
 
 
 def test_skill_body_size_limits(pack):

@@ -15,13 +15,28 @@ from mlskills.pack.rules_common import (
     missing_paths,
 )
 
-ALLOWED_KEYS = {"name", "description", "license", "compatibility", "metadata"}
+# Frontmatter keys of the Agent Skills specification; `allowed-tools` is optional and
+# experimental there (a space-separated string of tool names).
+ALLOWED_KEYS = {"name", "description", "license", "compatibility", "metadata", "allowed-tools"}
+# Pack policy, stricter than the spec and applied only when validating this pack
+# (`check_skill(..., policy=True)`, the default of `validate_pack`): keys that are valid
+# but that our own skills leave out, each with the reason.
+POLICY_EXCLUDED_KEYS = {
+    "allowed-tools": (
+        "Claude Code does not enforce it in skills and it has been reported to block "
+        "activation in headless runs; limit tools in the agent's `tools` list instead"
+    ),
+}
 TOC_LINES = 100
 TOC_HEADING = re.compile(r"^#+\s*(table of )?contents\b", re.IGNORECASE | re.MULTILINE)
 
 
-def check_skill(folder: Path, root: Path) -> list[Problem]:
-    """Every problem with one skill folder; parsing stops early only if the YAML is unreadable."""
+def check_skill(folder: Path, root: Path, *, policy: bool = True) -> list[Problem]:
+    """Every problem with one skill folder; parsing stops early only if the YAML is unreadable.
+
+    With `policy=False` only the Agent Skills spec is enforced (for third-party skills);
+    with `policy=True` this pack's stricter rules (`POLICY_EXCLUDED_KEYS`) apply too.
+    """
     file = folder / "SKILL.md"
     label = file.relative_to(root).as_posix()
     if not file.is_file():
@@ -44,6 +59,8 @@ def check_skill(folder: Path, root: Path) -> list[Problem]:
     problems += check_name(data.get("name"), label, folder.name)
     problems += check_description(data.get("description"), label)
     problems += _check_optional_fields(data, label)
+    if policy:
+        problems += check_pack_policy(data, label)
     problems += check_body_size(body, label)
     problems += _check_links(body, folder, label)
     problems += _check_references_folder(folder, root)
@@ -51,20 +68,29 @@ def check_skill(folder: Path, root: Path) -> list[Problem]:
 
 
 def _check_keys(data: dict, label: str) -> list[Problem]:
-    problems = []
-    for key in sorted(set(data) - ALLOWED_KEYS):
-        fix = "remove it"
-        if key == "allowed-tools":
-            fix = "remove it: Claude Code ignores it and it can block activation in headless runs"
-        problems.append(
-            Problem(
-                label,
-                key,
-                "key not allowed in portable SKILL.md frontmatter",
-                fix + f" (allowed: {', '.join(sorted(ALLOWED_KEYS))})",
-            )
+    return [
+        Problem(
+            label,
+            key,
+            "key not allowed in portable SKILL.md frontmatter",
+            f"remove it (allowed: {', '.join(sorted(ALLOWED_KEYS))})",
         )
-    return problems
+        for key in sorted(set(data) - ALLOWED_KEYS)
+    ]
+
+
+def check_pack_policy(data: dict, label: str) -> list[Problem]:
+    """This pack's own rules on top of the spec: keys it deliberately leaves out."""
+    return [
+        Problem(
+            label,
+            key,
+            "allowed by the Agent Skills spec, but pack policy leaves it out",
+            f"remove it: {reason}",
+        )
+        for key, reason in sorted(POLICY_EXCLUDED_KEYS.items())
+        if key in data
+    ]
 
 
 def _check_optional_fields(data: dict, label: str) -> list[Problem]:
@@ -79,6 +105,16 @@ def _check_optional_fields(data: dict, label: str) -> list[Problem]:
                 "compatibility",
                 "must be a string of at most 500 chars",
                 "say briefly what the skill needs, e.g. 'Python 3.10+, pandas'",
+            )
+        )
+    tools = data.get("allowed-tools")
+    if "allowed-tools" in data and (not isinstance(tools, str) or not tools.strip()):
+        problems.append(
+            Problem(
+                label,
+                "allowed-tools",
+                "must be a non-empty, space-separated string",
+                "e.g. 'allowed-tools: Bash(git:*) Read'",
             )
         )
     meta = data.get("metadata")

@@ -6,6 +6,12 @@ Cross references in bodies are found by this convention, so write them this way:
   - either, namespaced by the plugin: ``mlskills:name``.
 File links are bare `references/...`, `scripts/...`, `assets/...` paths or Markdown links,
 relative to the skill folder (in an agent body: to any skill folder, or `skills/<name>/...`).
+
+Skills are checked against the Agent Skills spec and, with `policy=True` (the default,
+used by `mlskills validate`), against this pack's stricter policy: frontmatter keys the
+spec allows but our skills leave out (`rules_skills.POLICY_EXCLUDED_KEYS`, today only
+`allowed-tools`, which can block activation in headless runs). Pass `policy=False` to
+check skills from elsewhere against the spec alone.
 """
 
 from __future__ import annotations
@@ -37,8 +43,11 @@ AGENT_REFS = (
 )
 
 
-def validate_pack(root: Path | None = None) -> list[Problem]:
-    """All problems in the pack at `root` (default: the installed or checked-out pack)."""
+def validate_pack(root: Path | None = None, *, policy: bool = True) -> list[Problem]:
+    """All problems in the pack at `root` (default: the installed or checked-out pack).
+
+    `policy=False` skips this pack's own rules that are stricter than the spec.
+    """
     root = Path(root) if root is not None else paths.resource_root()
     folders, agents = skill_folders(root), agent_files(root)
     if not folders and not agents:
@@ -47,7 +56,7 @@ def validate_pack(root: Path | None = None) -> list[Problem]:
     agent_names = {a.stem for a in agents}
     problems: list[Problem] = []
     for folder in folders:
-        problems += check_skill(folder, root)
+        problems += check_skill(folder, root, policy=policy)
     for agent in agents:
         problems += check_agent(agent, root, skill_names)
     problems += check_manifests(root)
