@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -17,11 +18,14 @@ from fakes.messages_api import (
     fault,
     last_tool_results,
     reply,
+    result_text,
     system_text,
     text,
     tool_use,
 )
 
+from mlskills.agents.claude_code import agent as agent_module
+from mlskills.agents.claude_code.agent import SCRUB_NEEDS
 from mlskills.agents.claude_code.locate import find_cli
 from mlskills.agents.claude_code.stream import StreamSummary
 from mlskills.errors import AgentSetupError
@@ -48,7 +52,13 @@ def api(monkeypatch):
 
 
 def trial(
-    tmp_path: Path, evals: Path, arm: str = "bare", sandbox: str = "local", retries=None, **limits
+    tmp_path: Path,
+    evals: Path,
+    arm: str = "bare",
+    sandbox: str = "local",
+    retries=None,
+    extra=None,
+    **limits,
 ):
     config = RunConfig(
         agent="claude-code",
@@ -58,7 +68,9 @@ def trial(
         evals=str(evals),
         cache_dir=str(tmp_path / "cache"),
         limits=limits,
-        agent_options={"extra": {} if retries is None else {"max_retries": retries}},
+        agent_options={
+            "extra": {**(extra or {}), **({} if retries is None else {"max_retries": retries})}
+        },
     )
     outcome = start_run(config, tmp_path / "runs")
     [record] = outcome.records
@@ -125,8 +137,9 @@ def test_max_turns_is_a_limit(tmp_path, fixture_evals, api):
 
 
 def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_evals, api):
-    pidfile = tmp_path / "sleeper.pid"
-    command = f"nohup sleep 300 > /dev/null 2>&1 & echo $! > {pidfile}"
+    marker = tmp_path / "started"
+    seconds = f"{300 + os.getpid() % 1000}.{threading.get_ident() % 997}"  # unique: found by it
+    command = f"nohup sleep {seconds} > /dev/null 2>&1 & touch {marker}"
     release = threading.Event()
 
     def hang(request):
@@ -141,7 +154,8 @@ def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_eval
         release.set()
     assert record.status == "timeout" and record.limit == "agent_timeout"
     assert record.agent_seconds < 25
-    assert not _alive(int(pidfile.read_text()))
+    assert marker.exists()  # the daemon was started
+    assert not _sleepers(seconds)
     assert not _processes_with(api.url)
 
 
@@ -158,6 +172,9 @@ def test_the_cli_runs_inside_bubblewrap(tmp_path, fixture_evals, api):
     assert record.status == "completed" and record.passed, record.error
     results = [m for m in stream_messages(folder) if m.get("type") == "user"]
     assert "/workspace" in json.dumps(results[0])
+    # The CLI's own command sandbox cannot nest in ours: the exposure is recorded, loudly.
+    assert record.details["credential_scrub"].startswith("off: ")
+    assert '"kind": "credential_exposed"' in (folder / "transcript.jsonl").read_text()
 
 
 def test_stream_summary_survives_malformed_and_extra_lines():
@@ -178,9 +195,20 @@ def test_stream_summary_survives_malformed_and_extra_lines():
     assert summary.usage().cost == 0.7 and summary.details()["result_lines"] == 2
 
 
-def _alive(pid: int) -> bool:
-    status = Path(f"/proc/{pid}/status")
-    return status.exists() and "zombie" not in status.read_text()
+def _sleepers(seconds: str) -> list[int]:
+    """Live `sleep SECONDS` processes (the CLI's sandbox puts commands in a PID namespace,
+    so the PID a command reports is not the host's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit():
+                continue
+            wanted = (entry / "cmdline").read_bytes() == f"sleep\0{seconds}\0".encode()
+            if wanted and "zombie" not in (entry / "status").read_text():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def _processes_with(needle: str) -> list[int]:
@@ -206,3 +234,36 @@ def test_last_tool_results_helper_skips_system_entries():
         ]
     }
     assert [r["tool_use_id"] for r in last_tool_results(body)] == ["a"]
+
+
+SCRUB_READY = all(shutil.which(tool) for tool in SCRUB_NEEDS)
+
+
+@pytest.mark.parametrize("scrub", ["off", "require"])
+def test_the_models_commands_cannot_read_the_api_key(tmp_path, fixture_evals, api, scrub):
+    """The CLI hands its environment to the Bash tool, so `env` shows the key; with
+    CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=1 (and the CLI's own bwrap sandbox) it does not."""
+    if scrub == "require" and not SCRUB_READY:
+        pytest.skip(f"the CLI's command sandbox needs {' and '.join(SCRUB_NEEDS)}")
+    command = "env; cat /proc/$PPID/environ /proc/1/environ | tr '\\0' '\\n'"
+    api.push(reply(tool_use("Bash", {"command": command, "description": "env"})), reply(text("ok")))
+    folder, record = trial(tmp_path, fixture_evals, extra={"scrub_env": scrub})
+    assert record.status == "completed", record.error
+    [result] = last_tool_results(api.message_requests[1].body)
+    output = result_text(result)
+    assert "PATH=" in output  # the command ran and printed its environment
+    if scrub == "off":
+        assert KEY in output  # the hazard the scrub exists for
+        assert record.details["credential_scrub"].startswith("off: turned off")
+    else:
+        assert KEY not in output and "ANTHROPIC_API_KEY" not in output
+        assert record.details["credential_scrub"] == "on"
+    for path in folder.rglob("*"):  # the transcript redacts it either way
+        assert KEY not in path.read_text(errors="replace"), path
+
+
+def test_scrub_required_where_it_cannot_work_is_an_error(tmp_path, fixture_evals, api, monkeypatch):
+    monkeypatch.setattr(agent_module, "SCRUB_NEEDS", ("no-such-tool-mlskills",))
+    _, record = trial(tmp_path, fixture_evals, extra={"scrub_env": "require"})
+    assert record.status == "error" and "no-such-tool-mlskills" in record.error
+    assert not api.message_requests  # the CLI never started

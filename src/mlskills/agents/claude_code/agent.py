@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import subprocess
 import threading
 import time
@@ -23,6 +24,7 @@ from mlskills.agents.pack_stage import stage_plugin
 from mlskills.errors import AgentSetupError
 from mlskills.pack.load import load_pack
 from mlskills.sandbox.output import CappedBuffer
+from mlskills.sandbox.processes import kill_group
 from mlskills.schema import AgentResult
 
 PLUGIN_NAME = "mlskills"
@@ -36,6 +38,18 @@ QUIET_ENV = {
     "DISABLE_ERROR_REPORTING": "1",
     "IS_SANDBOX": "1",  # lets bypassPermissions run as root inside our sandbox
 }
+# The CLI passes its environment, API key included, to the commands the model runs. With
+# CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=1 (Claude Code >= 2.1.79) it strips credentials from them
+# and runs each command in its own bubblewrap sandbox (a PID namespace, so the CLI's
+# /proc/PID/environ is out of reach too). Version 2.1.330 then needs `bwrap` and `socat` on
+# PATH (else every command is refused), cannot nest inside our bwrap backend (user namespaces
+# are disabled there), and forces the permission mode to "default": the tools the model may
+# use without asking must be listed with --allowedTools.
+SCRUB_ENV = {"CLAUDE_CODE_SUBPROCESS_ENV_SCRUB": "1"}
+SCRUB_NEEDS = ("bwrap", "socat")
+ALLOWED_TOOLS = ("Bash", "Edit", "Write", "Read", "NotebookEdit", "Glob", "Grep", "Skill", "Task")
+ALLOWED_TOOLS += ("Agent", "TodoWrite", "WebFetch", "WebSearch")  # what bypassPermissions allowed
+SCRUB_MODES = ("auto", "require", "off")  # --agent-option scrub_env=...
 MAX_LOGGED_LINE = 200_000  # characters of one stream line kept in the transcript
 
 
@@ -53,6 +67,11 @@ class ClaudeCodeAgent:
                 "or try the harness offline with --agent oracle"
             )
         self.secrets.update({k: os.environ[k] for k in PASSED_THROUGH if os.environ.get(k)})
+        self.scrub_mode = str(options.extra.get("scrub_env", "auto"))
+        if self.scrub_mode not in SCRUB_MODES:
+            raise AgentSetupError(
+                f"--agent-option scrub_env={self.scrub_mode}: expected {', '.join(SCRUB_MODES)}"
+            )
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -61,12 +80,14 @@ class ClaudeCodeAgent:
             "cli_version": self.version,
             "model": self.options.model,
             "pack_mode": f"--plugin-dir + --agent {PACK_AGENT}",
+            "credential_scrub": self.scrub_mode,
         }
 
     def argv(self, request: AgentRequest, plugin_dir: str | None) -> list[str]:
         argv = [str(self.binary), "-p", request.instruction]
         argv += ["--output-format", "stream-json", "--verbose"]
         argv += ["--permission-mode", "bypassPermissions"]
+        argv += ["--allowedTools", ",".join(ALLOWED_TOOLS)]  # needed once the env is scrubbed
         argv += ["--max-turns", str(request.limits.max_turns)]
         if self.options.model:
             argv += ["--model", self.options.model]
@@ -83,18 +104,37 @@ class ClaudeCodeAgent:
         stage_plugin(load_pack(), request.arm, target)
         return request.sandbox.guest_path(target)
 
-    def environment(self) -> dict[str, str]:
+    def scrub_problem(self, sandbox: Any) -> str | None:
+        """Why the CLI cannot scrub credentials from its commands here (None: it can)."""
+        if self.scrub_mode == "off":
+            return "turned off with --agent-option scrub_env=off"
+        from mlskills.sandbox.bwrap import BwrapSandbox
+
+        if isinstance(sandbox, BwrapSandbox):
+            return "the CLI's own bubblewrap sandbox cannot nest inside the bwrap backend"
+        missing = [tool for tool in SCRUB_NEEDS if shutil.which(tool) is None]
+        if missing:
+            return f"the CLI's command sandbox needs {' and '.join(missing)} on PATH"
+        return None
+
+    def environment(self, scrub: bool = True) -> dict[str, str]:
         """Quiet, offline-friendly settings; `--agent-option max_retries=N` caps API retries."""
-        env = dict(QUIET_ENV)
+        env = {**QUIET_ENV, **(SCRUB_ENV if scrub else {})}
         if (retries := self.options.extra.get("max_retries")) is not None:
             env["CLAUDE_CODE_MAX_RETRIES"] = str(int(retries))
         return env
 
     def run(self, request: AgentRequest) -> AgentResult:
+        problem = self.scrub_problem(request.sandbox)
+        if problem and self.scrub_mode == "require":
+            error = f"claude-code: cannot keep the API key from the model's commands: {problem}"
+            return AgentResult(status="error", error=error)
+        if problem:  # loud, never silent: the model's commands can read the key
+            request.log.event("credential_exposed", reason=problem)
         plugin_dir = self._plugin(request)
         proc = request.sandbox.popen(
             self.argv(request, plugin_dir),
-            env=self.environment(),
+            env=self.environment(scrub=problem is None),
             secrets=self.secrets,
             network=True,
         )
@@ -106,7 +146,9 @@ class ClaudeCodeAgent:
         code = proc.wait()
         drain.join(timeout=2)
         request.log.write_text("agent.log", stderr.text())
-        return _result(summary, code, timed_out, stderr.text())
+        result = _result(summary, code, timed_out, stderr.text())
+        result.details["credential_scrub"] = "on" if problem is None else f"off: {problem}"
+        return result
 
 
 def _drain(stream: Any, sink: CappedBuffer) -> None:
@@ -131,7 +173,7 @@ def _follow(
         try:
             line = lines.get(timeout=max(remaining, 0.01))
         except queue.Empty:
-            os.killpg(proc.pid, 9)
+            kill_group(proc.pid)
             return True
         if line is None:
             return False
