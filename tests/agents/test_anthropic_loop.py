@@ -6,6 +6,7 @@ import json
 import os
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fakes.messages_api import (
@@ -13,6 +14,7 @@ from fakes.messages_api import (
     Recorded,
     cache_breakpoints,
     dropped,
+    fault,
     last_tool_results,
     overloaded,
     rate_limited,
@@ -25,9 +27,11 @@ from fakes.messages_api import (
 )
 
 from mlskills.agents import AgentOptions, AgentRequest, create
+from mlskills.agents.anthropic_api.client import DeadlineReached, Requester
+from mlskills.agents.anthropic_api.settings import settings_from
 from mlskills.errors import AgentSetupError
 from mlskills.sandbox import Sandbox
-from mlskills.schema import Arm, Limits
+from mlskills.schema import Arm, Limits, Usage
 from mlskills.transcript import TrialLog
 
 EDIT = "str_replace_based_edit_tool"
@@ -179,10 +183,78 @@ def test_error_events_mid_stream_use_up_the_retry_budget(api, run_trial) -> None
 
 
 def test_an_invalid_request_error_event_is_not_retried(api, run_trial) -> None:
-    api.push(stream_error(2, "invalid_request_error", "prompt is too long"), reply("never"))
+    api.push(stream_error(2, "invalid_request_error", "tools.0: name is bad"), reply("never"))
     trial = run_trial()
     assert trial.result.status == "error" and len(api.message_requests) == 1
-    assert "invalid_request_error: prompt is too long" in trial.result.error
+    assert "invalid_request_error: tools.0: name is bad" in trial.result.error
+
+
+def test_outgrowing_the_context_window_is_a_limit_and_the_workspace_is_graded(
+    api, run_trial
+) -> None:
+    too_long = "prompt is too long: 212345 tokens > 200000 maximum"
+    api.push(
+        reply(tool_use("bash", {"command": "echo partial > hello.txt"})),
+        fault(400, "invalid_request_error", too_long),
+        reply("never"),
+    )
+    trial = run_trial()
+    assert (trial.result.status, trial.result.limit) == ("limit", "context")
+    assert trial.result.error is None and trial.result.turns == 1
+    assert len(api.message_requests) == 2  # a 400 is not retried
+    assert (trial.workspace / "hello.txt").read_text() == "partial\n"
+    kinds = {e["kind"]: e for e in events(trial)}
+    assert too_long in kinds["api_error"]["message"] and kinds["limit"]["limit"] == "context"
+
+
+def test_other_invalid_requests_stay_errors(api, run_trial) -> None:
+    api.push(fault(400, "invalid_request_error", "messages.1: bad block"))
+    trial = run_trial()
+    assert trial.result.status == "error" and "bad block" in trial.result.error
+
+
+def test_a_response_cut_off_at_the_deadline_keeps_its_usage(api) -> None:
+    """The deadline passes while a response streams: its input tokens were still spent."""
+    api.push(reply("slow", usage={"input_tokens": 1234, "output_tokens": 56}))
+    options = AgentOptions(model="claude-sonnet-5-5", extra={"max_retries": 0})
+    requester = Requester(settings_from(options))
+    params = {"model": "claude-sonnet-5-5", "max_tokens": 100, "messages": [_hello()]}
+    with pytest.raises(DeadlineReached) as caught:
+        requester.message(params, deadline=time.monotonic() + 0.001)
+    assert caught.value.usage.input_tokens == 1234
+
+
+def test_the_loop_counts_a_partial_response_but_not_as_a_turn(api, run_trial) -> None:
+    partial = Usage(input_tokens=500, output_tokens=20)
+    api.push(reply(tool_use("bash", {"command": "true"}), usage={"input_tokens": 100}))
+    real = Requester.message
+    calls = iter(range(10))
+
+    def cut_second(self, params, deadline):
+        if next(calls) == 0:
+            return real(self, params, deadline)
+        raise DeadlineReached(SimpleNamespace(**_usage_fields(partial)))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Requester, "message", cut_second)
+        trial = run_trial()
+    assert (trial.result.status, trial.result.limit) == ("timeout", "agent_timeout")
+    assert trial.result.turns == 1
+    assert trial.result.usage.input_tokens == 100 + 500 and trial.result.usage.cost > 0
+    assert any(e["kind"] == "partial_response" for e in events(trial))
+
+
+def _hello() -> dict:
+    return {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+
+
+def _usage_fields(usage: Usage) -> dict:
+    return {
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cache_read_input_tokens": 0,
+        "cache_creation_input_tokens": 0,
+    }
 
 
 def test_retries_after_error_events_stop_at_the_trial_deadline(api, run_trial) -> None:

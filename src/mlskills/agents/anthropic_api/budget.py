@@ -9,6 +9,7 @@ from mlskills.agents.anthropic_api.pricing import Prices
 from mlskills.schema import Limits, Usage
 
 TIMEOUT_LIMIT = "agent_timeout"
+CONTEXT_LIMIT = "context"  # the conversation outgrew the model's context window
 
 
 @dataclass
@@ -21,12 +22,13 @@ class Budget:
     usage: Usage = field(default_factory=Usage)
     turns: int = 0
 
-    def record(self, turn_usage: Usage) -> None:
-        """Count one model response; its cost comes from the price table."""
+    def record(self, turn_usage: Usage, whole: bool = True) -> None:
+        """Count one model response (`whole=False`: the part of one cut off at the deadline,
+        which spends tokens but is no turn); its cost comes from the price table."""
         if self.prices is not None:
             turn_usage.cost = self.prices.cost(turn_usage)
         self.usage.add(turn_usage)
-        self.turns += 1
+        self.turns += int(whole)
 
     @property
     def deadline(self) -> float:

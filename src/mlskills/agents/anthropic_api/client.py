@@ -7,7 +7,9 @@ retried here, as often and never past the trial's deadline: a stream cut off, an
 `event: error` saying the service failed for the moment (overloaded_error, api_error), which
 the API sends instead of a 529 or 500 once the 200 response is under way. What still fails
 becomes an APIFailure carrying the API's own message; the loop turns it into an `error`
-result, never a score.
+result, never a score. One failure is the agent's own doing, not the machinery's: a
+conversation grown past the model's context window (400 "prompt is too long") is a
+ContextOverflow, which the loop ends as the `context` limit, so the workspace is graded.
 """
 
 from __future__ import annotations
@@ -48,8 +50,17 @@ class APIFailure(Exception):
     """The API could not answer, after retries; str() is the message worth recording."""
 
 
+class ContextOverflow(APIFailure):
+    """The conversation no longer fits the model's context window."""
+
+
 class DeadlineReached(Exception):
-    """The trial's wall time ran out while a response was streaming."""
+    """The trial's wall time ran out while a response was streaming; `usage` is what the
+    response had reported by then (input tokens, output so far), or None."""
+
+    def __init__(self, usage: Any = None) -> None:
+        super().__init__("the trial's wall time ran out")
+        self.usage = usage
 
 
 class Requester:
@@ -73,7 +84,8 @@ class Requester:
                 return self._stream(params, deadline)
             except (*STREAM_BROKEN, anthropic.APIStatusError) as exc:
                 if isinstance(exc, anthropic.APIStatusError) and not broke_mid_stream(exc):
-                    raise APIFailure(status_message(exc)) from exc
+                    kind = ContextOverflow if context_overflow(exc) else APIFailure
+                    raise kind(status_message(exc)) from exc
                 if attempt == retries:
                     why = status_message(exc) if isinstance(exc, anthropic.APIError) else exc
                     message = f"the response stream broke off {attempt + 1} times: {why}"
@@ -90,8 +102,16 @@ class Requester:
         with self.client.messages.stream(**params, timeout=timeout) as stream:
             for _event in stream:
                 if time.monotonic() > deadline:
-                    raise DeadlineReached
+                    raise DeadlineReached(_usage_so_far(stream))
             return stream.get_final_message()
+
+
+def _usage_so_far(stream: Any) -> Any:
+    """The usage of a response still streaming (None before its message_start event)."""
+    try:
+        return stream.current_message_snapshot.usage
+    except (AssertionError, AttributeError):
+        return None
 
 
 def _pause(delay: float, deadline: float) -> None:
@@ -105,6 +125,13 @@ def broke_mid_stream(exc: anthropic.APIStatusError) -> bool:
     """An `event: error` inside a 200 response (the SDK raises it with the response's
     status) that reports a passing failure: retried like a stream cut off."""
     return exc.status_code == 200 and _error_detail(exc).get("type") in TRANSIENT_EVENTS
+
+
+def context_overflow(exc: anthropic.APIStatusError) -> bool:
+    """400 invalid_request_error "prompt is too long: N tokens > M maximum"."""
+    detail = _error_detail(exc)
+    message = str(detail.get("message") or "").lower()
+    return detail.get("type") == "invalid_request_error" and "prompt is too long" in message
 
 
 def status_message(exc: anthropic.APIStatusError) -> str:

@@ -12,9 +12,14 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from mlskills.agents.anthropic_api.budget import TIMEOUT_LIMIT, Budget, status_for
+from mlskills.agents.anthropic_api.budget import CONTEXT_LIMIT, TIMEOUT_LIMIT, Budget, status_for
 from mlskills.agents.anthropic_api.caching import mark_conversation, mark_last
-from mlskills.agents.anthropic_api.client import APIFailure, DeadlineReached, Requester
+from mlskills.agents.anthropic_api.client import (
+    APIFailure,
+    ContextOverflow,
+    DeadlineReached,
+    Requester,
+)
 from mlskills.agents.anthropic_api.tools import ToolBox, ToolOutcome
 from mlskills.agents.base import AgentRequest
 from mlskills.schema import AgentResult, Usage
@@ -53,7 +58,12 @@ class TrialLoop:
         while (limit := self.budget.exhausted() or self._sandbox_limit()) is None:
             try:
                 message = self._ask()
-            except DeadlineReached:
+            except DeadlineReached as exc:
+                self._take_partial(exc.usage)
+                break
+            except ContextOverflow as exc:
+                self.log.event("api_error", turn=self.budget.turns, message=str(exc))
+                limit = CONTEXT_LIMIT
                 break
             except APIFailure as exc:
                 return self._api_failed(str(exc))
@@ -101,6 +111,14 @@ class TrialLoop:
         )
         self.messages.append({"role": "assistant", "content": content})
         return content
+
+    def _take_partial(self, usage: Any) -> None:
+        """Count what a response cut off at the deadline had spent (when it said)."""
+        if usage is None:
+            return
+        spent = _usage(usage)
+        self.budget.record(spent, whole=False)
+        self.log.event("partial_response", turn=self.budget.turns, usage=asdict(spent))
 
     def _carry_on(self, content: list[dict[str, Any]]) -> bool:
         """Answer the response's tool calls; False when the model has finished."""
