@@ -154,6 +154,9 @@ def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_eval
         release.set()
     assert record.status == "timeout" and record.limit == "agent_timeout"
     assert record.agent_seconds < 25
+    # No result line: the tokens of the answered request are summed from the stream.
+    assert record.details["usage_source"] == "assistant_messages"
+    assert record.usage.total_tokens > 0
     assert marker.exists()  # the daemon was started
     assert not _sleepers(seconds)
     assert not _processes_with(api.url)
@@ -193,6 +196,31 @@ def test_stream_summary_survives_malformed_and_extra_lines():
     assert summary.malformed_lines == 1
     assert summary.final["session_id"] == "s1" and summary.usage().input_tokens == 10
     assert summary.usage().cost == 0.7 and summary.details()["result_lines"] == 2
+
+
+def test_without_a_result_line_usage_is_summed_per_assistant_message():
+    """One line per content block repeats its message's usage: counted once per id."""
+    summary = StreamSummary()
+
+    def line(msg_id, model, block, **usage):
+        body = {"id": msg_id, "model": model, "content": [block], "usage": usage}
+        return json.dumps({"type": "assistant", "message": body})
+
+    said = {"type": "text", "text": "x"}
+    call = {"type": "tool_use", "name": "Bash", "input": {"command": "ls"}}
+    for raw in [
+        line("m1", "claude-sonnet-4-5", said, input_tokens=100, output_tokens=10),
+        line("m1", "claude-sonnet-4-5", call, input_tokens=100, output_tokens=30),
+        line("m2", "claude-sonnet-4-5", said, input_tokens=200, cache_read_input_tokens=50),
+        line("m3", "unknown-model", said, input_tokens=1, output_tokens=1),
+    ]:
+        summary.feed(raw)
+    usage = summary.usage()
+    assert (usage.input_tokens, usage.output_tokens, usage.cache_read_tokens) == (301, 31, 50)
+    assert 0 < usage.cost < 0.01  # priced where the model is known
+    assert summary.details()["usage_source"] == "assistant_messages"
+    summary.feed('{"type":"result","session_id":null,"usage":{"input_tokens":7}}')
+    assert summary.usage().input_tokens == 7  # the result line wins once there is one
 
 
 def _sleepers(seconds: str) -> list[int]:

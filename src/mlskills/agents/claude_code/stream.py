@@ -4,6 +4,11 @@ Robust by design: unknown message types are kept in the transcript and otherwise
 a malformed line is logged and skipped, and several `result` lines (background subagents
 finish separately) are folded into one summary. Failure is `is_error`, not `subtype`: an
 unreachable API ends with subtype "success" and is_error true.
+
+Usage comes from the final result line. A session cut off before it (the trial's deadline
+killed the CLI) still spent tokens: then they are summed from the assistant messages' own
+`usage`, once per message id (the CLI writes one line per content block, each repeating the
+message's usage), and priced from the model's list prices where they are known.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlskills.agents.anthropic_api.pricing import prices_for
 from mlskills.schema import Usage
 
 SUBAGENT_TOOLS = ("Agent", "Task")  # the subagent tool's name differs between versions
@@ -26,6 +32,7 @@ class StreamSummary:
     tool_calls: int = 0
     malformed_lines: int = 0
     assistant_messages: int = 0
+    message_usage: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def final(self) -> dict[str, Any] | None:
@@ -59,7 +66,11 @@ class StreamSummary:
             self.results.append(message)
         elif kind == "assistant":
             self.assistant_messages += 1
-            for block in (message.get("message") or {}).get("content") or []:
+            body = message.get("message") or {}
+            if isinstance(body.get("usage"), dict):  # the latest line of a message wins
+                key = str(body.get("id") or f"line-{self.assistant_messages}")
+                self.message_usage[key] = (str(body.get("model") or ""), body["usage"])
+            for block in body.get("content") or []:
                 self._note_block(block)
 
     def _note_block(self, block: Any) -> None:
@@ -73,22 +84,29 @@ class StreamSummary:
             self.skills_invoked.append(str(tool_input["skill"]))
 
     def usage(self) -> Usage:
-        """Tokens from the final result; cost is the largest running total reported."""
-        final = self.final or {}
-        raw = final.get("usage") or {}
+        """Tokens from the final result; cost is the largest running total reported. Without
+        a result line: the sum over the assistant messages seen (see the module's notes)."""
+        if self.final is None:
+            return self.message_usage_total()
         costs = [r.get("total_cost_usd") or 0.0 for r in self.results]
-        return Usage(
-            input_tokens=int(raw.get("input_tokens") or 0),
-            output_tokens=int(raw.get("output_tokens") or 0),
-            cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
-            cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
-            cost=float(max(costs, default=0.0)),
-        )
+        usage = _usage(self.final.get("usage") or {})
+        usage.cost = float(max(costs, default=0.0))
+        return usage
+
+    def message_usage_total(self) -> Usage:
+        total = Usage()
+        for model, raw in self.message_usage.values():
+            usage = _usage(raw)
+            prices = prices_for(model) if model else None
+            usage.cost = prices.cost(usage) if prices else 0.0
+            total.add(usage)
+        return total
 
     def details(self) -> dict[str, Any]:
         final = self.final or {}
         init = self.init or {}
         return {
+            "usage_source": "result" if self.final else "assistant_messages",
             "session_id": init.get("session_id"),
             "model": init.get("model"),
             "cli_version": init.get("claude_code_version"),
@@ -104,3 +122,12 @@ class StreamSummary:
             "result_lines": len(self.results),
             "malformed_lines": self.malformed_lines,
         }
+
+
+def _usage(raw: dict[str, Any]) -> Usage:
+    return Usage(
+        input_tokens=int(raw.get("input_tokens") or 0),
+        output_tokens=int(raw.get("output_tokens") or 0),
+        cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
+        cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
+    )
