@@ -186,6 +186,35 @@ def test_a_judge_out_of_turns_still_gets_its_one_retry(api, rubric_task, tmp_pat
     assert [b["type"] for b in last["content"]] == ["tool_result", "text"]
 
 
+def test_an_instruction_that_does_not_render_is_shown_raw_and_said(
+    api, rubric_task, tmp_path
+) -> None:
+    rubric_task.instruction_path.write_text("Double x. {{ no_such_name }} in {{ workspace }}.\n")
+    api.push(verdict(good("notes_explain"), good("no_overclaim")))
+    judgement, _, events = judge_it(rubric_task, tmp_path)
+    assert verdicts(judgement) == {i: "pass" for i in IDS}
+    [event] = [e for e in events if e["kind"] == "judge_instruction_unrendered"]
+    assert "no_such_name" in event["error"]
+    first = json.dumps(api.message_requests[0].body["messages"][0])
+    assert "{{ no_such_name }}" in first  # the raw template, not silently something else
+
+
+def test_a_judge_past_its_context_window_gives_judge_errors(api, rubric_task, tmp_path) -> None:
+    """The judge's own conversation outgrowing the window ends its loop at the `context`
+    limit (no crash, no API error); with no usable verdict the items are judge errors."""
+    from fakes.messages_api import fault
+
+    too_long = "prompt is too long: 300000 tokens > 200000 maximum"
+    api.push(
+        reply(tool_use("view", {"path": "NOTES.md"})),
+        *[fault(400, "invalid_request_error", too_long)] * 2,
+    )
+    judgement, _, events = judge_it(rubric_task, tmp_path)
+    assert verdicts(judgement) == {i: "judge error" for i in IDS}
+    assert len(api.message_requests) == 3  # the one retry was tried
+    assert [e["limit"] for e in events if e["kind"] == "limit"] == ["context", "context"]
+
+
 @pytest.mark.parametrize("epochs", [0, -1])
 def test_bad_settings_are_refused(epochs: int) -> None:
     from mlskills.errors import MlskillsError

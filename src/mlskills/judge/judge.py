@@ -51,7 +51,7 @@ class Judge:
         items = case.task.grading.rubric
         exhibits = evidence.gather(items, case.workspace, case.make_sandbox, case.scratch)
         out = Judgement([])
-        ballots = self._ballots(case, self.prompt(case.task, exhibits), log, out)
+        ballots = self._ballots(case, self.prompt(case.task, exhibits, log), log, out)
         out.entries = [decide(item, [b[item.id] for b in ballots]) for item in items]
         out.seconds = round(time.monotonic() - start, 4)
         return out
@@ -72,12 +72,14 @@ class Judge:
             out.requests += result.turns
         return ballots
 
-    def prompt(self, task: TaskSpec, exhibits: list[evidence.Exhibit]) -> tuple[str, str]:
+    def prompt(
+        self, task: TaskSpec, exhibits: list[evidence.Exhibit], log: TrialLog | None = None
+    ) -> tuple[str, str]:
         """(system, first message), both rendered from prompts/ templates."""
         system = prompts.render(SYSTEM, evaluator_body=self.body, workspace=GUEST_ROOT)
         message = prompts.render(
             MESSAGE,
-            instruction=task_instruction(task),
+            instruction=task_instruction(task, log),
             items=list(task.grading.rubric),
             exhibits=exhibits,
             workspace=GUEST_ROOT,
@@ -85,11 +87,20 @@ class Judge:
         return system, message
 
 
-def task_instruction(task: TaskSpec) -> str:
-    """The instruction as the agent read it, with the workspace shown at the judge's path."""
+def task_instruction(task: TaskSpec, log: TrialLog | None = None) -> str:
+    """The instruction as the agent read it, with the workspace shown at the judge's path.
+
+    The judge may not import trial.py's renderer, so it renders the same template itself.
+    Should that fail, the judge reads the raw template, and says so in its transcript."""
     text = task.instruction_path.read_text(encoding="utf-8")
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     try:
         return env.from_string(text).render(workspace=GUEST_ROOT, limits=task.limits, task=task)
-    except jinja2.TemplateError:
+    except jinja2.TemplateError as exc:
+        if log is not None:
+            log.event(
+                "judge_instruction_unrendered",
+                path=str(task.instruction_path),
+                error=f"{type(exc).__name__}: {exc}",
+            )
         return text

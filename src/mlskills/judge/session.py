@@ -8,18 +8,16 @@ answered once with what was wrong; whatever is still unusable after that becomes
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from mlskills.agents.anthropic_api.budget import Budget
 from mlskills.agents.anthropic_api.client import Requester
 from mlskills.agents.anthropic_api.loop import TrialLoop
 from mlskills.agents.anthropic_api.pricing import Prices
-from mlskills.agents.base import AgentRequest
 from mlskills.judge.majority import JUDGE_ERROR
 from mlskills.judge.tools import ViewTools
 from mlskills.judge.verdicts import Parsed, parse
-from mlskills.schema import AgentResult, Arm, Limits
+from mlskills.schema import AgentResult, Limits
 from mlskills.transcript import TrialLog
 
 RETRY_TURNS = 3  # extra model turns the one retry may use, even after a turn limit
@@ -28,16 +26,6 @@ RETRY = (
     "one fenced json block with one entry per rubric item ({ids}), each with id, verdict "
     '("pass" or "fail"), evidence (quoted) and reason.'
 )
-
-
-class JudgeLoop(TrialLoop):
-    """TrialLoop that folds a follow-up into a trailing user turn (after a turn limit)."""
-
-    def _add_user(self, content: list[dict[str, Any]]) -> None:
-        if not self.messages or self.messages[-1]["role"] != "user":
-            return super()._add_user(content)
-        last = self.messages.pop()
-        super()._add_user([*last["content"], *content])
 
 
 def vote(
@@ -51,15 +39,13 @@ def vote(
 ) -> tuple[dict[str, dict[str, Any]], AgentResult]:
     """Verdicts by item id for one conversation, and how the conversation went."""
     system, message = prompt
-    request = AgentRequest(message, None, limits, log, Arm("judge"), "judge")  # type: ignore[arg-type]
-    budget = Budget(limits, prices)
-    loop = JudgeLoop(requester, request, system, tools, budget)
+    loop = TrialLoop(requester, system, tools, Budget(limits, prices), log)
     result = loop.run(message)
     parsed = Parsed() if result.status == "error" else parse(final_text(loop), ids)
     if result.status != "error" and parsed.problems:
         log.event("judge_retry", problems=parsed.problems)
-        budget.limits = replace(limits, max_turns=budget.turns + RETRY_TURNS)
-        result = loop.run(RETRY.format(problems="; ".join(parsed.problems), ids=", ".join(ids)))
+        retry = RETRY.format(problems="; ".join(parsed.problems), ids=", ".join(ids))
+        result = loop.continue_with(retry, extra_turns=RETRY_TURNS)
         if result.status != "error":
             parsed = parse(final_text(loop), ids).merged_into(parsed)
     return _votes(parsed, ids, result), result

@@ -42,7 +42,7 @@ class AnthropicAgent:
             budget = self._budget(request)
             toolbox = ToolBox(request.sandbox, self.settings.output_chars, read_only)
             self._log_start(request, system, template, toolbox)
-            loop = TrialLoop(self.requester, request, system, toolbox, budget)
+            loop = TrialLoop(self.requester, system, toolbox, budget, request.log, request.sandbox)
             return loop.run(self._task_message(request))
         except Exception as exc:  # the harness records it as an infrastructure error
             reason = str(exc) if isinstance(exc, MlskillsError) else f"{type(exc).__name__}: {exc}"

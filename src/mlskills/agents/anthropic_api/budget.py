@@ -21,6 +21,11 @@ class Budget:
     started: float = field(default_factory=time.monotonic)
     usage: Usage = field(default_factory=Usage)
     turns: int = 0
+    turn_cap: int | None = None  # set by grant_turns(); replaces limits.max_turns
+
+    def grant_turns(self, count: int) -> None:
+        """Allow `count` more turns from now, whatever the turn limit was."""
+        self.turn_cap = self.turns + count
 
     def record(self, turn_usage: Usage, whole: bool = True) -> None:
         """Count one model response (`whole=False`: the part of one cut off at the deadline,
@@ -42,7 +47,7 @@ class Budget:
         lim = self.limits
         if self.remaining() <= 0:
             return TIMEOUT_LIMIT
-        if self.turns >= lim.max_turns:
+        if self.turns >= (lim.max_turns if self.turn_cap is None else self.turn_cap):
             return "max_turns"
         if lim.token_budget is not None and self.usage.total_tokens >= lim.token_budget:
             return "token_budget"

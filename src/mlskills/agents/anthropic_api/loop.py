@@ -4,6 +4,10 @@ Limits are checked before every request (turns, tokens, dollars, wall time, and 
 the sandbox itself enforced); the tool calls of a response already received still run,
 except when wall time is up. Every response, content block and tool call goes to the
 transcript as it happens.
+
+The loop needs no AgentRequest: the rubric judge drives it too, with its own tools, log
+and limits (the budget's), and no sandbox. `run()` starts a conversation; `continue_with()`
+carries a finished one on with a follow-up (the judge's one retry).
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ from mlskills.agents.anthropic_api.client import (
     Requester,
 )
 from mlskills.agents.anthropic_api.tools import ToolBox, ToolOutcome
-from mlskills.agents.base import AgentRequest
 from mlskills.schema import AgentResult, Usage
+from mlskills.transcript import TrialLog
 
 CUT_OFF = (
     "Your reply was cut off at the limit of {limit} output tokens per turn, so its tool calls "
@@ -36,14 +40,18 @@ class TrialLoop:
     def __init__(
         self,
         requester: Requester,
-        request: AgentRequest,
         system: str,
         toolbox: ToolBox,
         budget: Budget,
+        log: TrialLog,
+        sandbox: Any = None,
     ) -> None:
+        """`toolbox` is anything with definitions() and call(name, input, timeout); limits
+        are `budget.limits`; `sandbox`, when given, may report a limit it enforced."""
         self.requester = requester
-        self.request = request
-        self.log = request.log
+        self.sandbox = sandbox
+        self.limits = budget.limits
+        self.log = log
         self.model = requester.settings.model
         self.system = [{"type": "text", "text": system}]
         self.toolbox = toolbox
@@ -55,6 +63,22 @@ class TrialLoop:
 
     def run(self, first_message: str) -> AgentResult:
         self._add_user([{"type": "text", "text": first_message}])
+        return self._converse()
+
+    def continue_with(self, message: str, extra_turns: int | None = None) -> AgentResult:
+        """Carry the conversation on with a user message, after `run()` returned. When it
+        ended on a user turn (tool results, then a limit), the message joins that turn, as
+        turns must alternate. `extra_turns` grants that many more turns whatever the turn
+        limit was."""
+        content = [{"type": "text", "text": message}]
+        if self.messages and self.messages[-1]["role"] == "user":
+            content = [*self.messages.pop()["content"], *content]
+        if extra_turns is not None:
+            self.budget.grant_turns(extra_turns)
+        self._add_user(content)
+        return self._converse()
+
+    def _converse(self) -> AgentResult:
         while (limit := self.budget.exhausted() or self._sandbox_limit()) is None:
             try:
                 message = self._ask()
@@ -76,14 +100,14 @@ class TrialLoop:
 
     def _sandbox_limit(self) -> str | None:
         """A limit the sandbox enforced (bwrap: disk_mb, max_processes): no point going on."""
-        return getattr(self.request.sandbox, "limit_hit", None)
+        return getattr(self.sandbox, "limit_hit", None)
 
     # ---- one turn
 
     def _ask(self) -> Any:
         params = {
             "model": self.model,
-            "max_tokens": self.request.limits.max_output_tokens,
+            "max_tokens": self.limits.max_output_tokens,
             "system": mark_last(self.system),
             "tools": mark_last(self.tools),
             "messages": mark_conversation(self.messages),
@@ -124,7 +148,7 @@ class TrialLoop:
         """Answer the response's tool calls; False when the model has finished."""
         calls = [b for b in content if b["type"] == "tool_use"]
         if self.stop_reason == "max_tokens":
-            self._add_user(_cut_off(calls, self.request.limits.max_output_tokens))
+            self._add_user(_cut_off(calls, self.limits.max_output_tokens))
             return True
         if self.stop_reason == "pause_turn":
             return True
@@ -138,7 +162,7 @@ class TrialLoop:
         if left <= 0:
             return ToolOutcome("not run: the time limit for the task was reached", is_error=True)
         start = time.monotonic()
-        timeout = min(self.request.limits.command_timeout, left)
+        timeout = min(self.limits.command_timeout, left)
         outcome = self.toolbox.call(call["name"], call.get("input"), timeout)
         seconds = time.monotonic() - start
         self.timing["tool_seconds"] += seconds
