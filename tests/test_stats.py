@@ -122,4 +122,48 @@ def test_paired_uplift_uses_shared_tasks_only() -> None:
 
 def test_tally_counts_ties_within_tolerance() -> None:
     counts = stats.tally({"a": 0.2, "b": -0.3, "c": 0.004, "d": -0.009})
-    assert counts == {"improved": 1, "regressed": 1, "tied": 2}
+    assert counts == {"improved": 1, "regressed": 1, "tied": 2, "uncertain": 0}
+
+
+def test_verdict_needs_an_interval_that_excludes_zero() -> None:
+    assert stats.verdict(0.2) == "improved"  # no interval: the threshold alone decides
+    assert stats.verdict(-0.2, bounds=(-0.4, -0.05)) == "regressed"
+    assert stats.verdict(0.2, bounds=(-0.1, 0.5)) == "uncertain"
+    assert stats.verdict(0.005, bounds=(0.001, 0.01)) == "tied"
+    bounds = {"a": (0.1, 0.3), "b": (-0.5, 0.1), "c": None}
+    counts = stats.tally({"a": 0.2, "b": -0.2, "c": -0.3, "d": 0.0}, bounds=bounds)
+    assert counts == {"improved": 1, "regressed": 1, "tied": 1, "uncertain": 1}
+
+
+def correlated_arms(rng: np.random.Generator) -> tuple[dict, dict]:
+    """Each epoch's instance moves both arms alike (sd 0.3); the treatment adds 0.1 ± 0.02."""
+    base, treated = {}, {}
+    for i in range(8):
+        instance = rng.normal(0.5, 0.3, 4)
+        base[f"t{i}"] = list(instance)
+        treated[f"t{i}"] = list(instance + 0.1 + rng.normal(0, 0.02, 4))
+    return treated, base
+
+
+def test_paired_by_epoch_is_narrower_on_correlated_data() -> None:
+    treated, base = correlated_arms(np.random.default_rng(5))
+    paired = stats.paired_uplift(treated, base, resamples=1000, seed=1)
+    epochs = {task: [0, 1, 2, 3] for task in base}
+    labelled = stats.paired_uplift(treated, base, resamples=1000, seed=1, epochs=(epochs, epochs))
+    # different epoch labels per arm: no epoch pairing, each arm's epochs drawn on their own
+    shifted = {task: [4, 5, 6, 7] for task in base}
+    unpaired = stats.paired_uplift(treated, base, resamples=1000, seed=1, epochs=(epochs, shifted))
+    assert paired is not None and labelled is not None and unpaired is not None
+    assert paired == labelled
+    assert paired.mean == pytest.approx(unpaired.mean)
+    assert paired.high - paired.low < (unpaired.high - unpaired.low) / 3
+    assert paired.low <= 0.1 <= paired.high
+
+
+def test_epoch_pairing_follows_labels_not_positions() -> None:
+    treated = {"a": [1.0, 0.0, 0.5]}
+    base = {"a": [0.5, 1.0, 0.0]}
+    epochs = ({"a": [2, 0, 1]}, {"a": [1, 2, 0]})  # epoch 0: 0.0 vs 0.0, 1: 0.5 vs 0.5, 2: 1 vs 1
+    interval = stats.paired_uplift(treated, base, resamples=300, epochs=epochs)
+    assert interval is not None
+    assert (interval.low, interval.mean, interval.high) == (0.0, 0.0, 0.0)
