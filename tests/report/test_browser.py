@@ -158,5 +158,6 @@ def test_keyboard_opens_trials_and_steps_through_them(page):
     page.wait_for_selector("#transcript")
     assert "task-000 · pack · epoch 0" in page.inner_text("#detail-title")
     page.keyboard.press("j")
-    page.wait_for_function("document.querySelector('#detail-title')?.innerText.includes('epoch 1')")
+    # a selector wait, not wait_for_function: the page's CSP forbids evaluating strings
+    page.locator("#detail-title", has_text="epoch 1").wait_for()
     assert "task-000 · pack · epoch 1" in page.inner_text("#detail-title")

@@ -44,7 +44,7 @@ def test_same_setup_compares_cleanly_with_regressions_first(tmp_path):
     assert (
         pair.diff.tasks[0].diff == pytest.approx(-0.6) and pair.diff.tasks[0].verdict == "regressed"
     )
-    assert pair.diff.counts == {"improved": 1, "regressed": 1, "tied": 1}
+    assert pair.diff.counts == {"improved": 1, "regressed": 1, "tied": 1, "uncertain": 0}
     assert pair.diff.score.mean == pytest.approx((0.4 - 0.6 + 0) / 3)
 
 
@@ -89,3 +89,10 @@ def test_every_compare_format(tmp_path):
     assert md.index("| b |") < md.index("| a |")
     page = render(comparison, "html")
     assert "default-src 'none'" in page and "<script" not in page
+
+
+def test_a_run_compared_with_itself_is_warned_about(tmp_path):
+    path_a, _ = two_runs(tmp_path)
+    comparison = compare_runs(path_a, path_a)
+    assert comparison.notices[0].title == "A run compared with itself"
+    assert comparison.notices[0].level == "warn"

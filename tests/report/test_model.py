@@ -6,7 +6,7 @@ import pytest
 from fakes.synthetic_run import trial, write_run
 
 from mlskills.errors import MlskillsError
-from mlskills.report import build_report
+from mlskills.report import build_report, render
 from mlskills.runner import RunConfig, start_run
 from mlskills.schema import Usage
 
@@ -69,9 +69,30 @@ def test_uplift_is_pack_over_bare_with_regressions_first(tmp_path):
     assert [d.task for d in uplift.tasks] == ["b", "a"]  # b regressed, listed first
     assert uplift.tasks[0].diff == pytest.approx(0.4 - 0.9)
     assert uplift.tasks[1].diff == pytest.approx(0.8 - 0.3)
-    assert uplift.counts == {"improved": 1, "regressed": 1, "tied": 0}
+    assert uplift.counts == {"improved": 1, "regressed": 1, "tied": 0, "uncertain": 0}
     assert uplift.score.mean == pytest.approx(0.0)
     assert uplift.score.low < 0 < uplift.score.high
+
+
+def test_one_trial_per_side_has_no_interval(tmp_path):
+    records = [trial("a", "bare", 0, 1.0), trial("a", "pack", 0, 0.0)]
+    report = build_report(write_run(tmp_path, records))
+    (row,) = report.uplift.tasks
+    assert (row.diff, row.low, row.high) == (-1.0, None, None)
+    assert row.verdict == "regressed"  # no interval: the threshold alone decides
+    md = render(report, "md")
+    assert "| a | 1.000 | 0.000 | -1.000 — | regressed |" in md
+
+
+def test_a_difference_whose_interval_spans_zero_is_uncertain(tmp_path):
+    bare = [trial("a", "bare", e, s) for e, s in enumerate([0.0, 1.0, 0.0, 1.0])]
+    pack = [trial("a", "pack", e, s) for e, s in enumerate([1.0, 0.0, 1.0, 1.0])]
+    uplift = build_report(write_run(tmp_path, bare + pack)).uplift
+    (row,) = uplift.tasks
+    assert row.diff == pytest.approx(0.25)
+    assert row.low < 0 < row.high and row.verdict == "uncertain"
+    assert uplift.counts == {"improved": 0, "regressed": 0, "tied": 0, "uncertain": 1}
+    assert "1 uncertain" in render(build_report(write_run(tmp_path, bare + pack, "x")), "md")
 
 
 def test_uplift_arms_can_be_chosen(tmp_path):

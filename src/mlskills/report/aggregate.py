@@ -114,6 +114,15 @@ def pass_groups(records: list[TrialRecord], arm: str) -> Groups:
     return groups
 
 
+def epoch_groups(records: list[TrialRecord], arm: str) -> dict[str, list[int]]:
+    """The epoch of each value in `score_groups` / `pass_groups` (the same scored trials)."""
+    groups: dict[str, list[int]] = {}
+    for record in records:
+        if record.arm == arm and is_scored(record):
+            groups.setdefault(record.task_id, []).append(int(record.epoch))
+    return groups
+
+
 def _task_mean(cells: list[Cell], attr: str) -> float | None:
     values = [getattr(c, attr) for c in cells if getattr(c, attr) is not None]
     return _mean(values)

@@ -132,7 +132,8 @@ def _uplift(
         return None
     scores = tuple(aggregate.score_groups(cells, arm) for arm in names)
     passes = tuple(aggregate.pass_groups(records, arm) for arm in names)
-    return paired(names, scores, passes, seed=seed)
+    epochs = tuple(aggregate.epoch_groups(records, arm) for arm in names)
+    return paired(names, scores, passes, seed=seed, epochs=epochs)
 
 
 def _pick_arms(

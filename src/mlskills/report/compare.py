@@ -131,7 +131,8 @@ def _pair(
     scores_b = aggregate.score_groups(b.cells, arm_b)
     passes = (aggregate.pass_groups(records[1], arm_b), aggregate.pass_groups(records[0], arm_a))
     label_b, label_a = f"B:{arm_b}", f"A:{arm_a}"
-    diff = paired((label_b, label_a), (scores_b, scores_a), passes, seed=seed)
+    epochs = (aggregate.epoch_groups(records[1], arm_b), aggregate.epoch_groups(records[0], arm_a))
+    diff = paired((label_b, label_a), (scores_b, scores_a), passes, seed=seed, epochs=epochs)
     summary_a = next(s for s in a.arms if s.arm == arm_a)
     summary_b = next(s for s in b.arms if s.arm == arm_b)
     return ArmPair(arm_a, arm_b, summary_a, summary_b, diff)
@@ -148,6 +149,10 @@ def compare_runs(path_a: Path, path_b: Path, seed: int = 0) -> Comparison:
             f"B: {', '.join(b.task_ids)})"
         )
     names = match_arms(a.arm_names, b.arm_names)
+    found = mismatch_notices(runs, records)
+    if Path(path_a).resolve() == Path(path_b).resolve():
+        text = "RUN_A and RUN_B are the same folder, so every difference is zero by construction."
+        found.insert(0, Notice("warn", "A run compared with itself", text))
     return Comparison(
         a=a.run,
         b=b.run,
@@ -155,5 +160,5 @@ def compare_runs(path_a: Path, path_b: Path, seed: int = 0) -> Comparison:
         only_a=[t for t in a.task_ids if t not in shared],
         only_b=[t for t in b.task_ids if t not in shared],
         pairs=[_pair(pair, runs, records, seed) for pair in names],
-        notices=mismatch_notices(runs, records),
+        notices=found,
     )

@@ -28,8 +28,7 @@ def headline(pair: ArmPair) -> str:
     return (
         f"A:{pair.arm_a} {fmt.interval(pair.a.score)} → B:{pair.arm_b} "
         f"{fmt.interval(pair.b.score)}; paired Δ (B − A) {fmt.interval(d.score, sign=True)} on "
-        f"{tasks} shared tasks: {c['improved']} improved, {c['regressed']} regressed, "
-        f"{c['tied']} tied"
+        f"{tasks} shared tasks: {fmt.verdicts(c)}"
     )
 
 
@@ -40,7 +39,7 @@ def _rows(pair: ArmPair) -> list[list[str]]:
             fmt.num(d.baseline),
             fmt.num(d.treatment),
             fmt.signed(d.diff),
-            f"[{d.low:+.3f}, {d.high:+.3f}]",
+            fmt.bounds(d.low, d.high),
             d.verdict,
         ]
         for d in pair.diff.tasks

@@ -40,6 +40,19 @@ def pp_interval(value: Interval | None) -> str:
     return f"{value.mean * 100:+.0f} pp [{value.low * 100:+.0f}, {value.high * 100:+.0f}]"
 
 
+def bounds(low: float | None, high: float | None, digits: int = 3) -> str:
+    """A per-task difference interval, `[-0.120, +0.050]`, or a dash when there is none."""
+    if low is None or high is None:
+        return DASH
+    return f"[{low:+.{digits}f}, {high:+.{digits}f}]"
+
+
+def verdicts(counts: dict[str, int]) -> str:
+    """`2 improved, 1 regressed, 3 tied, 1 uncertain`."""
+    names = ("improved", "regressed", "tied", "uncertain")
+    return ", ".join(f"{counts.get(name, 0)} {name}" for name in names)
+
+
 def money(value: float) -> str:
     if value == 0:
         return "$0"

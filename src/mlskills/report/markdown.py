@@ -66,8 +66,8 @@ def uplift_section(uplift: Uplift | None) -> list[str]:
         "",
         f"Mean paired difference in score: **{fmt.interval(uplift.score, sign=True)}** "
         f"(pass rate {fmt.pp_interval(uplift.pass_rate)}); "
-        f"{c['improved']} improved, {c['regressed']} regressed, {c['tied']} tied "
-        f"(|Δ| < {uplift.tie}).",
+        f"{fmt.verdicts(c)} (tied: |Δ| < {uplift.tie}; uncertain: past that, but the "
+        "task's interval includes 0).",
         "",
     ]
     header = ["task", uplift.baseline, uplift.treatment, "Δ [95% CI]", "verdict"]
@@ -76,7 +76,7 @@ def uplift_section(uplift: Uplift | None) -> list[str]:
             d.task,
             fmt.num(d.baseline),
             fmt.num(d.treatment),
-            f"{d.diff:+.3f} [{d.low:+.3f}, {d.high:+.3f}]",
+            f"{d.diff:+.3f} {fmt.bounds(d.low, d.high)}",
             d.verdict,
         ]
         for d in uplift.tasks

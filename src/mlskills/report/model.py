@@ -64,15 +64,18 @@ class ArmSummary:
 
 @dataclass
 class TaskDiff:
-    """One task's paired difference, treatment − baseline, with an epoch-bootstrap interval."""
+    """One task's paired difference, treatment − baseline, with an epoch-bootstrap interval.
+
+    No interval (None) with fewer than two scored epochs on either side.
+    """
 
     task: str
     treatment: float
     baseline: float
     diff: float
-    low: float
-    high: float
-    verdict: Literal["improved", "regressed", "tied"]
+    low: float | None
+    high: float | None
+    verdict: Literal["improved", "regressed", "tied", "uncertain"]
 
 
 @dataclass
@@ -83,7 +86,7 @@ class Uplift:
     baseline: str
     score: Interval | None
     pass_rate: Interval | None
-    counts: dict[str, int]
+    counts: dict[str, int]  # improved / regressed / tied / uncertain
     tasks: list[TaskDiff]
     unpaired: list[str]  # tasks scored by only one of the two arms
     tie: float

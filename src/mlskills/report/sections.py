@@ -78,6 +78,7 @@ def uplift_card(uplift: Uplift) -> str:
         "improved": str(c["improved"]),
         "regressed": str(c["regressed"]),
         "tied": f"{c['tied']} (|Δ| < {uplift.tie})",
+        "uncertain": f"{c['uncertain']} (interval includes 0)",
         "paired tasks": str(s.tasks if s else 0),
     }
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows.items())
@@ -117,7 +118,7 @@ def _diff_cell(uplift: Uplift | None, task: str) -> str:
     if row is None:
         return "<td class='hm'>—</td>"
     bg, ink = svg.diff_fill(row.diff)
-    tip = f"{row.verdict}: {row.diff:+.3f} [{row.low:+.3f}, {row.high:+.3f}]"
+    tip = f"{row.verdict}: {row.diff:+.3f} {fmt.bounds(row.low, row.high)}"
     return (
         f"<td class='hm' tabindex='0' data-task='{esc(task)}' data-arm='' title='{esc(tip)}' "
         f"style='background:{bg};color:{ink}'>{row.diff:+.2f}<small>{row.verdict}</small></td>"

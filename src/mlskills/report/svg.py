@@ -80,8 +80,8 @@ class Row:
 
     label: str
     mean: float
-    low: float
-    high: float
+    low: float | None  # None: no interval (too few epochs), the dot alone is drawn
+    high: float | None
     strong: bool = False
 
 
@@ -92,8 +92,8 @@ def _row_colour(row: Row, tie: float) -> str:
 def forest(rows: list[Row], tie: float, unit: str = "Δ score") -> str:
     """A forest plot: each row's interval as a line, its estimate as a dot, zero marked."""
     label_w, width, row_h, top = 200, 720, 22, 26
-    lo = min(0.0, *(r.low for r in rows)) - 0.02
-    hi = max(0.0, *(r.high for r in rows)) + 0.02
+    lo = min(0.0, *(r.mean if r.low is None else r.low for r in rows)) - 0.02
+    hi = max(0.0, *(r.mean if r.high is None else r.high for r in rows)) + 0.02
     x = Axis(lo, hi, label_w + 10, width - 20)
     height = top + row_h * len(rows) + 10
     parts = [_grid(x, nice_ticks(lo, hi), top - 6, height - 6, signed=True)]
@@ -103,14 +103,22 @@ def forest(rows: list[Row], tie: float, unit: str = "Δ score") -> str:
     for i, row in enumerate(rows):
         y = top + row_h * i + row_h / 2
         colour = _row_colour(row, tie)
-        tip = f"{row.label}: {row.mean:+.3f} [{row.low:+.3f}, {row.high:+.3f}]"
+        tip = f"{row.label}: {row.mean:+.3f}"
+        if row.low is not None and row.high is not None:
+            tip += f" [{row.low:+.3f}, {row.high:+.3f}]"
+            line = (
+                f'<line x1="{x(row.low):.1f}" x2="{x(row.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" '
+                f'stroke="{colour}" stroke-width="{3 if row.strong else 2}"/>'
+            )
+        else:
+            tip += " (no interval: fewer than 2 epochs per side)"
+            line = ""
         cls = "lbl strong" if row.strong else "lbl"
         short = row.label if len(row.label) <= 28 else row.label[:27] + "…"
         parts.append(
             f'<g class="frow"><title>{escape(tip)}</title>'
             f"{text(label_w, y + 4, short, cls, 'end')}"
-            f'<line x1="{x(row.low):.1f}" x2="{x(row.high):.1f}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="{colour}" stroke-width="{3 if row.strong else 2}"/>'
+            f"{line}"
             f'<circle cx="{x(row.mean):.1f}" cy="{y:.1f}" r="{6 if row.strong else 4}" '
             f'fill="{colour}"/></g>'
         )

@@ -19,7 +19,7 @@ from mlskills.report.model import Report, Uplift
 from mlskills.stats import Interval
 
 STYLES = {"danger": "bold red", "warn": "yellow", "info": "cyan"}
-VERDICT = {"improved": "green", "regressed": "red", "tied": "dim"}
+VERDICT = {"improved": "green", "regressed": "red", "tied": "dim", "uncertain": "yellow"}
 
 
 def score_style(value: float | None) -> str:
@@ -102,7 +102,8 @@ def uplift_table(uplift: Uplift) -> Group:
         (f"{c['improved']} improved", VERDICT["improved"]),
         ", ",
         (f"{c['regressed']} regressed", VERDICT["regressed"]),
-        f", {c['tied']} tied",
+        f", {c['tied']} tied, ",
+        (f"{c['uncertain']} uncertain", VERDICT["uncertain"]),
     )
     table = grid("Per task, regressions first (Δ with a 95% interval over epochs)")
     for name in ("task", uplift.baseline, uplift.treatment, "Δ", "95% CI", "verdict"):
@@ -113,7 +114,7 @@ def uplift_table(uplift: Uplift) -> Group:
             fmt.num(d.baseline),
             fmt.num(d.treatment),
             Text(fmt.signed(d.diff), style=VERDICT[d.verdict]),
-            f"[{d.low:+.3f}, {d.high:+.3f}]",
+            fmt.bounds(d.low, d.high),
             Text(d.verdict, style=VERDICT[d.verdict]),
         )
     return Group(line, table)

@@ -21,28 +21,49 @@ def default_arms(arms: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def _verdict(diff: float, tie: float) -> str:
-    if diff >= tie:
-        return "improved"
-    if diff <= -tie:
-        return "regressed"
-    return "tied"
+Epochs = dict[str, list[int]]
 
 
-def task_diffs(treatment: Groups, baseline: Groups, tie: float, seed: int) -> list[TaskDiff]:
-    """Each shared task's difference with an interval from resampling its epochs only."""
+def _task_interval(
+    task: str, scores: tuple[Groups, Groups], epochs: tuple[Epochs, Epochs] | None, seed: int
+) -> tuple[float, float] | None:
+    """The task's difference interval from its epochs; None with fewer than 2 on a side."""
+    treatment, baseline = scores
+    if min(len(treatment[task]), len(baseline[task])) < 2:
+        return None  # one value per side: resampling it only repeats the point estimate
+    labels = None
+    if epochs is not None:
+        labels = ({task: epochs[0].get(task, [])}, {task: epochs[1].get(task, [])})
+    one = stats.paired_uplift(
+        {task: treatment[task]}, {task: baseline[task]}, seed=seed, epochs=labels
+    )
+    return (one.low, one.high) if one else None
+
+
+def task_diffs(
+    treatment: Groups,
+    baseline: Groups,
+    tie: float,
+    seed: int,
+    epochs: tuple[Epochs, Epochs] | None = None,
+) -> list[TaskDiff]:
+    """Each shared task's difference with an interval from resampling its epochs only.
+
+    A task is improved or regressed only when its difference reaches `tie` and its
+    interval (when it has one) excludes 0; past `tie` but spanning 0 it is uncertain.
+    """
     rows = []
     for task, diff in stats.task_differences(treatment, baseline).items():
-        one = stats.paired_uplift({task: treatment[task]}, {task: baseline[task]}, seed=seed)
+        bounds = _task_interval(task, (treatment, baseline), epochs, seed)
         rows.append(
             TaskDiff(
                 task=task,
                 treatment=sum(treatment[task]) / len(treatment[task]),
                 baseline=sum(baseline[task]) / len(baseline[task]),
                 diff=diff,
-                low=one.low if one else diff,
-                high=one.high if one else diff,
-                verdict=_verdict(diff, tie),
+                low=bounds[0] if bounds else None,
+                high=bounds[1] if bounds else None,
+                verdict=stats.verdict(diff, tie, bounds),  # type: ignore[arg-type]
             )
         )
     return sorted(rows, key=lambda row: (row.diff, row.task))
@@ -54,19 +75,31 @@ def paired(
     passes: tuple[Groups, Groups] | None = None,
     seed: int = 0,
     tie: float = stats.TIE,
+    epochs: tuple[Epochs, Epochs] | None = None,
 ) -> Uplift:
-    """The uplift of names[0] (scores[0]) over names[1] (scores[1])."""
+    """The uplift of names[0] (scores[0]) over names[1] (scores[1]).
+
+    `epochs` gives, per arm and task, the epoch of each scored value (scores and passes
+    list the same scored trials), so both arms are paired by epoch where they can be.
+    """
     treatment, baseline = scores
-    rows = task_diffs(treatment, baseline, tie, seed)
+    rows = task_diffs(treatment, baseline, tie, seed, epochs)
     unpaired = sorted(set(treatment) ^ set(baseline))
-    pass_rate = stats.paired_uplift(*passes, seed=seed) if passes else None
+    pass_rate = stats.paired_uplift(*passes, seed=seed, epochs=epochs) if passes else None
     return Uplift(
         treatment=names[0],
         baseline=names[1],
-        score=stats.paired_uplift(treatment, baseline, seed=seed),
+        score=stats.paired_uplift(treatment, baseline, seed=seed, epochs=epochs),
         pass_rate=pass_rate,
-        counts=stats.tally({row.task: row.diff for row in rows}, tie),
+        counts=_counts(rows),
         tasks=rows,
         unpaired=unpaired,
         tie=tie,
     )
+
+
+def _counts(rows: list[TaskDiff]) -> dict[str, int]:
+    counts = dict.fromkeys(("improved", "regressed", "tied", "uncertain"), 0)
+    for row in rows:
+        counts[row.verdict] += 1
+    return counts
