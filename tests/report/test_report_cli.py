@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fakes.synthetic_run import trial, write_run
 
 from mlskills.cli import main
@@ -59,3 +60,26 @@ def test_compare_two_runs(tmp_path, capsys):
     other = write_run(tmp_path, [trial("zzz", "bare", 0, 1.0)], run_id="c")
     assert main(["compare", str(a), str(other)]) == 2
     assert "share no task" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--seed", "-1"], "must be 0 or more, got -1"),
+        (["--transcript-kb", "-5"], "must be 0 or more, got -5"),
+        (["--seed", "x"], "expected a whole number"),
+    ],
+)
+def test_report_rejects_negative_numbers_with_a_usage_error(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", str(small_run(tmp_path)), *args])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_compare_rejects_a_negative_seed(tmp_path, capsys):
+    a = small_run(tmp_path, "a")
+    with pytest.raises(SystemExit):
+        main(["compare", str(a), str(a), "--seed", "-1"])
+    assert "must be 0 or more" in capsys.readouterr().err

@@ -17,6 +17,17 @@ FORMATS = ("table", "md", "json", "html")
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "table"}
 
 
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number >= 0, with a message argparse prints as a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="summarise a run: scores, intervals, uplift, HTML viewer")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
@@ -25,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", metavar="ARM", help="over this arm (default: bare)")
     p.add_argument(
         "--transcript-kb",
-        type=int,
+        type=non_negative_int,
         default=32,
         metavar="KB",
         help="HTML: transcript text embedded per trial, in thousands of characters (default "
@@ -42,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, help="default: from --out's extension, else table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument(
+        "--seed", type=non_negative_int, default=0, help="bootstrap seed, 0 or more (default 0)"
+    )
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -84,7 +97,7 @@ def handle_report(args: argparse.Namespace) -> int:
         console = Console(width=None if sys.stdout.isatty() else 140)
         console.print(renderables(report, console.width))
         return 0
-    budget = Budget(trial_chars=max(0, args.transcript_kb) * 1000)
+    budget = Budget(trial_chars=args.transcript_kb * 1000)
     emit(render(report, fmt, budget), out, started)
     return 0
 
