@@ -132,8 +132,22 @@ def test_rubric_verdicts_are_counted_apart_from_the_score(tmp_path):
     assert "| a | bare | no-leakage | 1 | 1 | 0 | 0 |" in render(report, "md")
     assert "Rubric verdicts" in render(report, "table")
     assert "class='rubric'" in render(report, "html")
+    assert "not judged (no --judge-model)" not in render(report, "md")
     plain = write_run(tmp_path, [trial("a", "bare", 0, 0.5)], run_id="plain")
     assert "Rubric" not in render(build_report(plain), "md")
+
+
+def test_rubric_without_a_judge_is_one_line_in_every_format(tmp_path):
+    items = [{"id": "no-leakage", "verdict": "not judged"}, {"id": "explains", "verdict": None}]
+    grade = {"score": 0.5, "passed": True, "checks": [], "rubric": items}
+    records = [trial("a", "bare", e, 0.5, grade=grade) for e in range(2)]
+    report = build_report(write_run(tmp_path, records))
+    assert report.has_rubric and not report.rubric_judged
+    for name in ("table", "md", "html"):
+        text = render(report, name).split("<script")[0]  # the page, not its data and code
+        assert text.count("rubric items not judged (no --judge-model)") == 1, name
+        assert "no-leakage" not in text, name
+        assert "Rubric verdicts" not in text and "judge tokens" not in text, name
 
 
 @pytest.mark.parametrize(

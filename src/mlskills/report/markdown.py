@@ -148,6 +148,7 @@ VERDICTS = ("pass", "fail", "judge error", "not judged")
 RUBRIC_HEADER = ["task", "arm", "rubric item", *VERDICTS]
 JUDGE_HEADER = ["task", "arm", "score: grader only", "score: with rubric", "judge tokens"]
 JUDGE_HEADER += ["judge cost"]
+NOT_JUDGED = "rubric items not judged (no --judge-model)"
 RUBRIC_NOTE = (
     "Verdicts of the LLM judge on each task's rubric. Judged items join the score as "
     "weighted checks; 'grader only' is the score without them. Items not judged (no judge "
@@ -159,6 +160,8 @@ RUBRIC_NOTE = (
 def rubric_section(report: Report) -> list[str]:
     if not report.has_rubric:
         return []
+    if not report.rubric_judged:
+        return [f"Rubric: {NOT_JUDGED}.", ""]
     verdicts = table(RUBRIC_HEADER, rubric_rows(report))
     scores = table(JUDGE_HEADER, judge_rows(report))
     return ["## Rubric (LLM judge)", "", RUBRIC_NOTE, "", *verdicts, "", *scores, ""]

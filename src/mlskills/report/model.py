@@ -144,6 +144,16 @@ class Report:
     def has_rubric(self) -> bool:
         return any(cell.rubric for cell in self.cells)
 
+    @property
+    def rubric_judged(self) -> bool:
+        """Whether any rubric item got a verdict; without a judge all are 'not judged'."""
+        return any(
+            verdict != "not judged" and count
+            for cell in self.cells
+            for verdicts in cell.rubric.values()
+            for verdict, count in verdicts.items()
+        )
+
     def cell(self, task: str, arm: str) -> Cell | None:
         return next((c for c in self.cells if c.task == task and c.arm == arm), None)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mlskills.report import fmt, svg
 from mlskills.report.markdown import (
     JUDGE_HEADER,
+    NOT_JUDGED,
     RUBRIC_HEADER,
     RUBRIC_NOTE,
     judge_rows,
@@ -131,6 +132,8 @@ def rubric_table(report: Report) -> str:
     """Judge verdicts per rubric item and the judge's share of score and cost, in their box."""
     if not report.has_rubric:
         return ""
+    if not report.rubric_judged:
+        return f"<p class='hint rubric'>Rubric: {esc(NOT_JUDGED)}.</p>"
     return (
         "<div class='rubric'><h3>Rubric verdicts (LLM judge, apart from the grader's checks)"
         f"</h3><p class='hint'>{esc(RUBRIC_NOTE)}</p>"

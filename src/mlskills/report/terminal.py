@@ -14,7 +14,13 @@ from rich.table import Table
 from rich.text import Text
 
 from mlskills.report import fmt
-from mlskills.report.markdown import JUDGE_HEADER, RUBRIC_HEADER, judge_rows, rubric_rows
+from mlskills.report.markdown import (
+    JUDGE_HEADER,
+    NOT_JUDGED,
+    RUBRIC_HEADER,
+    judge_rows,
+    rubric_rows,
+)
 from mlskills.report.model import Report, Uplift
 from mlskills.stats import Interval
 
@@ -139,8 +145,10 @@ def tasks_table(report: Report, wide: bool = True) -> Table:
     return fill("Tasks × arms · per-trial means, total cost", columns, report.cells, wide)
 
 
-def rubric_table(report: Report) -> Group:
+def rubric_table(report: Report) -> RenderableType:
     """The judge's verdicts, then the score without and with them and the judge's cost."""
+    if not report.rubric_judged:
+        return Text(f"Rubric: {NOT_JUDGED}.", style="dim")
     titles = (
         "Rubric verdicts (LLM judge; judged items weigh like checks)",
         "Score without and with the rubric; the judge's own tokens and cost",
