@@ -13,6 +13,7 @@ from fakes.synthetic_run import Spec, synthesise, trial, write_run
 
 from mlskills.report import FORMATS, build_report, render
 from mlskills.report.detail import Budget, cut, fit
+from mlskills.report.terminal import render as terminal_render
 
 ATTACK = "</script><script>window.__pwned = 1</script><img src=x onerror=alert(1)>"
 
@@ -163,3 +164,15 @@ def test_degenerate_runs_render_in_every_format(tmp_path, records):
     report = build_report(write_run(tmp_path, records))
     for name in FORMATS:
         assert render(report, name)
+
+
+def test_terminal_tables_never_cut_task_ids(tmp_path):
+    task = "kaggle-house-prices-advanced-regression-techniques-v2"
+    records = [trial(task, arm, e, s) for arm, s in (("bare", 0.2), ("pack", 0.9)) for e in (0, 1)]
+    report = build_report(write_run(tmp_path, records))
+    for width in (80, 140):
+        text = render(report, "table") if width == 140 else terminal_render(report, width)
+        assert "…" not in text, width
+        words = text.replace("-", " ").split()  # a folded id splits at its hyphens
+        assert all(word in words for word in task.split("-")), width
+    assert task in render(report, "table")  # whole on one line when there is room

@@ -37,8 +37,12 @@ def summary_rows(records: list[TrialRecord]) -> list[dict[str, Any]]:
 
 def print_summary(records: list[TrialRecord], skipped: dict[str, str] | None = None) -> None:
     table = Table(title="Run summary")
-    for column in ("task", "arm", "trials", "mean score", "passed", "errors", "cost $", "time s"):
-        table.add_column(column, justify="left" if column in ("task", "arm") else "right")
+    # Never cut a task id with "…" (it could not be copied): numbers and the arm keep their
+    # width, and a task id too long for what is left folds onto the next line, whole.
+    table.add_column("task", justify="left", overflow="fold")
+    table.add_column("arm", justify="left", no_wrap=True)
+    for column in ("trials", "mean score", "passed", "errors", "cost $", "time s"):
+        table.add_column(column, justify="right", no_wrap=True)
     for row in summary_rows(records):
         score = "—" if row["mean_score"] is None else f"{row['mean_score']:.3f}"
         errors = f"[red]{row['errors']}[/]" if row["errors"] else "0"

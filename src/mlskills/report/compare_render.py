@@ -17,7 +17,7 @@ from mlskills.report.compare import ArmPair, Comparison
 from mlskills.report.html import asset
 from mlskills.report.jsonout import dumps
 from mlskills.report.markdown import ICONS, plain, table
-from mlskills.report.terminal import STYLES, VERDICT
+from mlskills.report.terminal import STYLES, VERDICT, add_column
 
 FORMATS = ("table", "md", "json", "html")
 
@@ -59,7 +59,7 @@ def to_table(comparison: Comparison) -> str:
         parts.append(Text(headline(pair), style="bold"))
         grid = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
         for name in HEADER:
-            grid.add_column(name, justify="left" if name == "task" else "right")
+            add_column(grid, name, "left" if name == "task" else "right")
         for row in _rows(pair):
             style = VERDICT[row[-1]]
             grid.add_row(

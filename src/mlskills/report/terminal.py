@@ -64,6 +64,15 @@ def notices(report: Report) -> list[RenderableType]:
 
 
 Column = tuple[str, Callable[[Any], RenderableType | str], bool]  # name, value, wide only
+IDS = ("task", "arm", "rubric item")  # never cut with "…": a task id must stay whole to be copied
+
+
+def add_column(table: Table, name: str, justify: str) -> None:
+    """Numbers never wrap; ids fold onto a second line rather than lose characters."""
+    if name in IDS:
+        table.add_column(escape(name), justify="left", overflow="fold")
+    else:
+        table.add_column(escape(name), justify=justify, no_wrap=True)  # type: ignore[arg-type]
 
 
 def fill(title: str, columns: list[Column], items: list[Any], wide: bool) -> Table:
@@ -74,8 +83,7 @@ def fill(title: str, columns: list[Column], items: list[Any], wide: bool) -> Tab
     table = grid(title)
     for index, (name, _, _) in enumerate(kept):
         if show[index]:
-            justify = "left" if index == 0 else "right"
-            table.add_column(escape(name), justify=justify, no_wrap=True)
+            add_column(table, name, "left" if index == 0 else "right")
     for row in rows:
         table.add_row(*(cell for cell, on in zip(row, show, strict=True) if on))
     return table
@@ -112,8 +120,9 @@ def uplift_table(uplift: Uplift) -> Group:
         (f"{c['uncertain']} uncertain", VERDICT["uncertain"]),
     )
     table = grid("Per task, regressions first (Δ with a 95% interval over epochs)")
-    for name in ("task", uplift.baseline, uplift.treatment, "Δ", "95% CI", "verdict"):
-        table.add_column(escape(name), justify="left" if name == "task" else "right")
+    add_column(table, "task", "left")
+    for name in (uplift.baseline, uplift.treatment, "Δ", "95% CI", "verdict"):
+        add_column(table, name, "right")
     for d in uplift.tasks:
         table.add_row(
             escape(d.task),
@@ -162,9 +171,7 @@ def rubric_table(report: Report) -> RenderableType:
     ):
         table = grid(title)
         for index, name in enumerate(header):
-            table.add_column(
-                name, justify="left" if index < 2 or name == "rubric item" else "right"
-            )
+            add_column(table, name, "left" if index < 2 else "right")
         for row in rows:
             table.add_row(*map(escape, row))
         tables.append(table)
