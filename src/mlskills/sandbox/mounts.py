@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import site
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -116,13 +117,30 @@ def python_dirs() -> tuple[Path, ...]:
 
 
 def hidden_paths() -> list[Path]:
-    """What must never be readable: our package, the pack and evals, the data cache."""
+    """What must never be readable: our package, the pack and evals, the data cache.
+
+    Besides the package that is imported, every `mlskills` folder on sys.path is hidden:
+    an editable install by hatchling materialises the force-included evals (graders,
+    prepare.py) as site-packages/mlskills/_data while the code runs from the checkout.
+    """
     found = [
         Path(mlskills.__file__).resolve().parent,
         paths.resource_root().resolve(),
         paths.default_cache_dir(),
+        *(Path(entry) / "mlskills" for entry in sys.path if entry),
     ]
-    return [p for p in found if p.exists()]
+    unique = dict.fromkeys(p.resolve() for p in found if p.exists())
+    return list(unique)
+
+
+@cache
+def _absent_package_stub() -> Path:
+    """An __init__.py that makes a hidden package fail to import, as if it were not there."""
+    folder = Path(tempfile.mkdtemp(prefix="mlskills-stub-"))
+    stub = folder / "__init__.py"
+    stub.write_text("raise ModuleNotFoundError(\"No module named 'mlskills'\", name='mlskills')\n")
+    stub.chmod(0o444)
+    return stub
 
 
 def add_python(mounts: Mounts) -> None:
@@ -133,3 +151,5 @@ def add_python(mounts: Mounts) -> None:
     for secret in hidden_paths():
         if any(secret.resolve().is_relative_to(d) for d in dirs):
             mounts.add("--tmpfs", str(secret.resolve()))
+            if secret.name == "mlskills":  # an empty folder would import as a namespace
+                mounts.add("--ro-bind", str(_absent_package_stub()), f"{secret}/__init__.py")
