@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlskills.errors import InvalidInput, Problem
-from mlskills.pack.load import parse_frontmatter, parse_tools, split_frontmatter
+from mlskills.errors import Problem
+from mlskills.pack.load import parse_tools
 from mlskills.pack.rules_common import (
     check_body_size,
     check_description,
     check_name,
-    check_yaml_style,
+    read_document,
 )
 
 KNOWN_TOOLS = {
@@ -61,13 +61,9 @@ FORBIDS_CHANGES = re.compile(
 
 def check_agent(file: Path, root: Path, skill_names: set[str]) -> list[Problem]:
     label = file.relative_to(root).as_posix()
-    text = file.read_text(encoding="utf-8")
-    try:
-        raw, _ = split_frontmatter(text, label)
-        data, body = parse_frontmatter(text, label)
-    except InvalidInput as exc:
-        return list(exc.problems)
-    problems = check_yaml_style(raw, label)
+    data, body, problems = read_document(file, label)
+    if data is None:
+        return problems
     problems += _check_keys(data, label)
     problems += check_name(data.get("name"), label, file.stem)
     problems += check_description(data.get("description"), label)

@@ -6,7 +6,8 @@ import math
 import re
 from pathlib import Path
 
-from mlskills.errors import Problem
+from mlskills.errors import InvalidInput, Problem
+from mlskills.pack.load import parse_frontmatter, split_frontmatter
 
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_BODY_LINES = 500
@@ -20,6 +21,20 @@ MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 def approx_tokens(text: str) -> int:
     """Roughly four characters per token: good enough for a size budget."""
     return math.ceil(len(text) / 4)
+
+
+def read_document(file: Path, label: str) -> tuple[dict | None, str, list[Problem]]:
+    """A SKILL.md or agent file's frontmatter, body and YAML-style problems.
+
+    The data is None when the frontmatter cannot be parsed; the problems then say why.
+    """
+    text = file.read_text(encoding="utf-8")
+    try:
+        raw, _ = split_frontmatter(text, label)
+        data, body = parse_frontmatter(text, label)
+    except InvalidInput as exc:
+        return None, "", list(exc.problems)
+    return data, body, check_yaml_style(raw, label)
 
 
 def check_yaml_style(raw: str, file: str) -> list[Problem]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlskills.errors import InvalidInput, Problem
-from mlskills.pack.load import parse_frontmatter, split_frontmatter
+from mlskills.errors import Problem
 from mlskills.pack.rules_common import (
     check_body_size,
     check_description,
     check_name,
-    check_yaml_style,
     missing_paths,
+    read_document,
 )
 
 # Frontmatter keys of the Agent Skills specification; `allowed-tools` is optional and
@@ -48,13 +47,9 @@ def check_skill(folder: Path, root: Path, *, policy: bool = True) -> list[Proble
                 "add SKILL.md with name and description frontmatter, or remove the folder",
             )
         ]
-    text = file.read_text(encoding="utf-8")
-    try:
-        raw, _ = split_frontmatter(text, label)
-        data, body = parse_frontmatter(text, label)
-    except InvalidInput as exc:
-        return list(exc.problems)
-    problems = check_yaml_style(raw, label)
+    data, body, problems = read_document(file, label)
+    if data is None:
+        return problems
     problems += _check_keys(data, label)
     problems += check_name(data.get("name"), label, folder.name)
     problems += check_description(data.get("description"), label)
