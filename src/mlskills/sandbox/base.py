@@ -1,37 +1,57 @@
 """The sandbox contract: run commands over one workspace, under limits, and clean up fully.
 
 `Sandbox` holds everything backends share (environment, rlimits, capped output, deadlines,
-killing process groups and stray daemons). A backend only decides how an argv is wrapped
-(`wrap`): the local backend runs it as is, bubblewrap runs it inside namespaces.
+the process tracker that kills every process a trial leaves, the monitor that enforces
+disk and memory) and declares what callers may ask of any backend: `isolates_filesystem`,
+`allows_nested_sandbox`, `runs_as`, `limit_hit`, `start_failure`. A backend decides how a
+command is launched (`launch`: argv, inherited descriptors, readiness pipes), how host
+paths look inside (`guest_path`), and what happens before each start (`prepare_start`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pwd
 import selectors
 import shutil
 import subprocess
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from mlskills.errors import SandboxError
 from mlskills.sandbox.environment import scrubbed_env
+from mlskills.sandbox.monitor import Monitor
 from mlskills.sandbox.output import DEFAULT_CAP, CappedBuffer
-from mlskills.sandbox.processes import MARKER, kill_group, kill_marked
+from mlskills.sandbox.processes import MARKER, kill_group
+from mlskills.sandbox.tracking import tracker_for
 from mlskills.schema import ExecResult, Limits
 
 MiB = 1024 * 1024
 EXIT_GRACE = 0.2  # seconds to keep reading after the command exits (slow pipe flushes)
 
 
+@dataclass
+class Launch:
+    """How one command starts: its argv, and descriptors only for the way in.
+
+    `fds` are inherited by the child and closed in the harness once it started. Each of
+    `ready` is the read end of a pipe that a sandbox stage writes to once it is set up
+    (bwrap's --info-fd): a stage that exited without writing never ran the command.
+    """
+
+    argv: list[str]
+    fds: list[int] = field(default_factory=list)
+    ready: list[int] = field(default_factory=list)
+
+
 class Sandbox:
-    """A workspace plus the means to run commands in it. Subclasses override `wrap`."""
+    """A workspace plus the means to run commands in it. Subclasses override `launch`."""
 
     kind = "local"
-    isolates_filesystem = False  # True where the agent cannot read the host's files
 
     def __init__(self, workdir: Path, limits: Limits, scratch: Path | None = None) -> None:
         self.workdir = Path(workdir).resolve()
@@ -43,12 +63,59 @@ class Sandbox:
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.token = uuid.uuid4().hex
         self._groups: list[subprocess.Popen] = []
+        self._ready: dict[int, list[int]] = {}  # pid -> readiness pipes not yet read
+        self._start_failure: str | None = None
+        self.tracker = tracker_for(self.token, limits.memory_mb * MiB, self.own_pid_namespace)
+        self.monitor = Monitor(
+            [self.workdir, self.home, self.tmp],
+            limits,
+            self._pids,
+            self._stop_all,
+            self.tracker.oom_killed,
+        )
+
+    # ---- what callers may ask of any backend
+
+    @property
+    def isolates_filesystem(self) -> bool:
+        """True where the agent cannot read the host's files (the grading data)."""
+        return False
+
+    @property
+    def allows_nested_sandbox(self) -> bool:
+        """Whether a command may build its own sandbox inside (user namespaces, bwrap)."""
+        return True
+
+    @property
+    def own_pid_namespace(self) -> bool:
+        """Whether every command already runs in a PID namespace of the backend's own."""
+        return False
+
+    @property
+    def runs_as(self) -> str:
+        """Who the agent's processes are on the host, for warnings and records."""
+        return _user_name(os.geteuid())
+
+    @property
+    def limit_hit(self) -> str | None:
+        """The Limits field this sandbox enforced by stopping it (disk_mb, memory_mb...)."""
+        return self.monitor.hit
+
+    @property
+    def start_failure(self) -> str | None:
+        """Why a command of this sandbox never started (the sandbox failed, not the agent)."""
+        for proc in self._groups:
+            self._check_started(proc)
+        return self._start_failure
 
     # ---- what a backend customises
 
-    def wrap(self, argv: list[str], *, network: bool = False) -> list[str]:
-        """The argv that runs `argv` inside this sandbox (local: unchanged)."""
-        return argv
+    def launch(self, argv: list[str], *, network: bool = False) -> Launch:
+        """How to start `argv` inside this sandbox (local: as it is)."""
+        return Launch(list(argv))
+
+    def prepare_start(self) -> None:
+        """Called before each command starts (bwrap hands the writable folders over)."""
 
     def guest_path(self, host_path: Path) -> str:
         """How the sandboxed process sees a host path under the workspace."""
@@ -95,20 +162,61 @@ class Sandbox:
         """
         full_env = self.env(env)
         full_env.update(secrets or {})
+        self.prepare_start()
+        launch = self.launch(argv, network=network)
         try:
             proc = subprocess.Popen(
-                self._limited(self.wrap(argv, network=network)),
+                [*self.tracker.prefix(), *self._limited(launch.argv)],
                 cwd=self.workdir,
                 env=full_env,
                 stdin=stdin,
                 stdout=stdout,
                 stderr=stderr,
                 start_new_session=True,
+                pass_fds=launch.fds,
             )
         except OSError as exc:
+            _close_all(launch.ready)
             raise SandboxError(f"{self.kind} sandbox could not start {argv[0]!r}: {exc}") from exc
+        finally:
+            _close_all(launch.fds)
         self._groups.append(proc)
+        self._ready[proc.pid] = launch.ready
+        self.monitor.start()
         return proc
+
+    def _check_started(self, proc: subprocess.Popen) -> bool:
+        """False once it is certain a stage of `proc`'s sandbox exited before the command.
+
+        Each readiness pipe holds data once its stage is set up, reads end-of-file if the
+        stage exited without writing, and would block while set-up is still going on.
+        """
+        pending = self._ready.get(proc.pid)
+        if not pending:
+            return True
+        for fd in list(pending):
+            try:
+                data = os.read(fd, 4096)
+            except BlockingIOError:
+                return True  # still setting up: not known to have failed
+            os.close(fd)
+            pending.remove(fd)
+            if not data:
+                _close_all(pending)
+                self._ready.pop(proc.pid, None)
+                code = proc.poll()
+                self._start_failure = self._start_failure or (
+                    f"the {self.kind} sandbox failed to start (exit {code})"
+                )
+                return False
+        return True
+
+    def _pids(self) -> list[int]:
+        return self.tracker.pids([p.pid for p in self._groups], self._pid_floor)
+
+    def _stop_all(self) -> None:
+        """Kill every process of this sandbox now (a limit was hit); close() still follows."""
+        self.tracker.kill([p.pid for p in self._groups], self._pid_floor)
 
     @property
     def _pid_floor(self) -> int:
@@ -144,6 +252,9 @@ class Sandbox:
         timed_out = timed_out or _await_exit(proc, deadline=start + timeout)
         kill_group(proc.pid)  # whatever it left running in its group goes with it
         code = proc.wait()
+        if not self._check_started(proc):
+            detail = err.text().strip()[-600:] or f"exit {code}"
+            raise SandboxError(f"the {self.kind} sandbox failed to start: {detail}")
         return ExecResult(
             exit_code=code if not timed_out else 124,
             stdout=out.text(),
@@ -154,22 +265,43 @@ class Sandbox:
         )
 
     def close(self) -> None:
-        """Kill everything this sandbox started, in its groups or escaped from them."""
-        if not self._groups:
-            return
-        for proc in self._groups:
-            kill_group(proc.pid)
-        kill_marked(self.token, self._pid_floor)
-        for proc in self._groups:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=5)
+        """Kill everything this sandbox started, in its groups or escaped from them.
+
+        Disk use left behind still counts, even if no check ran in time.
+        """
+        self.monitor.stop()
+        if self._groups:
+            self._stop_all()
+            for proc in self._groups:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=5)
+                self._check_started(proc)
+            self.monitor.check(processes=False)
+        for pending in self._ready.values():
+            _close_all(pending)
+        self._ready.clear()
         self._groups.clear()
+        self.tracker.close()
 
     def __enter__(self) -> Sandbox:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _user_name(uid: int) -> str:
+    try:
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        name = "?"
+    return f"{name} (uid {uid}{', root' if uid == 0 else ''})"
 
 
 def _feed(proc: subprocess.Popen, data: bytes) -> None:

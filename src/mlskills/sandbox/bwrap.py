@@ -5,22 +5,31 @@ read-write at /workspace, a private HOME and /tmp (the trial's own folders), its
 /proc, a minimal /dev, no network unless asked (loopback works in its own namespace), no
 capabilities, and never uid 0. Nothing else of the host exists there: not the repository,
 the evals, the prepared-data cache, the run folder or other trials.
+
+Every command also gets a user namespace of its own (so the kernel keyring, and anything
+else keyed by user namespace, is private), may not create further user namespaces, and
+cannot call the key syscalls at all (seccomp). bwrap reads its arguments from a
+descriptor, so /proc/1/cmdline inside names no host path.
+
+As root, bwrap itself must do the mounts (only root can bind a Python that lives under
+/root), so it runs in two stages: an outer bwrap (root, no user namespace) builds the view
+and the namespaces, `setpriv` drops to the sandbox's own uid, and an inner bwrap (that
+uid) creates the user namespace, disables nested ones and loads the seccomp filter.
+Without root, one bwrap does all of it in a user namespace.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from mlskills.sandbox import identity, mounts
-from mlskills.sandbox.base import MiB, Sandbox
-from mlskills.sandbox.monitor import Monitor
-from mlskills.sandbox.processes import kill_group, kill_marked
+from mlskills.sandbox import identity, mounts, seccomp
+from mlskills.sandbox.base import Launch, MiB, Sandbox
 from mlskills.schema import Limits
 
 GUEST_WORKSPACE = "/workspace"
@@ -28,53 +37,56 @@ GUEST_HOME = "/home/agent"
 GUEST_TMP = "/tmp"
 HOSTNAME = "sandbox"
 SHM_MB = 512  # /dev/shm is memory: cap it (PyTorch data loaders and joblib need some)
-# Capabilities bwrap keeps only long enough for setpriv to switch to the sandbox's uid.
+# Capabilities the outer bwrap keeps only long enough for setpriv to switch uid.
 DROP_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
+# The inner stage: the outer sandbox's view as it is, in a user namespace of its own.
+INNER_VIEW = ["--bind", "/", "/", "--dev-bind", "/dev", "/dev"]
 
 
 class BwrapSandbox(Sandbox):
     kind = "bwrap"
-    isolates_filesystem = True
 
     def __init__(self, workdir: Path, limits: Limits, scratch: Path | None = None) -> None:
         super().__init__(workdir, limits, scratch)
         self.ident = identity.allocate()
-        self._private = Path(tempfile.mkdtemp(prefix=".sandbox-", dir=self.scratch))
-        self._write_private_files()
-        self.monitor = Monitor(
-            self._writable(), limits, self.token, self._stop_all, lambda: self._pid_floor
-        )
+
+    # ---- capabilities
+
+    @property
+    def isolates_filesystem(self) -> bool:
+        return True
+
+    @property
+    def allows_nested_sandbox(self) -> bool:
+        return False  # --disable-userns: no user namespace, so no bwrap, inside
+
+    @property
+    def own_pid_namespace(self) -> bool:
+        return True
+
+    @property
+    def runs_as(self) -> str:
+        return f"uid {self.ident.uid} in a user namespace of its own (never root)"
 
     # ---- the view
 
     def _writable(self) -> list[Path]:
         return [self.workdir, self.home, self.tmp]
 
-    def _write_private_files(self) -> None:
-        (self._private / "passwd").write_text(self.ident.passwd(GUEST_HOME))
-        (self._private / "group").write_text(self.ident.group())
-        (self._private / "empty").write_text("")
-
-    def _mount_args(self, network: bool) -> list[str]:
-        view = mounts.Mounts()
-        mounts.add_system(view)
-        for name in mounts.secret_files():
-            view.add("--ro-bind", str(self._private / "empty"), name)
-        view.add("--ro-bind", str(self._private / "passwd"), "/etc/passwd")
-        view.add("--ro-bind", str(self._private / "group"), "/etc/group")
-        if network:
-            _add_resolver(view)
-        mounts.add_python(view)
-        view.add("--proc", "/proc")
-        view.add("--dev", "/dev")
-        view.add("--tmpfs", "/dev/shm", pre=("--perms", "01777", "--size", str(SHM_MB * MiB)))
-        view.add("--bind", str(self.workdir), GUEST_WORKSPACE)
-        view.add("--bind", str(self.home), GUEST_HOME)
-        view.add("--bind", str(self.tmp), GUEST_TMP)
-        return view.args
+    def _view(self, network: bool) -> tuple[list[str], list[int]]:
+        """The mount arguments for one command, and the descriptors they name."""
+        return _view_template(network).render(
+            {
+                WORKSPACE_SOURCE: str(self.workdir),
+                HOME_SOURCE: str(self.home),
+                TMP_SOURCE: str(self.tmp),
+                PASSWD: self.ident.passwd(GUEST_HOME),
+                GROUP: self.ident.group(),
+            }
+        )
 
     def _namespace_args(self, network: bool) -> list[str]:
-        if self.ident.drop:  # root: no user namespace, or setpriv could not switch uid
+        if self.ident.drop:  # root: the outer stage; the user namespace comes inside
             spaces = ["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
             spaces += [] if network else ["--unshare-net"]
             caps = ["--cap-drop", "ALL"]
@@ -84,23 +96,35 @@ class BwrapSandbox(Sandbox):
         spaces = ["--unshare-all", "--unshare-user", "--disable-userns"]
         return spaces + (["--share-net"] if network else []) + ["--cap-drop", "ALL"]
 
-    def wrap(self, argv: list[str], *, network: bool = False) -> list[str]:
-        return [
-            _bwrap(),
+    def launch(self, argv: list[str], *, network: bool = False) -> Launch:
+        """bwrap with its arguments on a descriptor; as root, a second bwrap as the uid."""
+        view_args, view_fds = self._view(network)
+        out = Launch([], fds=view_fds)
+        args = [
             *self._namespace_args(network),
             "--die-with-parent",
             "--new-session",
             "--hostname",
             HOSTNAME,
-            *self._mount_args(network),
+            *_ready_pipe(out),
+            *view_args,
             "--remount-ro",
             "/",
             "--chdir",
             GUEST_WORKSPACE,
-            "--",
-            *self.ident.setpriv(),
-            *argv,
         ]
+        confine = ["--seccomp", str(_filter_fd(out))]
+        if self.ident.drop:
+            inner = ["--unshare-user", "--disable-userns", *confine, *_ready_pipe(out)]
+            inner += [*INNER_VIEW, "--die-with-parent", "--chdir", GUEST_WORKSPACE]
+            tail = [*self.ident.setpriv(), _bwrap(), *inner, "--", *argv]
+        else:
+            args += confine
+            tail = list(argv)
+        args_fd = seccomp.memfd(_nul_joined([*args, "--"]), "bwrap-args")
+        out.fds.append(args_fd)
+        out.argv = [_bwrap(), "--args", str(args_fd), *tail]
+        return out
 
     def guest_path(self, host_path: Path) -> str:
         """Host paths under the workspace, HOME or /tmp of this sandbox, as seen inside."""
@@ -123,31 +147,56 @@ class BwrapSandbox(Sandbox):
         env.setdefault("LOGNAME", identity.USER_NAME)
         return env
 
-    # ---- running, watching, stopping
-
-    def popen(self, argv: list[str], **kwargs: Any) -> subprocess.Popen:
-        """Hand the writable folders to the sandbox's uid, start, and watch the limits."""
+    def prepare_start(self) -> None:
+        """Hand the writable folders to the sandbox's uid before each command."""
         identity.hand_over(self._writable(), self.ident)
-        proc = super().popen(argv, **kwargs)
-        self.monitor.start()
-        return proc
 
-    def _stop_all(self) -> None:
-        """Kill every process of this sandbox now (a limit was hit); close() still follows."""
-        for proc in list(self._groups):
-            kill_group(proc.pid)
-        kill_marked(self.token, self._pid_floor)
 
-    @property
-    def limit_hit(self) -> str | None:
-        """The Limits field this sandbox broke (disk_mb, max_processes, file_size_mb)."""
-        return self.monitor.hit
+# Placeholders in the view template, filled per sandbox (NUL cannot occur in a real path).
+WORKSPACE_SOURCE, HOME_SOURCE, TMP_SOURCE = "\0workspace", "\0home", "\0tmp"
+PASSWD, GROUP = "\0data-passwd", "\0data-group"
 
-    def close(self) -> None:
-        self.monitor.stop()
-        super().close()
-        self.monitor.check()  # disk use left behind counts even if no check ran in time
-        shutil.rmtree(self._private, ignore_errors=True)
+
+@cache
+def _view_template(network: bool) -> mounts.Mounts:
+    """What every sandbox of this process sees, built once: only sources and the passwd
+    and group contents differ between sandboxes, and guest paths never do."""
+    view = mounts.Mounts()
+    mounts.add_system(view)
+    for name in mounts.secret_files():
+        view.add_data(b"", name)
+    view.add_data(b"", "/etc/passwd", name=PASSWD)
+    view.add_data(b"", "/etc/group", name=GROUP)
+    if network:
+        _add_resolver(view)
+    view.add("--proc", "/proc")
+    view.add("--dev", "/dev")
+    view.add("--tmpfs", "/dev/shm", pre=("--perms", "01777", "--size", str(SHM_MB * MiB)))
+    view.add("--bind", WORKSPACE_SOURCE, GUEST_WORKSPACE, full=False)
+    view.add("--bind", HOME_SOURCE, GUEST_HOME, full=False)
+    view.add("--bind", TMP_SOURCE, GUEST_TMP, full=False)
+    mounts.add_python(view)  # after /tmp: a venv under the host's /tmp goes on top
+    return view
+
+
+def _nul_joined(args: list[str]) -> bytes:
+    return b"".join(arg.encode() + b"\0" for arg in args)
+
+
+def _ready_pipe(launch: Launch) -> list[str]:
+    """`--info-fd W`: bwrap writes to W once its sandbox is set up (see Launch.ready)."""
+    read, write = os.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)
+    os.set_blocking(write, True)
+    os.set_inheritable(write, True)
+    launch.fds.append(write)
+    launch.ready.append(read)
+    return ["--info-fd", str(write)]
+
+
+def _filter_fd(launch: Launch) -> int:
+    fd = seccomp.memfd(seccomp.program(), "bwrap-seccomp")
+    launch.fds.append(fd)
+    return fd
 
 
 def _add_resolver(view: mounts.Mounts) -> None:
@@ -164,18 +213,54 @@ def _bwrap() -> str:
     return shutil.which("bwrap") or "bwrap"
 
 
+def installed() -> bool:
+    return shutil.which("bwrap") is not None
+
+
+# What usually stops bubblewrap, and what to do about it.
+FIXES = (
+    (
+        "setting up uid map",
+        "allow unprivileged user namespaces: "
+        "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu 24.04+), or "
+        "sudo sysctl -w kernel.unprivileged_userns_clone=1, or run as root",
+    ),
+    (
+        "No permissions to create new namespace",
+        "allow unprivileged user namespaces: "
+        "sudo sysctl -w user.max_user_namespaces=15000, or run as root",
+    ),
+    (
+        "Operation not permitted",
+        "in a container, run it with --privileged or with "
+        "seccomp=unconfined and user namespaces allowed; or run as root on the host",
+    ),
+)
+
+
+def fix_for(message: str) -> str:
+    for needle, fix in FIXES:
+        if needle in message:
+            return fix
+    return "see docs/sandbox.md (Requirements)"
+
+
 @cache
 def probe() -> tuple[bool, str]:
     """Whether bubblewrap works here (checked once by running a command), and why."""
-    if not shutil.which("bwrap"):
+    if not installed():
         return False, "bubblewrap is not installed (apt-get install bubblewrap)"
     if identity.allocate().drop and not shutil.which("setpriv"):
         return False, "running as root needs setpriv (util-linux) to drop to a sandbox uid"
+    if not seccomp.supported():
+        return False, f"no seccomp filter for this architecture ({os.uname().machine})"
     with tempfile.TemporaryDirectory(prefix="mlskills-probe-") as tmp:
         (Path(tmp) / "workspace").mkdir()
         sandbox = BwrapSandbox(Path(tmp) / "workspace", Limits(), Path(tmp))
         try:
             result = sandbox.exec(["sh", "-c", "echo ok"], timeout=30)
+        except Exception as exc:  # the sandbox's own failure, with bwrap's message
+            return False, f"bubblewrap is installed but cannot create a sandbox here: {exc}"
         finally:
             sandbox.close()
     if result.ok and result.stdout.strip() == "ok":

@@ -6,6 +6,13 @@
 - Processes: RLIMIT_NPROC makes a fork bomb fail, not stop; a sandbox that sits at its
   process limit is stopped instead of burning the rest of its time.
 - File size: a file at the RLIMIT_FSIZE cap means a write was cut off; it is reported.
+- Memory: RLIMIT_AS caps each process, not their sum; the resident memory (PSS, so shared
+  libraries count once) of all the sandbox's processes is summed, and past `memory_mb`
+  the sandbox is stopped. Where a cgroup caps memory, the kernel's OOM kill is reported.
+
+Disk counts the larger of allocated and apparent size: a sparse file costs nothing to
+create, but every copy of it that is not sparse-aware (and the agent's own tools) writes
+its holes out as real bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlskills.sandbox.processes import pids_with_marker
 from mlskills.schema import Limits
 
 MiB = 1024 * 1024
@@ -35,7 +41,7 @@ class Usage:
 
 
 def measure(folders: list[Path], file_cap: int | None = None) -> Usage:
-    """Allocated bytes (sparse files count what they use), and whether a file is at the cap.
+    """Bytes used (apparent or allocated, whichever is larger), and whether a file is at the cap.
 
     GNU du and find walk with directory descriptors: they stay correct for trees deeper
     than PATH_MAX, where an agent could otherwise hide data from a path-based walk, and
@@ -48,18 +54,30 @@ def measure(folders: list[Path], file_cap: int | None = None) -> Usage:
 
 
 def _disk_bytes(folders: list[str]) -> int:
-    """Allocated bytes, counting every file or folder as at least one block.
+    """Apparent or allocated bytes (the larger), every file or folder counting one block.
 
     Empty files take no blocks (on tmpfs not even their folders do), yet millions of them
     still cost inodes and kernel memory; the floor makes that count against `disk_mb`.
     """
     allocated = _du_total("-B1", folders)
+    apparent = _du_total("--apparent-size", folders, "-B1")
     entries = _du_total("--inodes", folders)
-    return max(allocated, entries * ENTRY_FLOOR)
+    return max(allocated, apparent, entries * ENTRY_FLOOR)
 
 
-def _du_total(option: str, folders: list[str]) -> int:
-    out = _run(["du", "-s", "-c", option, "--", *folders])
+def apparent_bytes(path: Path) -> int:
+    """Apparent size of a tree (sparse holes counted in full, links not followed).
+
+    For the harness's own copies of an agent's tree: what a copy that is not sparse-aware
+    would write, and so what a copy must be capped by.
+    """
+    if not Path(path).exists():
+        return 0
+    return _du_total("--apparent-size", [str(path)], "-B1")
+
+
+def _du_total(option: str, folders: list[str], *more: str) -> int:
+    out = _run(["du", "-s", "-c", "-P", option, *more, "--", *folders])
     fields = out.strip().rsplit("\n", 1)[-1].split()
     return int(fields[0]) if fields and fields[0].isdigit() else 0
 
@@ -76,10 +94,10 @@ def _run(argv: list[str]) -> str:
     return done.stdout
 
 
-def count_tasks(token: str, floor: int = 0) -> int:
-    """Threads of every marked process (PIDs from `floor` up): what RLIMIT_NPROC counts."""
+def count_tasks(pids: list[int]) -> int:
+    """Threads of the given processes: what RLIMIT_NPROC counts."""
     total = 0
-    for pid in pids_with_marker(token, floor):
+    for pid in pids:
         try:
             total += len(os.listdir(f"/proc/{pid}/task"))
         except OSError:
@@ -87,22 +105,41 @@ def count_tasks(token: str, floor: int = 0) -> int:
     return total
 
 
+def resident_bytes(pids: list[int]) -> int:
+    """Proportional set size of the processes, summed (shared pages split among them)."""
+    total = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+                break
+    return total
+
+
 class Monitor:
-    """A daemon thread checking one sandbox; `stop_sandbox` is called once on a breach."""
+    """A daemon thread checking one sandbox; `stop_sandbox` is called once on a breach.
+
+    `pids` lists the sandbox's live processes; `oom_killed` says whether the kernel
+    killed one for a cgroup memory cap.
+    """
 
     def __init__(
         self,
         folders: list[Path],
         limits: Limits,
-        token: str,
+        pids: Callable[[], list[int]],
         stop_sandbox: Callable[[], None],
-        pid_floor: Callable[[], int] = lambda: 0,
+        oom_killed: Callable[[], bool] = lambda: False,
     ) -> None:
         self.folders = folders
         self.limits = limits
-        self.token = token
+        self._pids = pids
         self._stop_sandbox = stop_sandbox
-        self._pid_floor = pid_floor
+        self._oom_killed = oom_killed
         self.hit: str | None = None
         self._saturated = 0
         self._quit = threading.Event()
@@ -129,26 +166,32 @@ class Monitor:
                 return
             wait = max(INTERVAL, 5 * (time.monotonic() - began))
 
-    def check(self) -> bool:
+    def check(self, processes: bool = True) -> bool:
         """One round of checks, recording any limit hit; True when the sandbox must stop.
 
-        Disk use past the limit stops it at once; the process limit is reported as soon
-        as it is reached and stops the sandbox only if it stays there (a fork bomb).
+        Disk or memory past the limit stops it at once; the process limit is reported as
+        soon as it is reached and stops the sandbox only if it stays there (a fork bomb).
         """
         usage = measure(self.folders, self.limits.file_size_mb * MiB)
         if usage.disk_bytes > self.limits.disk_mb * MiB:
             self.hit = "disk_mb"
             return True
-        if self._at_process_limit():
-            self.hit = "max_processes"
-            return self._saturated >= SATURATED_TICKS
+        if self._oom_killed():
+            self.hit = "memory_mb"
+            return True
+        if processes:
+            pids = self._pids()
+            if resident_bytes(pids) > self.limits.memory_mb * MiB:
+                self.hit = "memory_mb"
+                return True
+            if self._at_process_limit(pids):
+                self.hit = "max_processes"
+                return self._saturated >= SATURATED_TICKS
         if self.hit is None and usage.file_at_cap:
             self.hit = "file_size_mb"
         return False
 
-    def _at_process_limit(self) -> bool:
-        at_limit = (
-            count_tasks(self.token, self._pid_floor()) >= SATURATED * self.limits.max_processes
-        )
+    def _at_process_limit(self, pids: list[int]) -> bool:
+        at_limit = count_tasks(pids) >= SATURATED * self.limits.max_processes
         self._saturated = self._saturated + 1 if at_limit else 0
         return at_limit
