@@ -177,10 +177,12 @@ def test_hidden_paths_inside_the_python_environment_are_covered(make_sandbox, mo
     mounted: such paths are covered with an empty tmpfs. Stand-in: the json package."""
     import json
 
-    from mlskills.sandbox import mounts
+    from mlskills.sandbox import bwrap, mounts
 
     package = Path(json.__file__).parent
     monkeypatch.setattr(mounts, "hidden_paths", lambda: [package])
+    bwrap._view_template.cache_clear()  # the view is built once per process
+    monkeypatch.setattr(bwrap, "_view_template", bwrap._view_template.__wrapped__)
     box = make_sandbox()
     out = run_ok(box, f"ls -A {package} | wc -l; python -c 'from json import loads' 2>&1 | tail -1")
     assert out.split("\n")[0] == "0"

@@ -43,26 +43,25 @@ class Usage:
 def measure(folders: list[Path], file_cap: int | None = None) -> Usage:
     """Bytes used (apparent or allocated, whichever is larger), and whether a file is at the cap.
 
-    GNU du and find walk with directory descriptors: they stay correct for trees deeper
-    than PATH_MAX, where an agent could otherwise hide data from a path-based walk, and
-    are several times faster than os.scandir on large trees.
+    Every file or folder counts at least ENTRY_FLOOR: empty files take no blocks (on tmpfs
+    not even their folders do), yet millions of them still cost inodes and kernel memory.
+    One GNU find lists size and blocks of every entry: it walks with directory descriptors,
+    so it stays correct for trees deeper than PATH_MAX (where an agent could hide data from
+    a path-based walk), and one process per check keeps the monitor cheap.
     """
     present = [str(f) for f in folders if f.is_dir()]
     if not present:
         return Usage()
-    return Usage(_disk_bytes(present), bool(file_cap) and _any_file_at(present, file_cap))
-
-
-def _disk_bytes(folders: list[str]) -> int:
-    """Apparent or allocated bytes (the larger), every file or folder counting one block.
-
-    Empty files take no blocks (on tmpfs not even their folders do), yet millions of them
-    still cost inodes and kernel memory; the floor makes that count against `disk_mb`.
-    """
-    allocated = _du_total("-B1", folders)
-    apparent = _du_total("--apparent-size", folders, "-B1")
-    entries = _du_total("--inodes", folders)
-    return max(allocated, apparent, entries * ENTRY_FLOOR)
+    apparent = allocated = floor = largest = 0
+    for line in _run(["find", "-P", *present, "-printf", "%s %b\n"]).splitlines():
+        size, _, blocks = line.partition(" ")
+        if size.isdigit() and blocks.isdigit():
+            apparent += int(size)
+            allocated += int(blocks) * 512
+            floor += ENTRY_FLOOR
+            largest = max(largest, int(size))
+    at_cap = bool(file_cap) and largest >= file_cap
+    return Usage(max(apparent, allocated, floor), at_cap)
 
 
 def apparent_bytes(path: Path) -> int:
@@ -73,17 +72,9 @@ def apparent_bytes(path: Path) -> int:
     """
     if not Path(path).exists():
         return 0
-    return _du_total("--apparent-size", [str(path)], "-B1")
-
-
-def _du_total(option: str, folders: list[str], *more: str) -> int:
-    out = _run(["du", "-s", "-c", "-P", option, *more, "--", *folders])
-    fields = out.strip().rsplit("\n", 1)[-1].split()
+    out = _run(["du", "-s", "-P", "--apparent-size", "-B1", "--", str(path)])
+    fields = out.split()
     return int(fields[0]) if fields and fields[0].isdigit() else 0
-
-
-def _any_file_at(folders: list[str], size: int) -> bool:
-    return bool(_run(["find", *folders, "-type", "f", "-size", f"+{size - 1}c", "-print", "-quit"]))
 
 
 def _run(argv: list[str]) -> str:
