@@ -67,7 +67,7 @@ def handle_check(args: argparse.Namespace) -> int:
 
 
 def _run(judge: object, cases: list, args: argparse.Namespace) -> list[CaseResult]:
-    kind = args.sandbox if args.sandbox != "auto" else sandbox.default_kind()[0]
+    kind = sandbox.choose(args.sandbox)[0]
 
     def make_sandbox(workdir: Path, limits, scratch: Path) -> sandbox.Sandbox:
         return sandbox.create(kind, workdir, limits, scratch)

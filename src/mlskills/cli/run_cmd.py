@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--sandbox",
         default="auto",
         choices=["auto", "local", "bwrap"],
-        help="auto: bwrap where it works, else local",
+        help="auto: bwrap; local only if bubblewrap is not installed (refuses if it is "
+        "installed but cannot start)",
     )
     how.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
     how.add_argument("--cache-dir", type=Path, help="prepared data cache (default: XDG cache)")
@@ -152,18 +153,11 @@ def _check_arms(texts: list[str], agent: str) -> None:
         )
 
 
-def _sandbox_kind(choice: str) -> tuple[str, str]:
-    if choice != "auto":
-        return choice, "chosen with --sandbox"
-    return sandbox.default_kind()
-
-
 def build_config(args: argparse.Namespace) -> RunConfig:
     if not args.agent:
         raise MlskillsError("choose an agent with --agent (oracle needs no API key)")
     _check_arms(args.arm, args.agent)
     ids, suite_epochs, suite_limits = _task_ids(args)
-    kind, reason = _sandbox_kind(args.sandbox)
     cli_limits = limits_from_cli(**vars(args))
     options = {
         "extra": parse_agent_options(args.agent_option),
@@ -173,6 +167,9 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         "network": args.agent_network,
         "pass_env": tuple(args.agent_env),
     }
+    judge = _judge(args)
+    scratch = _scratch(args.scratch_dir)
+    kind, reason = sandbox.choose(args.sandbox)  # last: everything else is valid by now
     return RunConfig(
         agent=args.agent,
         task_ids=ids,
@@ -188,8 +185,8 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         cache_dir=str(args.cache_dir or paths.default_cache_dir()),
         keep_workspaces=args.keep_workspaces,
         evals=str(args.evals.resolve()) if args.evals else None,
-        scratch_dir=_scratch(args.scratch_dir),
-        judge=_judge(args),
+        scratch_dir=scratch,
+        judge=judge,
     )
 
 
@@ -246,12 +243,16 @@ def build_parser_defaults() -> argparse.Namespace:
 
 
 def _warn_sandbox(config: RunConfig) -> None:
-    if config.sandbox == "local" and config.agent not in ("oracle", "nop"):
-        print(
-            "warning: local sandbox: the agent runs as you, with your network, and can read "
-            f"the harness's files including grading data ({config.sandbox_reason})",
-            file=sys.stderr,
-        )
+    """Say which sandbox runs, and on local, who the agent is on this machine."""
+    if config.sandbox != "local":
+        print(f"sandbox: {config.sandbox} ({config.sandbox_reason})", file=sys.stderr)
+        return
+    print(
+        f"warning: local sandbox ({config.sandbox_reason}): the agent runs as "
+        f"{sandbox.local_user()} on this machine, with your network, and can read the "
+        "harness's files including grading data; its scores are unverified",
+        file=sys.stderr,
+    )
 
 
 def _report(outcome: RunOutcome, as_json: bool) -> int:

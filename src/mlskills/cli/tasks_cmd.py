@@ -84,7 +84,7 @@ def handle_check(args: argparse.Namespace) -> int:
 
     if args.seeds < 1:
         raise MlskillsError("--seeds must be at least 1")
-    kind = args.sandbox if args.sandbox != "auto" else sandbox.default_kind()[0]
+    kind = sandbox.choose(args.sandbox)[0]
     with RunProgress(quiet=args.json, label="checking") as progress:
         results = check_tasks(
             _selected(args, args.task_ids),

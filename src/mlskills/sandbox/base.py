@@ -94,7 +94,7 @@ class Sandbox:
     @property
     def runs_as(self) -> str:
         """Who the agent's processes are on the host, for warnings and records."""
-        return _user_name(os.geteuid())
+        return describe_user(os.geteuid())
 
     @property
     def limit_hit(self) -> str | None:
@@ -103,9 +103,12 @@ class Sandbox:
 
     @property
     def start_failure(self) -> str | None:
-        """Why a command of this sandbox never started (the sandbox failed, not the agent)."""
+        """Why a command of this sandbox never started (the sandbox failed, not the agent).
+
+        Known for certain once the command exited (and always after `close`)."""
         for proc in self._groups:
-            self._check_started(proc)
+            if proc.poll() is not None:
+                self._check_started(proc)
         return self._start_failure
 
     # ---- what a backend customises
@@ -271,11 +274,12 @@ class Sandbox:
         """
         self.monitor.stop()
         if self._groups:
+            for proc in self._groups:  # before killing: what we kill did not fail to start
+                self._check_started(proc)
             self._stop_all()
             for proc in self._groups:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
-                self._check_started(proc)
             self.monitor.check(processes=False)
         for pending in self._ready.values():
             _close_all(pending)
@@ -296,7 +300,7 @@ def _close_all(fds: list[int]) -> None:
             os.close(fd)
 
 
-def _user_name(uid: int) -> str:
+def describe_user(uid: int) -> str:
     try:
         name = pwd.getpwuid(uid).pw_name
     except KeyError:
