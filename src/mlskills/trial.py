@@ -291,8 +291,13 @@ def verdict(grade: Grade) -> tuple:
 
 
 def _with_sandbox_limit(result: AgentResult, sandbox: sandboxes.Sandbox) -> AgentResult:
-    """A sandbox that stopped the agent for a limit (disk, processes) says so in the status."""
-    hit = getattr(sandbox, "limit_hit", None)
+    """A sandbox that failed to start is the harness's error, never the agent's 0; one
+    that stopped the agent for a limit (disk, memory, processes) says so in the status."""
+    if failure := sandbox.start_failure:
+        result.status, result.limit = "error", None
+        result.error = f"{failure} (not the agent's doing: the trial is not scored)"
+        return result
+    hit = sandbox.limit_hit
     if hit and result.status in ("completed", "timeout"):
         result.status, result.limit = "limit", hit
     return result
