@@ -100,7 +100,7 @@ class TrialLoop:
 
     def _sandbox_limit(self) -> str | None:
         """A limit the sandbox enforced (bwrap: disk_mb, max_processes): no point going on."""
-        return getattr(self.sandbox, "limit_hit", None)
+        return self.sandbox.limit_hit if self.sandbox is not None else None
 
     # ---- one turn
 

@@ -108,10 +108,8 @@ class ClaudeCodeAgent:
         """Why the CLI cannot scrub credentials from its commands here (None: it can)."""
         if self.scrub_mode == "off":
             return "turned off with --agent-option scrub_env=off"
-        from mlskills.sandbox.bwrap import BwrapSandbox
-
-        if isinstance(sandbox, BwrapSandbox):
-            return "the CLI's own bubblewrap sandbox cannot nest inside the bwrap backend"
+        if not sandbox.allows_nested_sandbox:
+            return f"the CLI's own bubblewrap sandbox cannot nest inside the {sandbox.kind} backend"
         missing = [tool for tool in SCRUB_NEEDS if shutil.which(tool) is None]
         if missing:
             return f"the CLI's command sandbox needs {' and '.join(missing)} on PATH"
