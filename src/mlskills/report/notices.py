@@ -15,12 +15,14 @@ def sandbox_notice(meta: dict[str, Any]) -> Notice | None:
     config = meta.get("config", {})
     if not meta.get("grading_data_readable_by_agent") and config.get("sandbox") != "local":
         return None
+    why = config.get("sandbox_reason") or "no reason recorded"
     return Notice(
         "danger",
         "Local sandbox: the agent could read the grading data",
-        "This run used the local sandbox, where the agent can read the harness's files, "
-        "hidden labels included. Treat scores as untrustworthy for any agent that might look; "
-        "run with --sandbox bwrap for numbers you can publish.",
+        f"This run used the local sandbox ({why}), where the agent runs as the harness's "
+        "user and can read the harness's files, hidden labels included. Treat scores as "
+        "untrustworthy for any agent that might look; run with --sandbox bwrap for numbers "
+        "you can publish.",
     )
 
 
