@@ -257,7 +257,8 @@ class Sandbox:
         code = proc.wait()
         if not self._check_started(proc):
             detail = err.text().strip()[-600:] or f"exit {code}"
-            raise SandboxError(f"the {self.kind} sandbox failed to start: {detail}")
+            self._start_failure = f"the {self.kind} sandbox failed to start: {detail}"
+            raise SandboxError(self._start_failure)
         return ExecResult(
             exit_code=code if not timed_out else 124,
             stdout=out.text(),

@@ -117,7 +117,7 @@ class BwrapSandbox(Sandbox):
         if self.ident.drop:
             inner = ["--unshare-user", "--disable-userns", *confine, *_ready_pipe(out)]
             inner += [*INNER_VIEW, "--die-with-parent", "--chdir", GUEST_WORKSPACE]
-            tail = [*self.ident.setpriv(), _bwrap(), *inner, "--", *argv]
+            tail = [*self.ident.setpriv(), _inner_bwrap(), *inner, "--", *argv]
         else:
             args += confine
             tail = list(argv)
@@ -213,6 +213,12 @@ def _bwrap() -> str:
     return shutil.which("bwrap") or "bwrap"
 
 
+@cache
+def _inner_bwrap() -> str:
+    """The bwrap the sandbox itself can see: only system folders are mounted inside."""
+    return shutil.which("bwrap", path="/usr/local/bin:/usr/bin:/bin") or "bwrap"
+
+
 def installed() -> bool:
     return shutil.which("bwrap") is not None
 
@@ -252,6 +258,8 @@ def probe() -> tuple[bool, str]:
         return False, "bubblewrap is not installed (apt-get install bubblewrap)"
     if identity.allocate().drop and not shutil.which("setpriv"):
         return False, "running as root needs setpriv (util-linux) to drop to a sandbox uid"
+    if identity.allocate().drop and not shutil.which("bwrap", path="/usr/local/bin:/usr/bin:/bin"):
+        return False, "running as root needs bwrap in /usr/bin or /usr/local/bin (seen inside)"
     if not seccomp.supported():
         return False, f"no seccomp filter for this architecture ({os.uname().machine})"
     with tempfile.TemporaryDirectory(prefix="mlskills-probe-") as tmp:
