@@ -31,7 +31,7 @@ class Limits:
     agent_timeout: float = 1800.0  # seconds of wall time for the whole agent run
     command_timeout: float = 600.0  # seconds for one command the agent runs
     max_turns: int = 60
-    memory_mb: int = 8192  # address-space cap per process
+    memory_mb: int = 8192  # per process (address space) and the whole trial (resident)
     max_output_tokens: int = 16000  # per model turn (API agents)
     token_budget: int | None = None  # total input+output tokens (API agents)
     cost_limit: float | None = None  # dollars (API agents)
