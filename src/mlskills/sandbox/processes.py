@@ -1,8 +1,9 @@
-"""Find and kill every process a trial started, including daemons that left its group.
+"""Process groups and the marker variable: the last-resort way to find a trial's processes.
 
 Each sandboxed process inherits a unique marker variable; a process that double-forks and
 calls setsid escapes its process group but not its environment, so a scan of /proc finds
-it. (bubblewrap's PID namespace makes this unnecessary there, but it is cheap.)
+it (one that also wipes its environment does not: tracking.py prefers cgroups and PID
+namespaces for that reason).
 """
 
 from __future__ import annotations
@@ -44,19 +45,3 @@ def pids_with_marker(token: str, floor: int = 0) -> list[int]:
         if needle in environ.split(b"\0"):
             found.append(pid)
     return found
-
-
-def kill_marked(token: str, floor: int = 0, rounds: int = 3) -> int:
-    """SIGKILL every marked process; repeat in case one forked while we scanned."""
-    killed = 0
-    for _ in range(rounds):
-        pids = [p for p in pids_with_marker(token, floor) if p != os.getpid()]
-        if not pids:
-            break
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
-            except (ProcessLookupError, PermissionError):
-                pass
-    return killed
