@@ -112,3 +112,26 @@ def test_memory_cap_through_the_cgroup_where_the_controller_is_delegated(make_sa
     box = make_sandbox("local", memory_mb=128)
     assert box.tracker.memory_capped
     assert Path(box.tracker.path / "memory.max").read_text().strip() == str(128 << 20)
+
+
+HOG = """
+for i in 1 2 3 4 5 6 7 8; do
+  python3 -c 'import time; b = bytearray(48 << 20); time.sleep(20)' &
+done
+wait
+"""
+
+
+@pytest.mark.parametrize("kind", ["local", pytest.param("bwrap", marks=needs_bwrap)])
+@pytest.mark.parametrize("tracker", ["best here", "tree and marker"])
+def test_memory_of_the_whole_tree_is_watched_with_any_tracker(
+    make_sandbox, monkeypatch, kind, tracker
+):
+    """Eight processes of ~48 MiB, each far below memory_mb, their sum above it."""
+    if tracker == "tree and marker":
+        monkeypatch.setattr(tracking, "cgroup_parent", lambda: None)
+        monkeypatch.setattr(tracking, "pid_namespace_works", lambda: False)
+    box = make_sandbox(kind, memory_mb=256)
+    result = box.exec(HOG, timeout=40)
+    assert box.limit_hit == "memory_mb"
+    assert result.duration < 30  # stopped, not left to its sleep
