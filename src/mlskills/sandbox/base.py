@@ -16,6 +16,7 @@ import pwd
 import selectors
 import shutil
 import subprocess
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class Sandbox:
         self.token = uuid.uuid4().hex
         self._groups: list[subprocess.Popen] = []
         self._ready: dict[int, list[int]] = {}  # pid -> readiness pipes not yet read
+        self._ready_lock = threading.Lock()  # close() may run on another thread (Ctrl-C)
         self._start_failure: str | None = None
         self.tracker = tracker_for(self.token, limits.memory_mb * MiB, self.own_pid_namespace)
         self.monitor = Monitor(
@@ -184,7 +186,8 @@ class Sandbox:
         finally:
             _close_all(launch.fds)
         self._groups.append(proc)
-        self._ready[proc.pid] = launch.ready
+        with self._ready_lock:
+            self._ready[proc.pid] = launch.ready
         self.monitor.start()
         return proc
 
@@ -193,26 +196,24 @@ class Sandbox:
 
         Each readiness pipe holds data once its stage is set up, reads end-of-file if the
         stage exited without writing, and would block while set-up is still going on.
+        Descriptors are read and closed only under the lock, so a close() on another
+        thread can never make us read a reused descriptor number.
         """
-        pending = self._ready.get(proc.pid)
-        if not pending:
+        with self._ready_lock:
+            pending = self._ready.get(proc.pid)
+            while pending:
+                try:
+                    data = os.read(pending[0], 4096)
+                except BlockingIOError:
+                    return True  # still setting up: not known to have failed
+                os.close(pending.pop(0))
+                if not data:
+                    _close_all(self._ready.pop(proc.pid))
+                    self._start_failure = self._start_failure or (
+                        f"the {self.kind} sandbox failed to start (exit {proc.poll()})"
+                    )
+                    return False
             return True
-        for fd in list(pending):
-            try:
-                data = os.read(fd, 4096)
-            except BlockingIOError:
-                return True  # still setting up: not known to have failed
-            os.close(fd)
-            pending.remove(fd)
-            if not data:
-                _close_all(pending)
-                self._ready.pop(proc.pid, None)
-                code = proc.poll()
-                self._start_failure = self._start_failure or (
-                    f"the {self.kind} sandbox failed to start (exit {code})"
-                )
-                return False
-        return True
 
     def _pids(self) -> list[int]:
         return self.tracker.pids([p.pid for p in self._groups], self._pid_floor)
@@ -282,9 +283,10 @@ class Sandbox:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
             self.monitor.check(processes=False)
-        for pending in self._ready.values():
-            _close_all(pending)
-        self._ready.clear()
+        with self._ready_lock:
+            for pending in self._ready.values():
+                _close_all(pending)
+            self._ready.clear()
         self._groups.clear()
         self.tracker.close()
 
