@@ -214,8 +214,13 @@ def pid_namespace_works() -> bool:
 
 
 def tracker_for(token: str, memory_bytes: int, own_pid_namespace: bool) -> Tracker:
-    """The best tracker here; `own_pid_namespace`: the backend already has one (bwrap)."""
-    if parent := cgroup_parent():
+    """The best tracker here; `own_pid_namespace`: the backend already has one (bwrap).
+
+    In its own PID namespace nothing escapes the process tree, so a cgroup is worth its
+    cost (a shell per command, a folder per sandbox) only where it also caps memory.
+    """
+    parent = cgroup_parent()
+    if parent and (not own_pid_namespace or "memory" in _controllers(parent)):
         with contextlib.suppress(OSError):
             return CgroupTracker(token, parent, memory_bytes)
     if not own_pid_namespace and pid_namespace_works():
