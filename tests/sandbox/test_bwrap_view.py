@@ -187,3 +187,17 @@ def test_hidden_paths_inside_the_python_environment_are_covered(make_sandbox, mo
     out = run_ok(box, f"ls -A {package} | wc -l; python -c 'from json import loads' 2>&1 | tail -1")
     assert out.split("\n")[0] == "0"
     assert "cannot import name 'loads'" in out  # an empty folder is a namespace package
+
+
+@needs_bwrap
+def test_hidden_paths_inside_system_folders_are_covered(make_sandbox, monkeypatch):
+    """A system install keeps mlskills under /usr (mounted whole): covered there too.
+    Stand-in: a documentation folder under /usr/share."""
+    from mlskills.sandbox import bwrap, mounts
+
+    folder = next(p for p in Path("/usr/share/doc").iterdir() if p.is_dir() and any(p.iterdir()))
+    monkeypatch.setattr(mounts, "hidden_paths", lambda: [folder])
+    bwrap._view_template.cache_clear()
+    monkeypatch.setattr(bwrap, "_view_template", bwrap._view_template.__wrapped__)
+    box = make_sandbox()
+    assert run_ok(box, f"ls -A {folder} | wc -l").strip() == "0"

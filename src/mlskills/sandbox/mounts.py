@@ -147,8 +147,14 @@ def python_dirs() -> tuple[Path, ...]:
     if pyenv := _pyenv_root():
         candidates.append(pyenv)
     candidates += _find_links()
-    system = [Path(p).resolve() for p in SYSTEM_PATHS if Path(p).exists()]
+    system = system_dirs()
     return tuple(p for p in _outermost(candidates) if not any(p.is_relative_to(s) for s in system))
+
+
+@cache
+def system_dirs() -> tuple[Path, ...]:
+    """The system folders mounted whole (resolved: /lib may be a link to /usr/lib)."""
+    return tuple(Path(p).resolve() for p in SYSTEM_PATHS if Path(p).exists())
 
 
 def importable_folders(entries: list[str]) -> list[Path]:
@@ -200,8 +206,9 @@ def add_python(mounts: Mounts) -> None:
     dirs = python_dirs()
     for path in dirs:
         mounts.add("--ro-bind", str(path), str(path))
+    mounted = [*dirs, *system_dirs()]  # a system install lives under /usr
     for secret in hidden_paths():
-        if any(secret.is_relative_to(d) for d in dirs):
+        if any(secret.is_relative_to(d) for d in mounted):
             mounts.add("--tmpfs", str(secret))
             if secret.name == "mlskills":  # an empty folder would import as a namespace
                 mounts.add_data(ABSENT_PACKAGE, f"{secret}/__init__.py")
