@@ -82,8 +82,8 @@ TRACKERS = {
 def test_local_trackers_kill_daemons_that_wipe_their_environment(make_sandbox, kind, monkeypatch):
     if not TRACKERS[kind]():
         pytest.skip(f"{kind} tracking is not available here")
-    if kind == "pid-namespace":  # force the fallback even where cgroups work
-        monkeypatch.setattr(tracking, "cgroup_parent", lambda: None)
+    if kind == "cgroup":  # force it even where a PID namespace would be chosen
+        monkeypatch.setattr(tracking, "pid_namespace_works", lambda: False)
     box = make_sandbox("local")
     expected = {"cgroup": "cgroup v2", "pid-namespace": "PID namespace per command"}[kind]
     assert box.tracker.how == expected
@@ -94,9 +94,10 @@ def test_local_trackers_kill_daemons_that_wipe_their_environment(make_sandbox, k
         assert gone_soon(f"sleep {tag}{n}"), processes_with(f"sleep {tag}{n}")
 
 
-def test_the_cgroup_of_a_closed_sandbox_is_removed(make_sandbox):
+def test_the_cgroup_of_a_closed_sandbox_is_removed(make_sandbox, monkeypatch):
     if tracking.cgroup_parent() is None:
         pytest.skip("no cgroup v2 the harness may write here")
+    monkeypatch.setattr(tracking, "pid_namespace_works", lambda: False)
     box = make_sandbox("local")
     box.exec("sleep 0.1 &")
     folder = box.tracker.path
