@@ -136,3 +136,64 @@ def test_memory_of_the_whole_tree_is_watched_with_any_tracker(
     result = box.exec(HOG, timeout=40)
     assert box.limit_hit == "memory_mb"
     assert result.duration < 30  # stopped, not left to its sleep
+
+
+AS_A_USER = """
+import sys, tempfile
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from mlskills.sandbox import bwrap
+from mlskills.schema import Limits
+ok, why = bwrap.probe()
+assert ok, why
+folder = Path(tempfile.mkdtemp(dir=sys.argv[2]))
+(folder / "workspace").mkdir()
+box = bwrap.BwrapSandbox(folder / "workspace", Limits(), folder)
+print(box.exec(sys.argv[3]).stdout)
+box.close()
+"""
+
+
+@needs_bwrap
+def test_the_unprivileged_path_confines_as_much():
+    """A harness that is not root: one bwrap, in a user namespace. Run with the system
+    python as `nobody`, importing the sandbox package from this checkout."""
+    import subprocess
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    system_python = Path("/usr/bin/python3")
+    if os.geteuid() != 0 or not system_python.exists():
+        pytest.skip("needs root (to become nobody) and /usr/bin/python3")
+    if subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "test",
+            "-r",
+            str(src / "mlskills" / "sandbox" / "bwrap.py"),
+        ]
+    ).returncode:
+        pytest.skip("the checkout is not readable by nobody")  # fmt: skip
+    import shutil
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="mlskills-as-a-user-"))  # pytest's is 0700
+    tmp_path.chmod(0o777)
+    check = (
+        "id -u; unshare -U true 2>/dev/null || echo no-userns; "
+        "python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); "
+        "print(l.syscall(250, 0, -3, 0), ctypes.get_errno())'; "
+        "tr '\\0' ' ' < /proc/1/cmdline"
+    )
+    done = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(system_python),
+         "-c", AS_A_USER, str(src), str(tmp_path), check],
+        capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    uid, userns, keyctl, cmdline = done.stdout.strip().splitlines()
+    assert uid == "65534" and userns == "no-userns" and keyctl == "-1 1"
+    assert str(tmp_path) not in cmdline
