@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from fakes.messages_api import FakeMessagesAPI
 
+# The fresh-venv console-script fixtures (installed_mlskills, disk_mlskills, run_installed).
+pytest_plugins = ["installed.fixtures"]
+
 
 @pytest.fixture
 def fake_api() -> Iterator[FakeMessagesAPI]:

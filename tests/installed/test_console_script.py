@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from installed.conftest import run_mlskills
+from installed.fixtures import run_mlskills
 
 from mlskills.sandbox.bwrap import probe
 

@@ -4,11 +4,13 @@ In-process tests import the checkout, so `sys.path[0]` is never the venv's bin/ 
 where the console script (a file named `mlskills`) lives: the bug that silently cost
 every installed user bubblewrap went unseen. Tests here run what users run.
 
-Interface (other test folders may use it; import nothing else from here):
+A pytest plugin (tests/conftest.py loads it), so any test folder can use:
 - `installed_mlskills` (session): the Path of the console script in a venv under /tmp;
 - `disk_mlskills` (session): the same, in a venv on disk (/var/tmp), not under /tmp;
 - `run_mlskills(script, *args, cwd, env=None, timeout=600)`: runs it, returns the
   CompletedProcess (text, both streams captured); `env` adds to a clean environment.
+  Import it (`from installed.fixtures import run_mlskills`) or take the `run_installed`
+  fixture.
 
 A venv is built once per session: `uv` if available, else `python -m venv` and pip. Its
 dependencies are pinned to the versions of the environment running the tests (a
