@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from sandbox.helpers import gone_soon
+
 from mlskills.records import RunDir
 from mlskills.runner import RunConfig, start_run
 
@@ -32,15 +34,6 @@ def run(tmp_path: Path, evals: Path, agent: str = "oracle", **overrides) -> list
 
 def command(template: str) -> dict:
     return {"agent_options": {"command": template}}
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    status = Path(f"/proc/{pid}/status")
-    return status.exists() and "zombie" not in status.read_text()
 
 
 def test_oracle_run_writes_records_grades_and_metadata(tmp_path, fixture_evals):
@@ -66,23 +59,24 @@ def test_grader_crash_is_an_error_not_a_zero(tmp_path, fixture_evals):
 
 
 def test_agent_past_its_deadline_is_timeout_and_its_processes_die(tmp_path, fixture_evals):
-    pidfile = tmp_path / "pid"
-    template = f"sleep 300 & echo $! > {pidfile}; wait"
+    # found by a unique command line: inside a PID namespace, $! is not the host's PID
+    token = f"{300 + os.getpid() % 1000}.{time.monotonic_ns() % 10**6}"
+    template = f"sleep {token} & wait"
     _, [record] = run(
         tmp_path, fixture_evals, "command", limits={"agent_timeout": 1}, **command(template)
     )
     assert record.status == "timeout" and record.limit == "agent_timeout"
     assert record.score == 0.0 and not record.passed  # graded: nothing was delivered
     assert record.agent_seconds < 5
-    assert not alive(int(pidfile.read_text()))
+    assert gone_soon(f"sleep {token}")
 
 
 def test_a_daemon_left_behind_is_killed_after_the_trial(tmp_path, fixture_evals):
-    pidfile = tmp_path / "daemon.pid"
-    template = f"setsid bash -c 'echo $$ > {pidfile}; exec sleep 300' & sleep 0.2; {SOLVE_DOUBLE}"
+    token = f"{300 + os.getpid() % 1000}.{time.monotonic_ns() % 10**6}"
+    template = f"setsid bash -c 'exec sleep {token}' & sleep 0.2; {SOLVE_DOUBLE}"
     _, [record] = run(tmp_path, fixture_evals, "command", **command(template))
     assert record.status == "completed" and record.passed
-    assert not alive(int(pidfile.read_text()))
+    assert gone_soon(f"sleep {token}")
 
 
 def test_an_agent_printing_100_mb_is_captured_with_a_cap(tmp_path, fixture_evals):
