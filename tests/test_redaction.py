@@ -66,7 +66,7 @@ def test_a_trial_that_prints_encoded_secrets_leaves_none_in_the_run(
         "import base64, binascii, os, sys, urllib.parse\n"
         "v = os.environ['MYCRED'].encode()\n"
         "for pre in (b'', b'a', b'ab'):\n"
-        "    print(base64.b64encode(pre + v).decode(), base64.urlsafe_b64encode(pre + v).decode())\n"
+        "    print(base64.b64encode(pre + v), base64.urlsafe_b64encode(pre + v))\n"
         "print(binascii.hexlify(v).decode(), urllib.parse.quote(v, safe=''), v.decode()[::-1])\n"
         "print('piece', v.decode()[2:16], file=sys.stderr)\n"
         "print('failing with', base64.b64encode(b'x' + v).decode(), file=sys.stderr)\n"
