@@ -42,6 +42,7 @@ class Sandbox:
         self.home.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.token = uuid.uuid4().hex
+        self.shared: dict[Path, str] = {}  # host folder -> where it appears inside (read-only)
         self._groups: list[subprocess.Popen] = []
 
     # ---- what a backend customises
@@ -53,6 +54,12 @@ class Sandbox:
     def guest_path(self, host_path: Path) -> str:
         """How the sandboxed process sees a host path under the workspace."""
         return str(host_path)
+
+    def share(self, host_dir: Path, guest_dir: str) -> str:
+        """Show a host folder read-only to later commands (the credential proxy's socket
+        folder); returns the path a sandboxed process uses for it. Local: the host path."""
+        self.shared[Path(host_dir).absolute()] = guest_dir
+        return self.guest_path(Path(host_dir))
 
     # ---- shared machinery
 

@@ -71,6 +71,8 @@ class BwrapSandbox(Sandbox):
         view.add("--bind", str(self.workdir), GUEST_WORKSPACE)
         view.add("--bind", str(self.home), GUEST_HOME)
         view.add("--bind", str(self.tmp), GUEST_TMP)
+        for host, guest in self.shared.items():
+            view.add("--ro-bind", str(host), guest)
         return view.args
 
     def _namespace_args(self, network: bool) -> list[str]:
@@ -109,6 +111,7 @@ class BwrapSandbox(Sandbox):
             (self.workdir, GUEST_WORKSPACE),
             (self.home, GUEST_HOME),
             (self.tmp, GUEST_TMP),
+            *self.shared.items(),
         ):
             if host.is_relative_to(root):
                 rel = host.relative_to(root).as_posix()
