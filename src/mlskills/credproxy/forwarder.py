@@ -64,8 +64,16 @@ def _exit_code(status):
     return 128 - code if code < 0 else code
 
 
+def _reachable(path):
+    """A unix address connect() accepts: a long path goes through /proc/self/fd."""
+    if len(os.fsencode(path)) <= 107:
+        return path
+    folder = os.open(os.path.dirname(path), os.O_PATH | os.O_DIRECTORY)  # close-on-exec
+    return f"/proc/self/fd/{folder}/{os.path.basename(path)}"
+
+
 def main(argv):
-    unix_path, command = argv[0], argv[1:]
+    unix_path, command = _reachable(argv[0]), argv[1:]
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
