@@ -321,6 +321,7 @@ def test_a_request_that_carries_the_key_is_refused(tmp_path, fixture_evals, api)
     _, record = trial(tmp_path, fixture_evals, retries=0)
     assert record.status == "error"
     assert record.details["credential_proxy"]["key_in_request"] >= 1
+    assert "credential proxy refused" in record.error
     assert len(api.message_requests) == 1  # the first request only
     assert not any(KEY in json.dumps(r.body) for r in api.requests if r.body)
 

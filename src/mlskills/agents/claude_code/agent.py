@@ -173,8 +173,13 @@ class ClaudeCodeAgent:
         result.details["credential"] = "proxy"
         result.details["credential_proxy"] = proxy.stats.to_dict()
         result.details["credential_scrub"] = "on" if scrub else "off"
-        if proxy.stats.key_in_request:
-            request.log.event("key_in_request_refused", count=proxy.stats.key_in_request)
+        if refused := proxy.stats.key_in_request:  # never expected: say it where it is seen
+            request.log.event("key_in_request_refused", count=refused)
+            result.status = "error"
+            result.error = (
+                f"the credential proxy refused {refused} request(s) that held the API key "
+                f"itself; the key reached the conversation somehow. {result.error or ''}"
+            ).strip()
         return result
 
 
