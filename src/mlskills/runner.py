@@ -22,6 +22,7 @@ from mlskills import __version__, paths, tasks
 from mlskills import judge as judges
 from mlskills.agents import AgentOptions, create
 from mlskills.credproxy.conceal import conceal_environ
+from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
 from mlskills.preparation import PreparedCache
 from mlskills.records import RunDir
@@ -126,6 +127,12 @@ def run_metadata(config: RunConfig, agent_info: dict[str, Any]) -> dict[str, Any
         "started_at": utc_now(),
         "status": "running",
         "grading_data_readable_by_agent": config.sandbox == "local",
+        "credentials": credential_flow(
+            config.agent,
+            config.sandbox,
+            tuple(config.agent_options.get("pass_env") or ()),
+            judged=bool(config.judge),
+        ),
     }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from mlskills import paths, sandbox, tasks
 from mlskills.cli.argtypes import non_negative_int, positive_float, positive_int
 from mlskills.cli.summary import print_summary, summary_rows
+from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
 from mlskills.judge import JudgeConfig
 from mlskills.runner import RunConfig, RunOutcome, limits_from_cli, resume_run, start_run
@@ -252,6 +253,11 @@ def _warn_sandbox(config: RunConfig) -> None:
             f"the harness's files including grading data ({config.sandbox_reason})",
             file=sys.stderr,
         )
+    flow = credential_flow(
+        config.agent, config.sandbox, config.agent_options["pass_env"], bool(config.judge)
+    )
+    for exposure in flow["exposure"]:
+        print(f"warning: credential exposure: {exposure}", file=sys.stderr)
 
 
 def _report(outcome: RunOutcome, as_json: bool) -> int:
