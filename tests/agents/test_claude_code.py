@@ -161,7 +161,7 @@ def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_eval
     assert record.usage.total_tokens > 0
     assert marker.exists()  # the daemon was started
     assert not _sleepers(seconds)
-    assert not _processes_with(api.url)
+    assert not _processes_with("ANTHROPIC_API_KEY=sk-ant-proxy-")  # the CLI and forwarder
 
 
 def _bwrap_or_skip() -> None:
@@ -185,10 +185,11 @@ def test_the_cli_runs_inside_bubblewrap_without_network(tmp_path, fixture_evals,
         reply(tool_use("Bash", {"command": f"pwd; {probe}; {SOLVE}", "description": "s"})),
         reply(text("ok")),
     )
-    _, record = trial(tmp_path, fixture_evals, sandbox="bwrap")
+    _, record = trial(tmp_path, fixture_evals, sandbox="bwrap", extra={"scrub_env": "auto"})
     assert record.status == "completed" and record.passed, record.error
     [result] = last_tool_results(api.message_requests[1].body)
     assert "/workspace" in result_text(result) and "UNREACHABLE" in result_text(result)
+    assert record.details["credential_scrub"].startswith("off: the CLI's own bubblewrap")
     assert record.details["credential"] == "proxy"
     assert record.details["credential_proxy"]["forwarded"] == len(api.message_requests) >= 2
     assert all(r.headers.get("x-api-key") == KEY for r in api.message_requests)
@@ -346,6 +347,13 @@ def test_the_models_commands_see_at_most_the_proxy_token(tmp_path, fixture_evals
         assert "ANTHROPIC_API_KEY" not in output
     for path in folder.rglob("*"):
         assert KEY not in path.read_text(errors="replace"), path
+
+
+def test_an_unknown_scrub_mode_is_refused_with_the_choices(api):
+    from mlskills.agents.base import AgentOptions
+
+    with pytest.raises(AgentSetupError, match="scrub_env=always: expected off, on"):
+        agent_module.ClaudeCodeAgent(AgentOptions(extra={"scrub_env": "always"}))
 
 
 def test_scrub_required_where_it_cannot_work_is_an_error(tmp_path, fixture_evals, api, monkeypatch):

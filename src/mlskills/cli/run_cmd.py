@@ -66,7 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="host variable the command agent may see (repeat); its value is redacted in logs",
     )
-    agent.add_argument("--agent-network", action="store_true", help="command agent may use net")
+    agent.add_argument(
+        "--agent-network",
+        action="store_true",
+        help="command and claude-code agents may use the host network (bwrap)",
+    )
     agent.add_argument("--claude-bin", help="path to the Claude Code CLI")
     agent.add_argument(
         "--agent-option",

@@ -134,14 +134,17 @@ class ClaudeCodeAgent:
             )
         return None
 
-    def scrub(self, sandbox: Any) -> tuple[bool, str | None]:
-        """Whether to ask for the scrub, and an error that ends the trial instead."""
+    def scrub(self, sandbox: Any) -> tuple[str, str | None]:
+        """The scrub's state for this trial ("on", "off" or "off: why"), or an error that
+        ends the trial instead (scrub asked for where it cannot work)."""
         if self.scrub_mode == "off":
-            return False, None
+            return "off", None
         problem = self.scrub_problem(sandbox)
-        if problem and self.scrub_mode in ("on", "require"):
-            return False, f"claude-code: --agent-option scrub_env={self.scrub_mode}: {problem}"
-        return problem is None, None
+        if problem is None:
+            return "on", None
+        if self.scrub_mode == "auto":
+            return f"off: {problem}", None
+        return "off", f"claude-code: --agent-option scrub_env={self.scrub_mode}: {problem}"
 
     def environment(self, scrub: bool = False) -> dict[str, str]:
         """Quiet, offline-friendly settings; `--agent-option max_retries=N` caps API retries."""
@@ -151,7 +154,7 @@ class ClaudeCodeAgent:
         return env
 
     def run(self, request: AgentRequest) -> AgentResult:
-        scrub, error = self.scrub(request.sandbox)
+        scrub_state, error = self.scrub(request.sandbox)
         if error:
             return AgentResult(status="error", error=error)
         plugin_dir = self._plugin(request)
@@ -164,7 +167,7 @@ class ClaudeCodeAgent:
             )
             proc = request.sandbox.popen(
                 argv,
-                env=self.environment(scrub=scrub),
+                env=self.environment(scrub=scrub_state == "on"),
                 secrets={KEY_VARIABLE: proxy.token},
                 network=self.options.network,
             )
@@ -172,7 +175,7 @@ class ClaudeCodeAgent:
         shutil.rmtree(sockets, ignore_errors=True)
         result.details["credential"] = "proxy"
         result.details["credential_proxy"] = proxy.stats.to_dict()
-        result.details["credential_scrub"] = "on" if scrub else "off"
+        result.details["credential_scrub"] = scrub_state
         if refused := proxy.stats.key_in_request:  # never expected: say it where it is seen
             request.log.event("key_in_request_refused", count=refused)
             result.status = "error"
