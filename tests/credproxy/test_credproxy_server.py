@@ -271,3 +271,17 @@ def test_streaming_is_not_buffered(tmp_path):
     finally:
         release.set()
         server.shutdown()
+
+
+def test_the_hosts_https_proxy_is_used_for_the_api_unless_bypassed(monkeypatch):
+    from mlskills.credproxy.server import _http_proxy, _proxy_auth
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:p%40ss@corp-proxy:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    via = _http_proxy("https", "api.anthropic.com")
+    assert (via.hostname, via.port) == ("corp-proxy", 3128)
+    assert _proxy_auth(via) == {
+        "Proxy-Authorization": "Basic " + base64.b64encode(b"user:p@ss").decode()
+    }
+    assert _http_proxy("https", "internal.example") is None
+    assert _http_proxy("http", "127.0.0.1") is None  # the loopback fake: never proxied

@@ -10,6 +10,7 @@ refused: the key can only leave the harness in the header it belongs in.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hmac
 import http.client
@@ -20,12 +21,13 @@ import socket
 import socketserver
 import ssl
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from mlskills.credproxy.credential import Credential
 from mlskills.redaction import secret_forms
@@ -373,14 +375,34 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _connect(upstream: str) -> http.client.HTTPConnection:
+    """A connection to the API, through the host's HTTPS_PROXY/HTTP_PROXY when one is set
+    for it (a CONNECT tunnel for https), as the SDK would."""
     parts = urlsplit(upstream)
+    host, port = parts.hostname, parts.port
+    via = _http_proxy(parts.scheme, host)
     if parts.scheme == "https":
         context = ssl.create_default_context()
-        conn = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=UPSTREAM_TIMEOUT, context=context
-        )
+        target = (via.hostname, via.port or 80) if via else (host, port)
+        conn = http.client.HTTPSConnection(*target, timeout=UPSTREAM_TIMEOUT, context=context)
+        if via:
+            conn.set_tunnel(host, port or 443, headers=_proxy_auth(via))
     else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=UPSTREAM_TIMEOUT)
+        conn = http.client.HTTPConnection(host, port, timeout=UPSTREAM_TIMEOUT)
     conn.connect()
     conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small SSE chunks
     return conn
+
+
+def _proxy_auth(via: Any) -> dict[str, str]:
+    if not via.username:
+        return {}
+    user = f"{unquote(via.username)}:{unquote(via.password or '')}"
+    return {"Proxy-Authorization": "Basic " + base64.b64encode(user.encode()).decode()}
+
+
+def _http_proxy(scheme: str, host: str | None) -> Any:
+    """The proxy URL (split) the environment names for this upstream, if any."""
+    if scheme != "https" or not host or urllib.request.proxy_bypass(host):
+        return None
+    found = urllib.request.getproxies().get("https")
+    return urlsplit(found) if found else None
