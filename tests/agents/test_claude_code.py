@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -388,3 +390,38 @@ def test_scrub_asked_for_with_scratch_on_dev_shm_is_an_error_naming_it(
         record.status == "error" and "/dev/shm" in record.error and "--scratch-dir" in record.error
     )
     assert not api.message_requests
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm here")
+def test_the_console_script_on_local_with_the_default_scratch(tmp_path, fixture_evals, api):
+    """As a user runs it: the installed `mlskills` command, `--sandbox local`, no
+    --scratch-dir (the default is /dev/shm when it has room). The trial passes, run.json
+    says how the key travelled, and the console names what stays exposed on local."""
+    script = Path(sys.executable).with_name("mlskills")
+    if not script.is_file():
+        pytest.skip(f"no console script next to {sys.executable}")
+    api.push(reply(tool_use("Bash", {"command": f"pwd; {SOLVE}", "description": "s"})), reply("ok"))
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "ANTHROPIC_API_KEY": KEY,
+        "ANTHROPIC_BASE_URL": api.url,
+    }
+    argv = [str(script), "run", "--agent", "claude-code", "--task", "double", "--sandbox", "local"]
+    argv += ["--evals", str(fixture_evals), "--runs-dir", str(tmp_path / "runs")]
+    argv += ["--cache-dir", str(tmp_path / "cache"), "--agent-option", "max_retries=0"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "warning: credential exposure: local sandbox" in done.stderr
+    [run_dir] = (tmp_path / "runs").iterdir()
+    meta = json.loads((run_dir / "run.json").read_text())
+    assert meta["credentials"]["agent"].startswith("credential proxy")
+    [line] = (run_dir / "trials.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    assert record["status"] == "completed" and record["passed"], record
+    assert record["details"]["credential"] == "proxy"
+    [result] = last_tool_results(api.message_requests[1].body)
+    assert result_text(result).startswith("/dev/shm/")  # the default scratch, seen by the CLI
+    for path in run_dir.rglob("*"):
+        if path.is_file():
+            assert KEY not in path.read_text(errors="replace"), path
