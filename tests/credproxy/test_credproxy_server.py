@@ -14,7 +14,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import anthropic
-import httpx2
 import pytest
 from fakes.messages_api import (
     FakeMessagesAPI,
@@ -30,6 +29,11 @@ from fakes.messages_api import (
 
 from mlskills.credproxy import Credential, CredentialProxy
 
+try:  # the transport library under the SDK: httpx2 in SDK 2.x, httpx before
+    import httpx2 as _http
+except ModuleNotFoundError:
+    import httpx as _http
+
 KEY = "sk-ant-real-KEY-for-proxy-tests-42"
 MESSAGE = {"model": "claude-x", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
 
@@ -41,12 +45,12 @@ def proxy(fake_api: FakeMessagesAPI, tmp_path: Path):
 
 
 def sdk(proxy: CredentialProxy, token: str | None = None) -> anthropic.Anthropic:
-    transport = httpx2.HTTPTransport(uds=str(proxy.socket_path))
+    transport = _http.HTTPTransport(uds=str(proxy.socket_path))
     return anthropic.Anthropic(
         api_key=token or proxy.token,
         base_url="http://proxy",
         max_retries=0,
-        http_client=httpx2.Client(transport=transport),
+        http_client=_http.Client(transport=transport),
     )
 
 
