@@ -289,3 +289,20 @@ def test_the_hosts_https_proxy_is_used_for_the_api_unless_bypassed(monkeypatch):
     }
     assert _http_proxy("https", "internal.example") is None
     assert _http_proxy("http", "127.0.0.1") is None  # the loopback fake: never proxied
+
+
+def test_the_proxy_counts_the_usage_the_api_reported(proxy, fake_api):
+    """Harness-side token counts, streamed or not, cut or not: the CLI's own numbers come
+    from inside the sandbox."""
+    fixed = {"input_tokens": 11, "output_tokens": 7, "cache_read_input_tokens": 3}
+    fake_api.push(reply(text("a"), usage=fixed), reply(text("b"), usage=fixed))
+    client = sdk(proxy)
+    client.messages.create(**MESSAGE)
+    with client.messages.stream(**MESSAGE) as stream:
+        stream.get_final_message()
+    fake_api.push(fault(529, "overloaded_error", "busy"))  # an error bills nothing
+    raw(proxy, "POST", "/v1/messages", MESSAGE).read()
+    usage = proxy.stats.to_dict()["usage"]
+    assert usage["responses"] == 2 and usage["unread"] == 0
+    assert (usage["input_tokens"], usage["output_tokens"]) == (22, 14)
+    assert usage["cache_read_input_tokens"] == 6

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from mlskills.credproxy.credential import Credential
+from mlskills.credproxy.usage import ResponseUsage, UsageTotals
 from mlskills.redaction import secret_forms
 
 FORWARDED_PATHS = ("/v1/messages", "/v1/messages/count_tokens")
@@ -60,6 +61,7 @@ class ProxyStats:
     refused: dict[str, int] = field(default_factory=dict)
     upstream_errors: int = 0
     key_in_request: int = 0  # requests refused because their body held the real key
+    usage: UsageTotals = field(default_factory=UsageTotals)  # as the API reported it
 
     def refuse(self, reason: str) -> None:
         self.refused[reason] = self.refused.get(reason, 0) + 1
@@ -70,6 +72,7 @@ class ProxyStats:
             "refused": dict(self.refused),
             "upstream_errors": self.upstream_errors,
             "key_in_request": self.key_in_request,
+            "usage": self.usage.to_dict(),
         }
 
 
@@ -325,14 +328,22 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_header("transfer-encoding", "chunked")
         self.end_headers()
+        meter = ResponseUsage(
+            response.getheader("content-type") or "", response.getheader("content-encoding") or ""
+        )
         try:
             while piece := response.read1(65536):
                 framed = piece if sized else f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
                 self.wfile.write(framed)
                 self.wfile.flush()
+                meter.feed(piece)
         except (OSError, http.client.HTTPException):
             self._cut(response)  # the API cut the stream: so does the proxy
             return
+        finally:
+            if response.status == 200:  # billed even when cut: count what was reported
+                with self.proxy.lock:
+                    self.proxy.stats.usage.add(meter.result())
         if not sized:
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
