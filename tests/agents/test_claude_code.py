@@ -194,6 +194,7 @@ def test_the_cli_runs_inside_bubblewrap_without_network(tmp_path, fixture_evals,
     assert record.details["credential_scrub"].startswith("off: the CLI's own bubblewrap")
     assert record.details["credential"] == "proxy"
     assert record.details["credential_proxy"]["forwarded"] == len(api.message_requests) >= 2
+    assert record.details["credential_proxy"]["refused"] == {}  # the CLI needs nothing else
     measured = record.details["credential_proxy"]["usage"]  # the harness's own count
     assert measured["responses"] == len(api.message_requests) and measured["output_tokens"] > 0
     assert all(r.headers.get("x-api-key") == KEY for r in api.message_requests)
