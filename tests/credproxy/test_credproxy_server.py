@@ -306,3 +306,32 @@ def test_the_proxy_counts_the_usage_the_api_reported(proxy, fake_api):
     assert usage["responses"] == 2 and usage["unread"] == 0
     assert (usage["input_tokens"], usage["output_tokens"]) == (22, 14)
     assert usage["cache_read_input_tokens"] == 6
+
+
+def test_an_https_upstream_is_verified_and_used(fake_api, tmp_path, monkeypatch):
+    """The real API is https: the proxy verifies its certificate against the system's
+    trust store (here a throwaway self-signed certificate named in SSL_CERT_FILE)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    argv = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    argv += ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"]
+    argv += ["-addext", "subjectAltName=DNS:localhost"]
+    subprocess.run(argv, check=True, capture_output=True, timeout=120)
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    fake_api._server.socket = server_side.wrap_socket(fake_api._server.socket, server_side=True)
+    port = fake_api._server.server_address[1]
+    fake_api.push(reply(text("over tls")))
+    credential = Credential("ANTHROPIC_API_KEY", KEY, f"https://localhost:{port}")
+    with CredentialProxy(credential, tmp_path / "untrusted") as proxy:  # not trusted yet
+        assert raw(proxy, "POST", "/v1/messages", MESSAGE).status == 502
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    with CredentialProxy(credential, tmp_path / "trusted") as proxy:
+        answer = json.loads(raw(proxy, "POST", "/v1/messages", MESSAGE).read())
+    assert answer["content"][0]["text"] == "over tls"
+    assert fake_api.message_requests[-1].headers["x-api-key"] == KEY
