@@ -306,6 +306,7 @@ def test_the_proxy_counts_the_usage_the_api_reported(proxy, fake_api):
     assert usage["responses"] == 2 and usage["unread"] == 0
     assert (usage["input_tokens"], usage["output_tokens"]) == (22, 14)
     assert usage["cache_read_input_tokens"] == 6
+    assert list(proxy.stats.usage.by_model) == ["claude-x"]  # priced per model later
 
 
 def test_an_https_upstream_is_verified_and_used(fake_api, tmp_path, monkeypatch):

@@ -343,7 +343,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             if response.status == 200:  # billed even when cut: count what was reported
                 with self.proxy.lock:
-                    self.proxy.stats.usage.add(meter.result())
+                    self.proxy.stats.usage.add(meter.result(), meter.model)
         if not sized:
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()

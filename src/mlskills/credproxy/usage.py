@@ -28,14 +28,17 @@ class UsageTotals:
     responses: int = 0
     unread: int = 0  # compressed or malformed bodies: their tokens are not in the totals
     tokens: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    by_model: dict[str, dict[str, int]] = field(default_factory=dict)  # for pricing
 
-    def add(self, usage: dict[str, int] | None) -> None:
+    def add(self, usage: dict[str, int] | None, model: str = "") -> None:
         if usage is None:
             self.unread += 1
             return
         self.responses += 1
+        mine = self.by_model.setdefault(model, dict.fromkeys(FIELDS, 0))
         for name in FIELDS:
             self.tokens[name] += int(usage.get(name) or 0)
+            mine[name] += int(usage.get(name) or 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"responses": self.responses, "unread": self.unread, **self.tokens}
@@ -48,6 +51,7 @@ class ResponseUsage:
         self.streaming = content_type.startswith("text/event-stream")
         self.readable = encoding in ("", "identity")
         self.usage: dict[str, int] = {}
+        self.model = ""  # as the API named it in the response
         self.seen = False
         self._pending = b""
         self._size = 0
@@ -71,6 +75,7 @@ class ResponseUsage:
         if self.readable and not self.streaming and self._size <= MAX_JSON_BODY:
             body = _json(self._pending)
             if isinstance(body, dict) and isinstance(body.get("usage"), dict):
+                self.model = str(body.get("model") or "")
                 self._take(body["usage"])
         return self.usage if self.seen else None
 
@@ -79,7 +84,9 @@ class ResponseUsage:
         if not isinstance(event, dict):
             return
         if event.get("type") == "message_start":
-            self._take((event.get("message") or {}).get("usage") or {})
+            message = event.get("message") or {}
+            self.model = str(message.get("model") or "")
+            self._take(message.get("usage") or {})
         elif event.get("type") == "message_delta":
             self._take(event.get("usage") or {})  # output_tokens: the running total
 

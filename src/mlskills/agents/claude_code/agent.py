@@ -18,20 +18,22 @@ import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from mlskills import credproxy
+from mlskills.agents.anthropic_api.pricing import prices_for
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.agents.claude_code.locate import cli_version, find_cli
-from mlskills.agents.claude_code.stream import StreamSummary
+from mlskills.agents.claude_code.stream import StreamSummary, usage_from_api
 from mlskills.agents.pack_stage import stage_plugin
 from mlskills.credproxy.credential import KEY_VARIABLE
 from mlskills.errors import AgentSetupError
 from mlskills.pack.load import load_pack
 from mlskills.sandbox.output import CappedBuffer
 from mlskills.sandbox.processes import kill_group
-from mlskills.schema import AgentResult
+from mlskills.schema import AgentResult, Usage
 
 PLUGIN_NAME = "mlskills"
 PACK_AGENT = f"{PLUGIN_NAME}:ml-engineer"
@@ -175,6 +177,7 @@ class ClaudeCodeAgent:
         shutil.rmtree(sockets, ignore_errors=True)
         result.details["credential"] = "proxy"
         result.details["credential_proxy"] = proxy.stats.to_dict()
+        _prefer_measured_usage(result, proxy.stats.usage, request)
         result.details["credential_scrub"] = scrub_state
         if refused := proxy.stats.key_in_request:  # never expected: say it where it is seen
             request.log.event("key_in_request_refused", count=refused)
@@ -197,6 +200,32 @@ def _watch(proc: subprocess.Popen, request: AgentRequest) -> AgentResult:
     drain.join(timeout=2)
     request.log.write_text("agent.log", stderr.text())
     return _result(summary, code, timed_out, stderr.text())
+
+
+def _prefer_measured_usage(result: AgentResult, measured: Any, request: AgentRequest) -> None:
+    """Record the proxy's token count when it exceeds what the CLI reported.
+
+    The CLI's numbers come from inside the sandbox: the model's commands run as the same
+    user and can write lines into the CLI's output (a forged `result`) or kill it, and
+    requests they send with the trial's token never reach the CLI's count at all. The
+    proxy saw every response the key paid for.
+    """
+    if measured.responses == 0:
+        return
+    proxied = Usage()
+    for model, tokens in measured.by_model.items():
+        usage = usage_from_api(tokens)
+        prices = prices_for(model) if model else None
+        usage.cost = prices.cost(usage) if prices else 0.0
+        proxied.add(usage)
+    if proxied.total_tokens <= result.usage.total_tokens:
+        return
+    reported = result.usage
+    proxied.cost = max(proxied.cost, reported.cost)
+    result.details["usage_reported_by_cli"] = asdict(reported)
+    result.details["usage_source"] = "credential proxy (the CLI reported fewer tokens)"
+    result.usage = proxied
+    request.log.event("usage_from_proxy", reported=asdict(reported), measured=measured.to_dict())
 
 
 def _drain(stream: Any, sink: CappedBuffer) -> None:
