@@ -464,3 +464,19 @@ def test_usage_forged_from_inside_the_sandbox_is_replaced_by_the_proxys_count(
     assert record.usage.total_tokens == total
     assert record.usage.cache_write_tokens == measured["cache_creation_input_tokens"]
     assert '"kind": "usage_from_proxy"' in (folder / "transcript.jsonl").read_text()
+
+
+def test_an_api_error_forged_from_inside_the_sandbox_is_graded_not_excused(
+    tmp_path, fixture_evals, api
+):
+    """A forged `result` claiming the API failed would make the trial an unscored `error`;
+    the proxy relayed no error, so the trial is graded (here: 0, nothing was done)."""
+    forged = FORGED.replace('"is_error":false', '"is_error":true,"api_error_status":529')
+    forged = forged.replace('"num_turns":1', '"num_turns":1,"terminal_reason":"api_error"')
+    command = FORGE.replace(FORGED, forged)
+    api.push(reply(tool_use("Bash", {"command": command, "description": "x"})))
+    folder, record = trial(tmp_path, fixture_evals)
+    assert record.status == "completed" and record.score == 0.0, record.error
+    assert "Claude Code reported an error (529)" in record.details["api_error_unconfirmed"]
+    assert record.details["credential_proxy"]["error_responses"] == 0
+    assert '"kind": "api_error_unconfirmed"' in (folder / "transcript.jsonl").read_text()

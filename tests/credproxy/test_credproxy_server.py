@@ -127,6 +127,7 @@ def test_a_mid_stream_error_event_passes_through(proxy, fake_api):
     stream = sdk(proxy).messages.stream(**MESSAGE)
     with pytest.raises(anthropic.APIStatusError, match="Overloaded mid-way"), stream as events:
         events.get_final_message()
+    assert proxy.stats.error_responses == 1
 
 
 def test_a_cut_stream_is_cut_for_the_client_too(proxy, fake_api):
@@ -143,6 +144,7 @@ def test_http_errors_pass_through_with_their_headers(proxy, fake_api):
     response = raw(proxy, "POST", "/v1/messages", MESSAGE)
     assert response.status == 529 and response.getheader("retry-after") == "7"
     assert json.loads(response.read())["error"]["type"] == "overloaded_error"
+    assert proxy.stats.error_responses == 1  # what the CLI's error claims are checked against
 
 
 @pytest.mark.parametrize("token", [None, "sk-ant-guessed", KEY])
@@ -152,6 +154,7 @@ def test_a_request_without_the_proxy_token_never_reaches_the_api(proxy, fake_api
     response = raw(proxy, "POST", "/v1/messages", MESSAGE, token=False, headers=headers)
     assert response.status == 401
     assert not fake_api.requests and proxy.stats.refused == {"token": 1}
+    assert proxy.stats.error_responses == 1
 
 
 def test_a_bearer_token_is_accepted_too(proxy, fake_api):

@@ -60,6 +60,7 @@ class ProxyStats:
     forwarded: int = 0
     refused: dict[str, int] = field(default_factory=dict)
     upstream_errors: int = 0
+    error_responses: int = 0  # every failure a client saw: API errors, cuts, our refusals
     key_in_request: int = 0  # requests refused because their body held the real key
     usage: UsageTotals = field(default_factory=UsageTotals)  # as the API reported it
 
@@ -71,6 +72,7 @@ class ProxyStats:
             "forwarded": self.forwarded,
             "refused": dict(self.refused),
             "upstream_errors": self.upstream_errors,
+            "error_responses": self.error_responses,
             "key_in_request": self.key_in_request,
             "usage": self.usage.to_dict(),
         }
@@ -317,7 +319,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._relay(response)
 
     def _relay(self, response: http.client.HTTPResponse) -> None:
-        """Status and headers, then the body as it arrives (chunked unless sized)."""
+        """Status and headers, then the body as it arrives (chunked unless sized).
+
+        The response is accounted (usage, errors) before its last byte goes out, so anyone
+        who has read the whole response can rely on the counts.
+        """
         sized = response.length is not None and not response.chunked
         self.send_response_only(response.status, response.reason)
         for name, value in response.getheaders():
@@ -327,24 +333,26 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("content-length", str(response.length))
         else:
             self.send_header("transfer-encoding", "chunked")
-        self.end_headers()
         meter = ResponseUsage(
             response.getheader("content-type") or "", response.getheader("content-encoding") or ""
         )
+        if sized and response.length == 0:
+            self._account(response, meter)
+        self.end_headers()
         try:
             while piece := response.read1(65536):
+                meter.feed(piece)
+                if meter.error_event or (sized and response.length == 0):  # the end is here
+                    self._account(response, meter)
                 framed = piece if sized else f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
                 self.wfile.write(framed)
                 self.wfile.flush()
-                meter.feed(piece)
         except (OSError, http.client.HTTPException):
+            self._account(response, meter)  # billed even when cut: count what was reported
             self._cut(response)  # the API cut the stream: so does the proxy
             return
-        finally:
-            if response.status == 200:  # billed even when cut: count what was reported
-                with self.proxy.lock:
-                    self.proxy.stats.usage.add(meter.result(), meter.model)
         if not sized:
+            self._account(response, meter)
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         response.read()  # marks the response done, so the connection can carry the next one
@@ -352,9 +360,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._upstream.close()
             self._upstream = None
 
+    def _account(self, response: http.client.HTTPResponse, meter: ResponseUsage) -> None:
+        """Count one relayed response once: its usage, and whether it was an error."""
+        if meter.accounted:
+            return
+        meter.accounted = True
+        with self.proxy.lock:
+            if response.status == 200:
+                self.proxy.stats.usage.add(meter.result(), meter.model)
+            if response.status >= 400 or meter.error_event:
+                self.proxy.stats.error_responses += 1
+
     def _cut(self, response: http.client.HTTPResponse) -> None:
         with self.proxy.lock:
             self.proxy.stats.upstream_errors += 1
+            self.proxy.stats.error_responses += 1
         response.close()
         if self._upstream is not None:
             self._upstream.close()
@@ -372,6 +392,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._error(status, error_type, message)
 
     def _error(self, status: int, error_type: str, message: str) -> None:
+        with self.proxy.lock:
+            self.proxy.stats.error_responses += 1
         payload = json.dumps(
             {"type": "error", "error": {"type": error_type, "message": message}}
         ).encode()

@@ -52,6 +52,8 @@ class ResponseUsage:
         self.readable = encoding in ("", "identity")
         self.usage: dict[str, int] = {}
         self.model = ""  # as the API named it in the response
+        self.error_event = False  # an `event: error` mid-stream (the status stays 200)
+        self.accounted = False  # set once the proxy has added this response to its stats
         self.seen = False
         self._pending = b""
         self._size = 0
@@ -83,7 +85,9 @@ class ResponseUsage:
         event = _json(raw)
         if not isinstance(event, dict):
             return
-        if event.get("type") == "message_start":
+        if event.get("type") == "error":
+            self.error_event = True
+        elif event.get("type") == "message_start":
             message = event.get("message") or {}
             self.model = str(message.get("model") or "")
             self._take(message.get("usage") or {})

@@ -178,6 +178,7 @@ class ClaudeCodeAgent:
         result.details["credential"] = "proxy"
         result.details["credential_proxy"] = proxy.stats.to_dict()
         _prefer_measured_usage(result, proxy.stats.usage, request)
+        _check_api_error_claim(result, proxy.stats, request)
         result.details["credential_scrub"] = scrub_state
         if refused := proxy.stats.key_in_request:  # never expected: say it where it is seen
             request.log.event("key_in_request_refused", count=refused)
@@ -226,6 +227,24 @@ def _prefer_measured_usage(result: AgentResult, measured: Any, request: AgentReq
     result.details["usage_source"] = "credential proxy (the CLI reported fewer tokens)"
     result.usage = proxied
     request.log.event("usage_from_proxy", reported=asdict(reported), measured=measured.to_dict())
+
+
+def _check_api_error_claim(result: AgentResult, stats: Any, request: AgentRequest) -> None:
+    """An API error the proxy never relayed did not happen: grade the trial instead.
+
+    Every API response reaches the CLI through the proxy, so an `error` record blaming the
+    API while the proxy saw no error status, error event, cut stream or refusal comes from
+    inside the sandbox (a model's command can write a forged `result` line into the CLI's
+    output). An `error` is not scored, so believing it would turn the agent's 0 into a
+    missing data point.
+    """
+    details = result.details
+    claims_api = details.get("terminal_reason") == "api_error" or details.get("api_error_status")
+    if result.status != "error" or not claims_api or stats.error_responses:
+        return
+    details["api_error_unconfirmed"] = result.error
+    request.log.event("api_error_unconfirmed", claimed=result.error)
+    result.status, result.error = "completed", None
 
 
 def _drain(stream: Any, sink: CappedBuffer) -> None:

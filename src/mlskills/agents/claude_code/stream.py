@@ -118,6 +118,7 @@ class StreamSummary:
             "tool_calls": self.tool_calls,
             "permission_denials": len(final.get("permission_denials") or []),
             "terminal_reason": final.get("terminal_reason"),
+            "api_error_status": final.get("api_error_status"),
             "result_subtype": final.get("subtype"),
             "result_lines": len(self.results),
             "malformed_lines": self.malformed_lines,
