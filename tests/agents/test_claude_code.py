@@ -41,7 +41,7 @@ except AgentSetupError as exc:  # CI installs it via the claude-code extra
 
 SOLVE = 'awk -F, \'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}\' '
 SOLVE += "data/numbers.csv > answers.csv"
-KEY = "sk-ant-fake-key-0123456789"
+KEY = f"sk-ant-fake-key-{os.getpid()}-0123456789"  # unique: other runs scan /proc too
 NOT_IN_CLI_2_1_330 = {"Grep", "Glob"}  # searched with Bash there
 
 

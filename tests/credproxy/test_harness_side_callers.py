@@ -17,7 +17,7 @@ from fakes.messages_api import FakeMessagesAPI, last_tool_results, reply, result
 from mlskills import sandbox as sandboxes
 from mlskills.judge.evidence import run_commands
 
-KEY = "sk-ant-harness-side-canary-5150"
+KEY = f"sk-ant-harness-side-canary-{os.getpid()}-5150"  # unique per run
 # The key split in three so the command itself (sent back to the API) never holds it whole.
 SCAN = (
     f'K="{KEY[:9]}""{KEY[9:19]}""{KEY[19:]}"; echo "KEY=${{ANTHROPIC_API_KEY:-none}}"; '
