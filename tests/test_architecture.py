@@ -32,6 +32,8 @@ FORBIDDEN = {
     "pack": {"agents", "grading", "runner", "records", "trial", "cli"},
     "report": {"agents", "grading", "runner", "trial", "cli", "sandbox"},
     "stats": {"agents", "grading", "runner", "trial", "cli", "sandbox"},
+    # The key's custodian depends on nothing that runs agent or grader code.
+    "credproxy": {"agents", "grading", "judge", "runner", "records", "trial", "cli", "sandbox"},
 }
 
 

@@ -21,9 +21,12 @@ from typing import Any, Protocol
 from mlskills import __version__, paths, tasks
 from mlskills import judge as judges
 from mlskills.agents import AgentOptions, create
+from mlskills.credproxy.conceal import conceal_environ
+from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
 from mlskills.preparation import PreparedCache
 from mlskills.records import RunDir
+from mlskills.sandbox.environment import is_secret
 from mlskills.schema import SCHEMA_VERSION, Arm, Limits, TaskSpec, TrialRecord
 from mlskills.trial import TrialEnv, TrialPlan, run_trial
 
@@ -124,6 +127,12 @@ def run_metadata(config: RunConfig, agent_info: dict[str, Any]) -> dict[str, Any
         "started_at": utc_now(),
         "status": "running",
         "grading_data_readable_by_agent": config.sandbox == "local",
+        "credentials": credential_flow(
+            config.agent,
+            config.sandbox,
+            tuple(config.agent_options.get("pass_env") or ()),
+            judged=bool(config.judge),
+        ),
     }
 
 
@@ -185,6 +194,7 @@ def _shut_down(env: TrialEnv, threads: list[threading.Thread]) -> None:
 
 def make_env(run: RunDir, config: RunConfig, agent: Any = None, judge: Any = None) -> TrialEnv:
     """Shared trial state; pass an agent or judge already built to avoid building twice."""
+    conceal_environ(is_secret)  # agents on `local` run as us: keep keys out of /proc/PID/environ
     return TrialEnv(
         passed_env=tuple(config.agent_options.get("pass_env") or ()),
         agent=agent or create(config.agent, AgentOptions(**config.agent_options)),

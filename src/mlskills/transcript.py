@@ -1,7 +1,8 @@
 """A trial's log folder: transcript.jsonl plus named log files, with secrets redacted.
 
 Agents append events as they happen (flushed per line, so a crash loses nothing already
-written). Any registered secret value is replaced before it reaches disk.
+written). Any registered secret value, in its common encodings and pieces of it (see
+mlskills.redaction), is replaced before it reaches disk.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-REDACTED = "[redacted]"
+from mlskills.redaction import REDACTED, Redactor
+
+__all__ = ["REDACTED", "TrialLog"]
 
 
 class TrialLog:
     def __init__(self, folder: Path, secrets: tuple[str, ...] = ()) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._secrets = tuple(s for s in secrets if s and len(s) >= 8)
+        self._redactor = Redactor(secrets)
         self._lock = threading.Lock()
         self._transcript = None
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._redactor.redact(text)
 
     def event(self, kind: str, **fields: Any) -> None:
         """Append one JSON line: {"t": unix time, "kind": kind, ...fields}."""
@@ -47,7 +48,7 @@ class TrialLog:
 
     def sub(self, name: str) -> TrialLog:
         """A log in a sub-folder with the same secrets (the judge's transcript, say)."""
-        return TrialLog(self.folder / name, secrets=self._secrets)
+        return TrialLog(self.folder / name, secrets=self._redactor.secrets)
 
     def close(self) -> None:
         with self._lock:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -39,7 +41,7 @@ except AgentSetupError as exc:  # CI installs it via the claude-code extra
 
 SOLVE = 'awk -F, \'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}\' '
 SOLVE += "data/numbers.csv > answers.csv"
-KEY = "sk-ant-fake-key-0123456789"
+KEY = f"sk-ant-fake-key-{os.getpid()}-0123456789"  # unique: other runs scan /proc too
 NOT_IN_CLI_2_1_330 = {"Grep", "Glob"}  # searched with Bash there
 
 
@@ -58,9 +60,11 @@ def trial(
     sandbox: str = "local",
     retries=None,
     extra=None,
+    scratch_dir=None,
     **limits,
 ):
     config = RunConfig(
+        scratch_dir=scratch_dir,
         agent="claude-code",
         task_ids=["double"],
         arms=[arm],
@@ -154,30 +158,49 @@ def test_deadline_kills_the_cli_and_leaves_nothing_behind(tmp_path, fixture_eval
         release.set()
     assert record.status == "timeout" and record.limit == "agent_timeout"
     assert record.agent_seconds < 25
-    # No result line: the tokens of the answered request are summed from the stream.
-    assert record.details["usage_source"] == "assistant_messages"
+    # No result line: the CLI's side is summed from the stream, whose assistant lines carry
+    # the output count of message_start (1); the proxy saw the final count, and wins.
+    measured = record.details["credential_proxy"]["usage"]
+    assert record.details["usage_source"].startswith("credential proxy")
+    assert record.usage.output_tokens == measured["output_tokens"] > 1
     assert record.usage.total_tokens > 0
     assert marker.exists()  # the daemon was started
     assert not _sleepers(seconds)
-    assert not _processes_with(api.url)
+    assert not _processes_with("ANTHROPIC_API_KEY=sk-ant-proxy-")  # the CLI and forwarder
 
 
-def test_the_cli_runs_inside_bubblewrap(tmp_path, fixture_evals, api):
+def _bwrap_or_skip() -> None:
     from mlskills.sandbox.bwrap import probe
 
     ok, reason = probe()
     if not ok:
         pytest.skip(f"bubblewrap unavailable: {reason}")
-    api.push(
-        reply(tool_use("Bash", {"command": f"pwd; {SOLVE}", "description": "s"})), reply(text("ok"))
+
+
+def test_the_cli_runs_inside_bubblewrap_without_network(tmp_path, fixture_evals, api):
+    """The CLI reaches the API only through the proxy's socket: the fake's own port, which
+    the host can reach, is unreachable from inside."""
+    _bwrap_or_skip()
+    port = api.url.rsplit(":", 1)[1]
+    probe = (
+        "python3 -c \"import socket; socket.create_connection(('127.0.0.1', "
+        f"{port}), timeout=3); print('REACHED')\" 2>/dev/null || echo UNREACHABLE"
     )
-    folder, record = trial(tmp_path, fixture_evals, sandbox="bwrap")
+    api.push(
+        reply(tool_use("Bash", {"command": f"pwd; {probe}; {SOLVE}", "description": "s"})),
+        reply(text("ok")),
+    )
+    _, record = trial(tmp_path, fixture_evals, sandbox="bwrap", extra={"scrub_env": "auto"})
     assert record.status == "completed" and record.passed, record.error
-    results = [m for m in stream_messages(folder) if m.get("type") == "user"]
-    assert "/workspace" in json.dumps(results[0])
-    # The CLI's own command sandbox cannot nest in ours: the exposure is recorded, loudly.
-    assert record.details["credential_scrub"].startswith("off: ")
-    assert '"kind": "credential_exposed"' in (folder / "transcript.jsonl").read_text()
+    [result] = last_tool_results(api.message_requests[1].body)
+    assert "/workspace" in result_text(result) and "UNREACHABLE" in result_text(result)
+    assert record.details["credential_scrub"].startswith("off: the CLI's own bubblewrap")
+    assert record.details["credential"] == "proxy"
+    assert record.details["credential_proxy"]["forwarded"] == len(api.message_requests) >= 2
+    assert record.details["credential_proxy"]["refused"] == {}  # the CLI needs nothing else
+    measured = record.details["credential_proxy"]["usage"]  # the harness's own count
+    assert measured["responses"] == len(api.message_requests) and measured["output_tokens"] > 0
+    assert all(r.headers.get("x-api-key") == KEY for r in api.message_requests)
 
 
 def test_stream_summary_survives_malformed_and_extra_lines():
@@ -265,13 +288,58 @@ def test_last_tool_results_helper_skips_system_entries():
 
 
 SCRUB_READY = all(shutil.which(tool) for tool in SCRUB_NEEDS)
+# The key split so that neither the command nor anything derived from it holds it whole.
+FIND_KEY = (
+    f'K="{KEY[:10]}""{KEY[10:20]}""{KEY[20:]}"; echo "KEY=$ANTHROPIC_API_KEY"; '
+    'grep -l -a -F "$K" /proc/[0-9]*/environ 2>/dev/null | sed "s/^/FOUND-IN /"; '
+    "echo SCANNED $(ls -d /proc/[0-9]* | wc -l); "
+    "for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ 2>/dev/null; done "
+    "| grep '^ANTHROPIC_' | sort -u"
+)
 
 
-@pytest.mark.parametrize("scrub", ["off", "require"])
-def test_the_models_commands_cannot_read_the_api_key(tmp_path, fixture_evals, api, scrub):
-    """The CLI hands its environment to the Bash tool, so `env` shows the key; with
-    CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=1 (and the CLI's own bwrap sandbox) it does not."""
-    if scrub == "require" and not SCRUB_READY:
+@pytest.mark.parametrize("kind", ["local", "bwrap"])
+def test_the_key_never_enters_the_sandbox(tmp_path, fixture_evals, api, kind):
+    """The model prints $ANTHROPIC_API_KEY and scans every /proc/*/environ it can read (the
+    CLI's included) for the key: it finds only the proxy's token, while every request still
+    reaches the API with the real key, and nothing the harness writes holds the key."""
+    if kind == "bwrap":
+        _bwrap_or_skip()
+    api.push(reply(tool_use("Bash", {"command": FIND_KEY, "description": "look"})), reply("ok"))
+    folder, record = trial(tmp_path, fixture_evals, sandbox=kind)
+    assert record.status == "completed", record.error
+    [result] = last_tool_results(api.message_requests[1].body)
+    output = result_text(result)
+    assert "KEY=sk-ant-proxy-" in output and "SCANNED" in output, output
+    assert "FOUND-IN" not in output and KEY not in output
+    cli_env = {line for line in output.splitlines() if line.startswith("ANTHROPIC_")}
+    assert {line.split("=")[0] for line in cli_env} == {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"}
+    assert all("127.0.0.1" in line for line in cli_env if "BASE_URL" in line)
+    assert all(r.headers.get("x-api-key") == KEY for r in api.message_requests)
+    assert not any(KEY in json.dumps(r.body) for r in api.requests if r.body)
+    assert record.details["credential"] == "proxy"
+    for path in [*folder.rglob("*"), folder.parents[3] / "trials.jsonl"]:
+        if path.is_file():
+            assert KEY not in path.read_text(errors="replace"), path
+
+
+def test_a_request_that_carries_the_key_is_refused(tmp_path, fixture_evals, api):
+    """Should the key ever reach the model, the proxy will not send it on in a request body
+    (a tool input, a tool result): the trial ends as an error, the fake never sees it."""
+    api.push(reply(tool_use("Bash", {"command": f"echo {KEY}", "description": "x"})))
+    _, record = trial(tmp_path, fixture_evals, retries=0)
+    assert record.status == "error"
+    assert record.details["credential_proxy"]["key_in_request"] >= 1
+    assert "credential proxy refused" in record.error
+    assert len(api.message_requests) == 1  # the first request only
+    assert not any(KEY in json.dumps(r.body) for r in api.requests if r.body)
+
+
+@pytest.mark.parametrize("scrub", ["off", "on"])
+def test_the_models_commands_see_at_most_the_proxy_token(tmp_path, fixture_evals, api, scrub):
+    """With the proxy the key is not there to read. The CLI's own scrub (local only, on
+    request) also hides the token and the proxy's address from the model's commands."""
+    if scrub == "on" and not SCRUB_READY:
         pytest.skip(f"the CLI's command sandbox needs {' and '.join(SCRUB_NEEDS)}")
     command = "env; cat /proc/$PPID/environ /proc/1/environ | tr '\\0' '\\n'"
     api.push(reply(tool_use("Bash", {"command": command, "description": "env"})), reply(text("ok")))
@@ -279,15 +347,21 @@ def test_the_models_commands_cannot_read_the_api_key(tmp_path, fixture_evals, ap
     assert record.status == "completed", record.error
     [result] = last_tool_results(api.message_requests[1].body)
     output = result_text(result)
-    assert "PATH=" in output  # the command ran and printed its environment
+    assert "PATH=" in output and KEY not in output  # the command ran and printed its env
+    assert record.details["credential_scrub"] == scrub
     if scrub == "off":
-        assert KEY in output  # the hazard the scrub exists for
-        assert record.details["credential_scrub"].startswith("off: turned off")
+        assert "ANTHROPIC_API_KEY=sk-ant-proxy-" in output
     else:
-        assert KEY not in output and "ANTHROPIC_API_KEY" not in output
-        assert record.details["credential_scrub"] == "on"
-    for path in folder.rglob("*"):  # the transcript redacts it either way
+        assert "ANTHROPIC_API_KEY" not in output
+    for path in folder.rglob("*"):
         assert KEY not in path.read_text(errors="replace"), path
+
+
+def test_an_unknown_scrub_mode_is_refused_with_the_choices(api):
+    from mlskills.agents.base import AgentOptions
+
+    with pytest.raises(AgentSetupError, match="scrub_env=always: expected off, on"):
+        agent_module.ClaudeCodeAgent(AgentOptions(extra={"scrub_env": "always"}))
 
 
 def test_scrub_required_where_it_cannot_work_is_an_error(tmp_path, fixture_evals, api, monkeypatch):
@@ -295,3 +369,114 @@ def test_scrub_required_where_it_cannot_work_is_an_error(tmp_path, fixture_evals
     _, record = trial(tmp_path, fixture_evals, extra={"scrub_env": "require"})
     assert record.status == "error" and "no-such-tool-mlskills" in record.error
     assert not api.message_requests  # the CLI never started
+
+
+SHM = Path("/dev/shm")
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm here")
+def test_local_with_scratch_on_dev_shm_works(tmp_path, fixture_evals, api):
+    """The default scratch is on /dev/shm. The CLI's own command sandbox cannot see it, which
+    made every trial a silent 0; without the scrub (the default now) commands run there."""
+    api.push(reply(tool_use("Bash", {"command": f"pwd; {SOLVE}", "description": "s"})), reply("ok"))
+    _, record = trial(tmp_path, fixture_evals, scratch_dir=str(SHM))
+    assert record.status == "completed" and record.passed, record.error
+    [result] = last_tool_results(api.message_requests[1].body)
+    assert str(SHM) in result_text(result)
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm here")
+def test_scrub_asked_for_with_scratch_on_dev_shm_is_an_error_naming_it(
+    tmp_path, fixture_evals, api
+):
+    if not SCRUB_READY:
+        pytest.skip(f"the CLI's command sandbox needs {' and '.join(SCRUB_NEEDS)}")
+    _, record = trial(tmp_path, fixture_evals, extra={"scrub_env": "on"}, scratch_dir=str(SHM))
+    assert (
+        record.status == "error" and "/dev/shm" in record.error and "--scratch-dir" in record.error
+    )
+    assert not api.message_requests
+
+
+@pytest.mark.skipif(not SHM.is_dir(), reason="no /dev/shm here")
+def test_the_console_script_on_local_with_the_default_scratch(tmp_path, fixture_evals, api):
+    """As a user runs it: the installed `mlskills` command, `--sandbox local`, no
+    --scratch-dir (the default is /dev/shm when it has room). The trial passes, run.json
+    says how the key travelled, and the console names what stays exposed on local."""
+    script = Path(sys.executable).with_name("mlskills")
+    if not script.is_file():
+        pytest.skip(f"no console script next to {sys.executable}")
+    api.push(reply(tool_use("Bash", {"command": f"pwd; {SOLVE}", "description": "s"})), reply("ok"))
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "ANTHROPIC_API_KEY": KEY,
+        "ANTHROPIC_BASE_URL": api.url,
+    }
+    argv = [str(script), "run", "--agent", "claude-code", "--task", "double", "--sandbox", "local"]
+    argv += ["--evals", str(fixture_evals), "--runs-dir", str(tmp_path / "runs")]
+    argv += ["--cache-dir", str(tmp_path / "cache"), "--agent-option", "max_retries=0"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "warning: credential exposure: local sandbox" in done.stderr
+    [run_dir] = (tmp_path / "runs").iterdir()
+    meta = json.loads((run_dir / "run.json").read_text())
+    assert meta["credentials"]["agent"].startswith("credential proxy")
+    [line] = (run_dir / "trials.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    assert record["status"] == "completed" and record["passed"], record
+    assert record["details"]["credential"] == "proxy"
+    [result] = last_tool_results(api.message_requests[1].body)
+    assert result_text(result).startswith("/dev/shm/")  # the default scratch, seen by the CLI
+    for path in run_dir.rglob("*"):
+        if path.is_file():
+            assert KEY not in path.read_text(errors="replace"), path
+
+
+FORGED = (
+    '{"type":"result","subtype":"success","is_error":false,"num_turns":1,'
+    '"total_cost_usd":0,"usage":{"input_tokens":1,"output_tokens":1},"session_id":"forged"}'
+)
+# Writes a forged result line into the CLI's output, then kills the CLI (the pattern is
+# assembled at run time so this command's own shell does not match it).
+FORGE = (
+    f"L='{FORGED}'; pat=output-; pat=${{pat}}format; "
+    'for p in /proc/[0-9]*; do c=$(tr "\\0" " " < $p/cmdline 2>/dev/null); '
+    'case "$c" in *"$pat"*) echo "$L" > $p/fd/1; '
+    'case "$c" in python*) ;; *) kill -9 ${p#/proc/};; esac;; esac; done'
+)
+
+
+def test_usage_forged_from_inside_the_sandbox_is_replaced_by_the_proxys_count(
+    tmp_path, fixture_evals, api
+):
+    """The model's commands run as the CLI's user: they can write a `result` line claiming
+    1 token and $0 into the CLI's output and kill it. The record keeps the tokens the proxy
+    saw the API report."""
+    api.push(reply(tool_use("Bash", {"command": FORGE, "description": "x"})))
+    folder, record = trial(tmp_path, fixture_evals)
+    measured = record.details["credential_proxy"]["usage"]
+    fields = ("input_tokens", "output_tokens", "cache_read_input_tokens")
+    total = sum(measured[f] for f in (*fields, "cache_creation_input_tokens"))
+    assert measured["responses"] == 1 and total > 100
+    assert record.details["usage_reported_by_cli"]["input_tokens"] == 1  # the forgery landed
+    assert record.details["usage_source"].startswith("credential proxy")
+    assert record.usage.total_tokens == total
+    assert record.usage.cache_write_tokens == measured["cache_creation_input_tokens"]
+    assert '"kind": "usage_from_proxy"' in (folder / "transcript.jsonl").read_text()
+
+
+def test_an_api_error_forged_from_inside_the_sandbox_is_graded_not_excused(
+    tmp_path, fixture_evals, api
+):
+    """A forged `result` claiming the API failed would make the trial an unscored `error`;
+    the proxy relayed no error, so the trial is graded (here: 0, nothing was done)."""
+    forged = FORGED.replace('"is_error":false', '"is_error":true,"api_error_status":529')
+    forged = forged.replace('"num_turns":1', '"num_turns":1,"terminal_reason":"api_error"')
+    command = FORGE.replace(FORGED, forged)
+    api.push(reply(tool_use("Bash", {"command": command, "description": "x"})))
+    folder, record = trial(tmp_path, fixture_evals)
+    assert record.status == "completed" and record.score == 0.0, record.error
+    assert "Claude Code reported an error (529)" in record.details["api_error_unconfirmed"]
+    assert record.details["credential_proxy"]["error_responses"] == 0
+    assert '"kind": "api_error_unconfirmed"' in (folder / "transcript.jsonl").read_text()

@@ -12,7 +12,9 @@ import os
 import sys
 
 from mlskills import __version__
+from mlskills.credproxy.conceal import conceal_environ
 from mlskills.errors import MlskillsError
+from mlskills.sandbox.environment import is_secret
 
 # Sub-command modules, in the order `mlskills --help` lists them.
 COMMAND_MODULES = (
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    conceal_environ(is_secret)  # sandboxed commands on `local` could scan /proc/PID/environ
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from mlskills import paths, sandbox, tasks
 from mlskills.cli.argtypes import non_negative_int, positive_float, positive_int
 from mlskills.cli.summary import print_summary, summary_rows
+from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
 from mlskills.judge import JudgeConfig
 from mlskills.runner import RunConfig, RunOutcome, limits_from_cli, resume_run, start_run
@@ -66,7 +67,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="host variable the command agent may see (repeat); its value is redacted in logs",
     )
-    agent.add_argument("--agent-network", action="store_true", help="command agent may use net")
+    agent.add_argument(
+        "--agent-network",
+        action="store_true",
+        help="command and claude-code agents may use the host network (bwrap)",
+    )
     agent.add_argument("--claude-bin", help="path to the Claude Code CLI")
     agent.add_argument(
         "--agent-option",
@@ -243,16 +248,22 @@ def build_parser_defaults() -> argparse.Namespace:
 
 
 def _warn_sandbox(config: RunConfig) -> None:
-    """Say which sandbox runs, and on local, who the agent is on this machine."""
+    """Say which sandbox runs, and on local, who the agent is on this machine; then any
+    remaining credential exposure."""
     if config.sandbox != "local":
         print(f"sandbox: {config.sandbox} ({config.sandbox_reason})", file=sys.stderr)
-        return
-    print(
-        f"warning: local sandbox ({config.sandbox_reason}): the agent runs as "
-        f"{sandbox.local_user()} on this machine, with your network, and can read the "
-        "harness's files including grading data; its scores are unverified",
-        file=sys.stderr,
+    else:
+        print(
+            f"warning: local sandbox ({config.sandbox_reason}): the agent runs as "
+            f"{sandbox.local_user()} on this machine, with your network, and can read the "
+            "harness's files including grading data; its scores are unverified",
+            file=sys.stderr,
+        )
+    flow = credential_flow(
+        config.agent, config.sandbox, config.agent_options["pass_env"], bool(config.judge)
     )
+    for exposure in flow["exposure"]:
+        print(f"warning: credential exposure: {exposure}", file=sys.stderr)
 
 
 def _report(outcome: RunOutcome, as_json: bool) -> int:

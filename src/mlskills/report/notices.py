@@ -26,6 +26,14 @@ def sandbox_notice(meta: dict[str, Any]) -> Notice | None:
     )
 
 
+def credential_notice(meta: dict[str, Any]) -> Notice | None:
+    """Any way an API key could reach the agent (run.json `credentials.exposure`)."""
+    exposure = (meta.get("credentials") or {}).get("exposure") or []
+    if not exposure:
+        return None
+    return Notice("warn", "Credential exposure", "; ".join(exposure) + ".")
+
+
 def status_notice(meta: dict[str, Any], path: str) -> Notice | None:
     status = meta.get("status")
     if status == "interrupted":
@@ -88,6 +96,7 @@ def collect(meta: dict[str, Any], records: list[TrialRecord], path: str) -> list
     tasks = len({r.task_id for r in records})
     found = [
         sandbox_notice(meta),
+        credential_notice(meta),
         status_notice(meta, path),
         error_notice(records, path),
         *coverage_notices(meta, records),

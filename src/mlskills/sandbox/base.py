@@ -63,6 +63,7 @@ class Sandbox:
         self.home.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.token = uuid.uuid4().hex
+        self.shared: dict[Path, str] = {}  # host folder -> where it appears inside (read-only)
         self._groups: list[subprocess.Popen] = []
         self._ready: dict[int, list[int]] = {}  # pid -> readiness pipes not yet read
         self._ready_lock = threading.Lock()  # close() may run on another thread (Ctrl-C)
@@ -125,6 +126,12 @@ class Sandbox:
     def guest_path(self, host_path: Path) -> str:
         """How the sandboxed process sees a host path under the workspace."""
         return str(host_path)
+
+    def share(self, host_dir: Path, guest_dir: str) -> str:
+        """Show a host folder read-only to later commands (the credential proxy's socket
+        folder); returns the path a sandboxed process uses for it. Local: the host path."""
+        self.shared[Path(host_dir).absolute()] = guest_dir
+        return self.guest_path(Path(host_dir))
 
     # ---- shared machinery
 

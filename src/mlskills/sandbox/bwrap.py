@@ -75,7 +75,7 @@ class BwrapSandbox(Sandbox):
 
     def _view(self, network: bool) -> tuple[list[str], list[int]]:
         """The mount arguments for one command, and the descriptors they name."""
-        return _view_template(network).render(
+        args, fds = _view_template(network).render(
             {
                 WORKSPACE_SOURCE: str(self.workdir),
                 HOME_SOURCE: str(self.home),
@@ -84,6 +84,9 @@ class BwrapSandbox(Sandbox):
                 GROUP: self.ident.group(),
             }
         )
+        for host, guest in self.shared.items():  # e.g. the credential proxy's socket folder
+            args += ["--ro-bind", str(host), guest]
+        return args, fds
 
     def _namespace_args(self, network: bool) -> list[str]:
         if self.ident.drop:  # root: the outer stage; the user namespace comes inside
@@ -133,6 +136,7 @@ class BwrapSandbox(Sandbox):
             (self.workdir, GUEST_WORKSPACE),
             (self.home, GUEST_HOME),
             (self.tmp, GUEST_TMP),
+            *self.shared.items(),
         ):
             if host.is_relative_to(root):
                 rel = host.relative_to(root).as_posix()

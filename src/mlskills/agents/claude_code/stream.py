@@ -89,14 +89,14 @@ class StreamSummary:
         if self.final is None:
             return self.message_usage_total()
         costs = [r.get("total_cost_usd") or 0.0 for r in self.results]
-        usage = _usage(self.final.get("usage") or {})
+        usage = usage_from_api(self.final.get("usage") or {})
         usage.cost = float(max(costs, default=0.0))
         return usage
 
     def message_usage_total(self) -> Usage:
         total = Usage()
         for model, raw in self.message_usage.values():
-            usage = _usage(raw)
+            usage = usage_from_api(raw)
             prices = prices_for(model) if model else None
             usage.cost = prices.cost(usage) if prices else 0.0
             total.add(usage)
@@ -118,13 +118,15 @@ class StreamSummary:
             "tool_calls": self.tool_calls,
             "permission_denials": len(final.get("permission_denials") or []),
             "terminal_reason": final.get("terminal_reason"),
+            "api_error_status": final.get("api_error_status"),
             "result_subtype": final.get("subtype"),
             "result_lines": len(self.results),
             "malformed_lines": self.malformed_lines,
         }
 
 
-def _usage(raw: dict[str, Any]) -> Usage:
+def usage_from_api(raw: dict[str, Any]) -> Usage:
+    """The API's usage fields (also the credential proxy's counts) as our Usage."""
     return Usage(
         input_tokens=int(raw.get("input_tokens") or 0),
         output_tokens=int(raw.get("output_tokens") or 0),
