@@ -201,3 +201,17 @@ def test_hidden_paths_inside_system_folders_are_covered(make_sandbox, monkeypatc
     monkeypatch.setattr(bwrap, "_view_template", bwrap._view_template.__wrapped__)
     box = make_sandbox()
     assert run_ok(box, f"ls -A {folder} | wc -l").strip() == "0"
+
+
+def test_a_shared_folder_is_reachable_by_the_sandbox_uid_and_read_only(make_sandbox, tmp_path):
+    """`share` (the credential proxy's socket folder) under a guest path whose parent bwrap
+    creates: that parent must be passable for the sandbox's own uid, not 0700 root's."""
+    box = make_sandbox()
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o755)
+    (folder / "note.txt").write_text("from the harness\n")
+    (folder / "note.txt").chmod(0o644)
+    guest = box.share(folder, "/run/mlskills-test/deeper")
+    result = box.exec(f"cat {guest}/note.txt; touch {guest}/x 2>/dev/null || echo READ-ONLY")
+    assert result.stdout.split() == ["from", "the", "harness", "READ-ONLY"], result.stderr

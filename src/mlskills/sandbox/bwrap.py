@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mlskills.sandbox import identity, mounts, seccomp
 from mlskills.sandbox.base import Launch, MiB, Sandbox
@@ -85,6 +85,9 @@ class BwrapSandbox(Sandbox):
             }
         )
         for host, guest in self.shared.items():  # e.g. the credential proxy's socket folder
+            parent = str(PurePosixPath(guest).parent)
+            if parent != "/":  # bwrap would make it 0700 for root: the sandbox uid must pass
+                args += ["--perms", "0755", "--dir", parent]
             args += ["--ro-bind", str(host), guest]
         return args, fds
 
