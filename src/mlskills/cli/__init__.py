@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "validate_cmd",
     "install_cmd",
     "judge_cmd",
+    "triggers_cmd",
 )
 
 
