@@ -86,6 +86,9 @@ def _cases_arg(p: argparse.ArgumentParser) -> None:
 
 def _session_args(p: argparse.ArgumentParser) -> None:
     _cases_arg(p)
+    p.add_argument(
+        "--pack", type=Path, help="pack folder with agents/ and skills/ (default: the bundled one)"
+    )
     p.add_argument("--agent", choices=AGENTS, help="anthropic (our API session) or claude-code")
     p.add_argument("--model", help=f"model id (anthropic default: {DEFAULT_MODEL})")
     p.add_argument("--repeats", type=positive_int, default=3, help="sessions per case")
@@ -165,8 +168,12 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pack(args: argparse.Namespace) -> Pack:
+    return load_pack(args.pack)
+
+
 def _run(args: argparse.Namespace) -> int:
-    pack = load_pack()
+    pack = _pack(args)
     targets = _targets(pack)
     if args.resume:
         run, config = runner.open_for_resume(args.resume)
@@ -306,7 +313,7 @@ def _compare(args: argparse.Namespace) -> int:
 def _improve(args: argparse.Namespace) -> int:
     if not args.agent:
         raise MlskillsError("choose an agent with --agent (anthropic or claude-code)")
-    pack = load_pack()
+    pack = _pack(args)
     targets = _targets(pack)
     label = f"skill:{args.skill}" if args.skill else f"agent:{args.subagent}"
     if label not in targets.labels:
