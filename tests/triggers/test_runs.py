@@ -159,9 +159,8 @@ def _split_ids(prefix: str, held_out: bool, n: int) -> list[str]:
 def _improve_cases(folder: Path) -> None:
     lines = ["cases:"]
     for case_id in _split_ids("train", False, 3) + _split_ids("held", True, 3):
-        lines.append(
-            f"  - {{id: {case_id}, prompt: 'is this extract sane?', expect: [skill:data-profiling]}}"
-        )
+        prompt = "'is this extract sane?'"
+        lines.append(f"  - {{id: {case_id}, prompt: {prompt}, expect: [skill:data-profiling]}}")
     for case_id in _split_ids("neg", True, 2):
         lines.append(f"  - {{id: {case_id}, prompt: plot units per store, expect: []}}")
     (folder / "cases.yaml").write_text("\n".join(lines) + "\n")
