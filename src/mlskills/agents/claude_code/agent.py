@@ -79,7 +79,7 @@ class ClaudeCodeAgent:
             "cli": str(self.binary),
             "cli_version": self.version,
             "model": self.options.model,
-            "pack_mode": f"--plugin-dir + --agent {PACK_AGENT}",
+            "pack_mode": f"--plugin-dir + --agent {PACK_AGENT} (plugin arm: no --agent)",
             "credential_scrub": self.scrub_mode,
         }
 
@@ -94,7 +94,9 @@ class ClaudeCodeAgent:
         if request.limits.cost_limit:
             argv += ["--max-budget-usd", str(request.limits.cost_limit)]
         if plugin_dir:
-            argv += ["--plugin-dir", plugin_dir, "--agent", PACK_AGENT]
+            argv += ["--plugin-dir", plugin_dir]
+        if plugin_dir and request.arm.as_agent:
+            argv += ["--agent", PACK_AGENT]
         return argv
 
     def _plugin(self, request: AgentRequest) -> str | None:
