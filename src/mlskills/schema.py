@@ -19,7 +19,6 @@ SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # ids that become folder n
 
 AgentStatus = Literal["completed", "timeout", "limit", "error"]
 TrialStatus = Literal["completed", "timeout", "limit", "error"]
-AGENT_STATUSES: tuple[str, ...] = ("completed", "timeout", "limit", "error")
 
 
 # ---------------------------------------------------------------- tasks
