@@ -34,23 +34,60 @@ FORBIDDEN = {
     "stats": {"agents", "grading", "runner", "trial", "cli", "sandbox"},
     # The key's custodian depends on nothing that runs agent or grader code.
     "credproxy": {"agents", "grading", "judge", "runner", "records", "trial", "cli", "sandbox"},
+    "triggers": {"grading", "runner", "trial", "selfcheck", "judge", "cli"},
 }
 
 
-def our_imports(path: Path) -> set[str]:
-    """Top-level names of mlskills modules that a file imports (mlskills.X -> X)."""
+def our_imports(path: Path, package: list[str] | None = None) -> set[str]:
+    """Top-level names of mlskills modules that a file imports (mlskills.X -> X), in every
+    form: `import mlskills.X`, `from mlskills.X import y`, `from mlskills import X`,
+    relative imports, and `importlib.import_module("mlskills.X")` with a literal name."""
+    package = package or _package_of(path)
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-        for name in names:
+        for name in _imported_names(node, package):
             parts = name.split(".")
             if parts[0] == "mlskills" and len(parts) > 1:
                 found.add(parts[1])
     return found
+
+
+def _package_of(path: Path) -> list[str]:
+    """`src/mlskills/agents/base.py` -> ["mlskills", "agents"]."""
+    return ["mlskills", *path.relative_to(SRC).parent.parts]
+
+
+def _imported_names(node: ast.AST, package: list[str]) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        base = package[: len(package) - node.level + 1] if node.level else []
+        module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+        # `from mlskills import X` imports the module X; `from mlskills.a import b` imports a
+        return [f"{module}.{a.name}" for a in node.names] if module == "mlskills" else [module]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "import_module"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return [node.args[0].value]
+    return []
+
+
+def test_every_import_form_is_seen(tmp_path):
+    sample = tmp_path / "probe.py"  # read as if it were src/mlskills/agents/probe.py
+    sample.write_text(
+        "import importlib\n"
+        "from mlskills import grading, runner as r\n"
+        "from ..records import RunDir\n"
+        "from . import base\n"
+        "importlib.import_module('mlskills.judge')\n"
+    )
+    found = our_imports(sample, ["mlskills", "agents"])
+    assert found == {"grading", "runner", "records", "agents", "judge"}
 
 
 def files_of(module: str) -> list[Path]:

@@ -21,10 +21,6 @@ def resource_root() -> Path:
     return here.parent.parent
 
 
-def agents_dir() -> Path:
-    return resource_root() / "agents"
-
-
 def skills_dir() -> Path:
     return resource_root() / "skills"
 

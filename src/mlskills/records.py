@@ -85,11 +85,15 @@ class RunDir:
         return folder
 
     def append(self, record: TrialRecord) -> None:
-        line = (json.dumps(record.to_dict(), default=str) + "\n").encode("utf-8")
+        self.append_line(json.dumps(record.to_dict(), default=str))
+
+    def append_line(self, line: str, name: str = TRIALS_FILE) -> None:
+        """One whole line with a single `write` on an O_APPEND descriptor (see above)."""
+        data = (line + "\n").encode("utf-8")
         with self._lock:
-            fd = os.open(self.path / TRIALS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            fd = os.open(self.path / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
-                os.write(fd, line)
+                os.write(fd, data)
             finally:
                 os.close(fd)
 

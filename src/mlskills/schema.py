@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 SCHEMA_VERSION = 1
+RESERVED_ARMS = ("bare", "pack", "plugin")
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # ids that become folder names
 
 AgentStatus = Literal["completed", "timeout", "limit", "error"]
 TrialStatus = Literal["completed", "timeout", "limit", "error"]
-AGENT_STATUSES: tuple[str, ...] = ("completed", "timeout", "limit", "error")
 
 
 # ---------------------------------------------------------------- tasks
@@ -204,23 +204,29 @@ class Arm:
     name: str
     skills: tuple[str, ...] | None = None  # None: no pack; () with pack=True: all
     pack: bool = False
+    as_agent: bool = False  # the session runs as the pack's ml-engineer agent
 
     @classmethod
     def parse(cls, text: str) -> Arm:
-        """`bare`, `pack`, or `NAME=skill-a,skill-b` (a named subset of the pack)."""
+        """`bare`, `pack` (the session runs as the ml-engineer agent), `plugin` (the pack
+        is installed and the main session decides what to load or delegate, as for users),
+        or `NAME=skill-a,skill-b` (a named subset of the pack, run as the agent)."""
         if text == "bare":
             return cls("bare")
         if text == "pack":
-            return cls("pack", skills=(), pack=True)
+            return cls("pack", skills=(), pack=True, as_agent=True)
+        if text == "plugin":
+            return cls("plugin", skills=(), pack=True, as_agent=False)
         name, sep, rest = text.partition("=")
         if not sep or not name or not rest:
             raise ValueError(f"arm {text!r}: use bare, pack, or NAME=skill-a,skill-b")
-        if not SAFE_NAME.fullmatch(name) or name in ("bare", "pack"):
+        if not SAFE_NAME.fullmatch(name) or name in RESERVED_ARMS:
             raise ValueError(
                 f"arm name {name!r}: use lowercase letters, digits, '.', '_' or '-' "
-                "(it names a folder), and not 'bare' or 'pack'"
+                "(it names a folder), and not 'bare', 'pack' or 'plugin'"
             )
-        return cls(name, skills=tuple(s.strip() for s in rest.split(",") if s.strip()), pack=True)
+        skills = tuple(s.strip() for s in rest.split(",") if s.strip())
+        return cls(name, skills=skills, pack=True, as_agent=True)
 
 
 @dataclass(frozen=True)

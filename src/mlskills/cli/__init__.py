@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "validate_cmd",
     "install_cmd",
     "judge_cmd",
+    "triggers_cmd",
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import anthropic
@@ -15,6 +14,8 @@ from mlskills.agents.anthropic_api.loop import TrialLoop
 from mlskills.agents.anthropic_api.pricing import prices_for
 from mlskills.agents.anthropic_api.settings import Settings
 from mlskills.agents.anthropic_api.skills import (
+    SkillEntry,
+    SkillReads,
     place_skills,
     select_skills,
     set_read_only,
@@ -38,12 +39,17 @@ class AnthropicAgent:
         """One trial; every failure comes back as a result, never as an exception."""
         toolbox = None
         try:
-            system, template, read_only = self._system_prompt(request)
+            system, template, entries = self._system_prompt(request)
+            read_only = (skills_home(request.sandbox),) if entries else ()
+            reads = SkillReads(entries)
             budget = self._budget(request)
-            toolbox = ToolBox(request.sandbox, self.settings.output_chars, read_only)
+            toolbox = ToolBox(request.sandbox, self.settings.output_chars, read_only, reads.note)
             self._log_start(request, system, template, toolbox)
             loop = TrialLoop(self.requester, system, toolbox, budget, request.log, request.sandbox)
-            return loop.run(self._task_message(request))
+            result = loop.run(self._task_message(request))
+            if entries:
+                result.details["skills_read"] = reads.names
+            return result
         except Exception as exc:  # the harness records it as an infrastructure error
             reason = str(exc) if isinstance(exc, MlskillsError) else f"{type(exc).__name__}: {exc}"
             request.log.event("agent_error", error=reason)
@@ -66,16 +72,17 @@ class AnthropicAgent:
 
     # ---- setup of one trial
 
-    def _system_prompt(self, request: AgentRequest) -> tuple[str, str, tuple[Path, ...]]:
-        """(system prompt, template name, read-only folders the model may view)."""
+    def _system_prompt(self, request: AgentRequest) -> tuple[str, str, list[SkillEntry]]:
+        """(system prompt, template name, the skills placed for the model to read)."""
         workspace = request.sandbox.guest_path(request.sandbox.workdir)
         if not request.arm.pack:
-            return prompts.bare_system(workspace), prompts.BARE, ()
+            return prompts.bare_system(workspace), prompts.BARE, []
         pack = load_pack(self.settings.pack_root)
-        body = pack.agent(self.settings.pack_agent).body
         entries = place_skills(select_skills(pack, request.arm), request.sandbox)
-        system = prompts.pack_system(workspace, body, entries)
-        return system, prompts.PACK, (skills_home(request.sandbox),)
+        if not request.arm.as_agent:
+            return prompts.plugin_system(workspace, entries), prompts.PLUGIN, entries
+        body = pack.agent(self.settings.pack_agent).body
+        return prompts.pack_system(workspace, body, entries), prompts.PACK, entries
 
     def _budget(self, request: AgentRequest) -> Budget:
         prices = prices_for(self.settings.model, self.settings.prices)

@@ -17,8 +17,9 @@ from mlskills.schema import Limits
 
 BARE = "system_bare.md.j2"
 PACK = "system_pack.md.j2"
+PLUGIN = "system_plugin.md.j2"  # the pack's skills without the agent body (the plugin arm)
 TASK = "task_instruction.md.j2"
-TEMPLATES = (BARE, PACK, TASK)
+TEMPLATES = (BARE, PACK, PLUGIN, TASK)
 
 
 @cache
@@ -42,6 +43,10 @@ def bare_system(workspace: str) -> str:
 
 def pack_system(workspace: str, agent_body: str, skills: list[SkillEntry]) -> str:
     return render(PACK, workspace=workspace, agent_body=agent_body.strip(), skills=skills)
+
+
+def plugin_system(workspace: str, skills: list[SkillEntry]) -> str:
+    return render(PLUGIN, workspace=workspace, skills=skills)
 
 
 def task_message(instruction: str, workspace: str, limits: Limits) -> str:

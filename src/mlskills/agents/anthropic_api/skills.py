@@ -49,4 +49,26 @@ def place_skills(skills: list[SkillDef], sandbox: Sandbox) -> list[SkillEntry]:
     return entries
 
 
-__all__ = ["SkillEntry", "place_skills", "select_skills", "set_read_only", "skills_home"]
+class SkillReads:
+    """Which skills the model opened: any tool call naming a skill's folder counts (a
+    `cat .../SKILL.md`, an editor `view` of a file in it), in first-read order."""
+
+    def __init__(self, entries: list[SkillEntry]) -> None:
+        self.folders = {entry.name: entry.folder.rstrip("/") + "/" for entry in entries}
+        self.names: list[str] = []
+
+    def note(self, tool: str, params: dict) -> None:
+        text = " ".join(str(v) for v in params.values() if isinstance(v, str))
+        for name, folder in self.folders.items():
+            if folder in text and name not in self.names:
+                self.names.append(name)
+
+
+__all__ = [
+    "SkillEntry",
+    "SkillReads",
+    "place_skills",
+    "select_skills",
+    "set_read_only",
+    "skills_home",
+]

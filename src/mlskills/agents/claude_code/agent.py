@@ -12,12 +12,14 @@ the tools: the way users who invoke the subagent by name work.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -92,7 +94,7 @@ class ClaudeCodeAgent:
             "cli": str(self.binary),
             "cli_version": self.version,
             "model": self.options.model,
-            "pack_mode": f"--plugin-dir + --agent {PACK_AGENT}",
+            "pack_mode": f"--plugin-dir + --agent {PACK_AGENT} (plugin arm: no --agent)",
             "credential": CREDENTIAL_NOTE,
             "api_upstream": self.credential.upstream_kind,
             "network": "host network" if self.options.network else "none (bwrap); host (local)",
@@ -110,7 +112,9 @@ class ClaudeCodeAgent:
         if request.limits.cost_limit:
             argv += ["--max-budget-usd", str(request.limits.cost_limit)]
         if plugin_dir:
-            argv += ["--plugin-dir", plugin_dir, "--agent", PACK_AGENT]
+            argv += ["--plugin-dir", plugin_dir]
+        if plugin_dir and request.arm.as_agent:
+            argv += ["--agent", PACK_AGENT]
         return argv
 
     def _plugin(self, request: AgentRequest) -> str | None:
@@ -153,18 +157,27 @@ class ClaudeCodeAgent:
             env["CLAUDE_CODE_MAX_RETRIES"] = str(int(retries))
         return env
 
+    @contextlib.contextmanager
+    def behind_proxy(
+        self, sandbox: Any, argv: list[str]
+    ) -> Iterator[tuple[list[str], credproxy.CredentialProxy]]:
+        """The CLI's argv behind the in-sandbox forwarder, and the running proxy that holds
+        the key: the sandbox gets only the proxy's socket (read-only) and a per-trial token."""
+        sockets = Path(tempfile.mkdtemp(prefix="credproxy-", dir=sandbox.scratch))
+        sockets.chmod(0o755)  # a root harness's sandbox runs as another uid
+        guest_dir = sandbox.share(sockets, PROXY_GUEST_DIR)
+        try:
+            with credproxy.CredentialProxy(self.credential, sockets / PROXY_SOCKET) as proxy:
+                yield credproxy.forwarder_argv(f"{guest_dir}/{PROXY_SOCKET}", argv), proxy
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
+
     def run(self, request: AgentRequest) -> AgentResult:
         scrub_state, error = self.scrub(request.sandbox)
         if error:
             return AgentResult(status="error", error=error)
         plugin_dir = self._plugin(request)
-        sockets = Path(tempfile.mkdtemp(prefix="credproxy-", dir=request.sandbox.scratch))
-        sockets.chmod(0o755)  # a root harness's sandbox runs as another uid
-        guest_dir = request.sandbox.share(sockets, PROXY_GUEST_DIR)
-        with credproxy.CredentialProxy(self.credential, sockets / PROXY_SOCKET) as proxy:
-            argv = credproxy.forwarder_argv(
-                f"{guest_dir}/{PROXY_SOCKET}", self.argv(request, plugin_dir)
-            )
+        with self.behind_proxy(request.sandbox, self.argv(request, plugin_dir)) as (argv, proxy):
             proc = request.sandbox.popen(
                 argv,
                 env=self.environment(scrub=scrub_state == "on"),
@@ -172,7 +185,6 @@ class ClaudeCodeAgent:
                 network=self.options.network,
             )
             result = _watch(proc, request)
-        shutil.rmtree(sockets, ignore_errors=True)
         result.details["credential"] = "proxy"
         result.details["credential_proxy"] = proxy.stats.to_dict()
         _prefer_measured_usage(result, proxy.stats.usage, request)

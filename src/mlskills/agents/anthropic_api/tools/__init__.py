@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,8 +19,13 @@ class ToolBox:
     """Tool definitions for the request, and dispatch of the model's tool calls."""
 
     def __init__(
-        self, sandbox: Sandbox, output_chars: int, read_only: tuple[Path, ...] = ()
+        self,
+        sandbox: Sandbox,
+        output_chars: int,
+        read_only: tuple[Path, ...] = (),
+        observer: Callable[[str, Any], None] | None = None,
     ) -> None:
+        self.observer = observer  # told of every call (e.g. which skills the model read)
         roots = [_root(sandbox, sandbox.workdir, writable=True)]
         roots += [_root(sandbox, path, writable=False) for path in read_only]
         self.bash = BashSession(sandbox, output_chars)
@@ -31,6 +37,8 @@ class ToolBox:
     def call(self, name: str, params: Any, timeout: float) -> ToolOutcome:
         if not isinstance(params, dict):
             return error(f"the input of {name} must be an object")
+        if self.observer:
+            self.observer(name, params)
         if name == BASH_NAME:
             return self.bash(params, timeout)
         if name == EDITOR_NAME:
