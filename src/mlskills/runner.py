@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from mlskills import __version__, paths, tasks
+from mlskills import __version__, api_gate, paths, tasks
 from mlskills import judge as judges
 from mlskills.agents import AgentOptions, create
 from mlskills.credproxy.conceal import conceal_environ
@@ -59,6 +59,9 @@ class RunConfig:
     evals: str | None = None  # an evals folder other than the bundled one
     scratch_dir: str | None = None  # where trial workspaces live (None: system temp)
     judge: dict[str, Any] | None = None  # JudgeConfig.to_dict(); None: rubric "not judged"
+    executor: str = "local"  # or "ray": trials as Ray tasks (see executors/)
+    ray_address: str | None = None  # None: RAY_ADDRESS, else a new local Ray instance
+    api_concurrency: int | None = None  # model calls in flight at once, run-wide
 
     @property
     def evals_path(self) -> Path | None:
@@ -300,11 +303,32 @@ def _finish(
 ) -> RunOutcome:
     if observer:
         observer.started(len(plans))
-    records, interrupted = execute(env, plans, config.jobs, observer)
+    if config.executor == "ray":
+        records, interrupted = _execute_on_ray(run, config, plans, observer)
+    else:
+        api_gate.install(
+            api_gate.LocalGate(config.api_concurrency) if config.api_concurrency else None
+        )
+        records, interrupted = execute(env, plans, config.jobs, observer)
     missing = len(plans) - len(records)
     status = "interrupted" if interrupted else ("incomplete" if missing else "finished")
     run.update_meta(status=status, finished_at=utc_now())
     return RunOutcome(run, records, skipped, interrupted, missing)
+
+
+def _execute_on_ray(
+    run: RunDir, config: RunConfig, plans: list[TrialPlan], observer: Observer | None
+) -> tuple[list[TrialRecord], bool]:
+    from mlskills.executors.ray_executor import RayExecutor
+
+    executor = RayExecutor(config.ray_address, config.sandbox, config.api_concurrency)
+    try:
+        executor.connect()
+        run.update_meta(ray_nodes=executor.nodes)
+        notify = observer.finished if observer else (lambda record: None)
+        return executor.run(run, asdict(config), config.evals_path, plans, notify)
+    finally:
+        executor.close()
 
 
 def limits_from_cli(**values: Any) -> dict[str, Any]:

@@ -46,6 +46,16 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Resources:
+    """What one trial of a task asks a scheduler for (the Ray executor packs trials by it).
+    The local executor ignores it: -j decides how many trials share the machine."""
+
+    cpus: float = 1.0
+    memory_mb: int = 2048
+    gpus: float = 0.0
+
+
+@dataclass(frozen=True)
 class RubricItem:
     """An open-ended criterion judged by the evaluator agent (never by the metric)."""
 
@@ -87,6 +97,7 @@ class TaskSpec:
     requires: tuple[str, ...]
     limits: Limits
     grading: GradingSpec
+    resources: Resources = field(default_factory=Resources)
 
     @property
     def instruction_path(self) -> Path:

@@ -17,9 +17,10 @@ import yaml
 
 from mlskills import paths
 from mlskills.errors import InvalidInput, Problem
-from mlskills.schema import SAFE_NAME, GradingSpec, Limits, RubricItem, TaskSpec
+from mlskills.schema import SAFE_NAME, GradingSpec, Limits, Resources, RubricItem, TaskSpec
 
-TASK_KEYS = {"id", "title", "summary", "tags", "requires", "limits", "grading"}
+TASK_KEYS = {"id", "title", "summary", "tags", "requires", "limits", "grading", "resources"}
+RESOURCE_KEYS = {"cpus", "memory_mb", "gpus"}
 GRADING_KEYS = {
     "metric",
     "baseline",
@@ -133,6 +134,26 @@ def _load_limits(data: Any, out: _Collector, prefix: str = "limits.") -> Limits:
     return Limits().override(**values)
 
 
+def _load_resources(data: Any, out: _Collector) -> Resources:
+    """`resources: {cpus: 2, memory_mb: 4096, gpus: 0}`: what a scheduler reserves per trial."""
+    if data is None:
+        return Resources()
+    if not isinstance(data, dict):
+        out.add("resources", "must be a mapping", "e.g. `resources: {cpus: 2, memory_mb: 4096}`")
+        return Resources()
+    out.unknown_keys(data, RESOURCE_KEYS, "resources.")
+    values = {}
+    for key in sorted(RESOURCE_KEYS & set(data)):
+        value = out.typed(data, key, (int, float), "resources.")
+        if value is None:
+            continue
+        if value < 0 or (key != "gpus" and value == 0):
+            out.add(f"resources.{key}", f"must be positive, got {value}", "use a number above 0")
+            continue
+        values[key] = int(value) if key == "memory_mb" else float(value)
+    return Resources(**values)
+
+
 def _load_rubric(items: Any, out: _Collector) -> tuple[RubricItem, ...]:
     if items is None:
         return ()
@@ -237,6 +258,7 @@ def load_task(task_dir: Path) -> TaskSpec:
     tags = _string_list(data, "tags", out)
     requires = _string_list(data, "requires", out)
     limits = _load_limits(data.get("limits"), out)
+    resources = _load_resources(data.get("resources"), out)
     grading = _load_grading(data.get("grading"), out) if data else None
     _check_files(task_dir, out)
     if out.problems or grading is None:
@@ -250,6 +272,7 @@ def load_task(task_dir: Path) -> TaskSpec:
         requires=requires,
         limits=limits,
         grading=grading,
+        resources=resources,
     )
 
 

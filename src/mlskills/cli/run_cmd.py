@@ -46,6 +46,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     how = p.add_argument_group("how")
     how.add_argument("-j", "--jobs", type=positive_int, default=1, help="trials in parallel")
     how.add_argument(
+        "--executor",
+        default="local",
+        choices=["local", "ray"],
+        help="local: a thread pool (-j); ray: each trial a Ray task on a cluster",
+    )
+    how.add_argument("--ray-address", help="Ray cluster address (default: RAY_ADDRESS or local)")
+    how.add_argument(
+        "--api-concurrency",
+        type=positive_int,
+        metavar="N",
+        help="model calls in flight at once across the whole run (on Ray: cluster-wide)",
+    )
+    how.add_argument(
         "--sandbox",
         default="auto",
         choices=["auto", "local", "bwrap"],
@@ -192,6 +205,9 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         evals=str(args.evals.resolve()) if args.evals else None,
         scratch_dir=scratch,
         judge=judge,
+        executor=args.executor,
+        ray_address=args.ray_address,
+        api_concurrency=args.api_concurrency,
     )
 
 

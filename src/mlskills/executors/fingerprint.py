@@ -1,0 +1,75 @@
+"""What must match between the driver and every Ray worker: the harness and the evals.
+
+A worker that runs another mlskills, or other task files, would grade differently and the
+run would mix two harnesses silently; both sides hash what they have and compare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tarfile
+from pathlib import Path
+
+import mlskills
+
+SKIP_DIRS = {"__pycache__", ".pytest_cache"}
+
+
+def _files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(names):
+            path = Path(folder) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            if suffixes is None or path.suffix in suffixes:
+                out.append(path)
+    return out
+
+
+def tree_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """sha256 over every file's relative path and bytes, in a fixed order."""
+    digest = hashlib.sha256()
+    for path in _files(root, suffixes):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def harness_digest() -> str:
+    """This process's mlskills: its version and the bytes of its Python source."""
+    package = Path(mlskills.__file__).resolve().parent
+    return f"{mlskills.__version__}+{tree_digest(package, ('.py',))}"
+
+
+def pack_tree(root: Path) -> bytes:
+    """A gzip'd tar of a folder (the evals), for the cluster's object store."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for path in _files(root):
+            tar.add(path, arcname=str(path.relative_to(root)), recursive=False)
+    return buffer.getvalue()
+
+
+def unpack_tree(data: bytes, digest: str, cache: Path) -> Path:
+    """The evals at `cache/<digest>`, unpacked once per node and checked against `digest`."""
+    target = cache / digest
+    if target.is_dir():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    staging = cache / f".{digest}.{os.getpid()}"
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        tar.extractall(staging, filter="data")  # no links out, no absolute paths
+    found = tree_digest(staging)
+    if found != digest:
+        raise ValueError(f"the evals unpacked on this node hash to {found}, not {digest}")
+    try:
+        staging.rename(target)
+    except OSError:  # another worker on this node won the race: use theirs
+        import shutil
+
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

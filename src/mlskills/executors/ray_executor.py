@@ -1,0 +1,194 @@
+"""`--executor ray`: each trial is a Ray task, packed onto nodes by the task's resources.
+
+Before anything runs, every alive node is probed: it must run the driver's mlskills
+(hash of its source) and, for a bwrap run, be able to start bubblewrap; a mismatch
+refuses the run, and nodes that cannot sandbox take no trials (none: the run refuses).
+The evals the driver uses are shipped once through the object store and checked by hash
+on each node. Workers return records and files; this process appends them, so the run
+folder has one writer as with the local executor. A lost node's trial is retried once by
+Ray, then recorded as `error` (resumable), never lost and never recorded twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from mlskills import paths
+from mlskills.errors import MlskillsError
+from mlskills.executors.fingerprint import harness_digest, pack_tree, tree_digest
+from mlskills.executors.ray_worker import ApiSlots, TrialJob, probe_node, run_job
+from mlskills.records import RunDir
+from mlskills.schema import TrialRecord
+from mlskills.trial import TrialPlan
+
+MiB = 1 << 20
+WAIT = 0.5  # seconds between checks for finished trials (Ctrl-C is noticed this fast)
+RETRIES = 1  # Ray re-runs a trial whose worker or node died, once
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise MlskillsError(
+            "--executor ray needs Ray on this machine and every node: pip install 'mlskills[ray]'"
+        ) from exc
+    return ray
+
+
+class RayExecutor:
+    """Runs a run's trials on a Ray cluster; the caller owns the run folder."""
+
+    def __init__(self, address: str | None, sandbox_kind: str, api_concurrency: int | None):
+        self.ray = _ray()
+        self.address = address
+        self.sandbox_kind = sandbox_kind
+        self.api_concurrency = api_concurrency
+        self.harness = harness_digest()
+        self.nodes: list[dict[str, Any]] = []
+
+    def connect(self) -> None:
+        ray = self.ray
+        if not ray.is_initialized():
+            try:
+                ray.init(address=self.address, log_to_driver=False, configure_logging=False)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                where = self.address or "RAY_ADDRESS or a new local instance"
+                raise MlskillsError(f"cannot reach a Ray cluster at {where}: {exc}") from exc
+        self.nodes = self._probe()
+
+    def _probe(self) -> list[dict[str, Any]]:
+        """Probe every alive node; refuse a harness mismatch or a cluster that cannot sandbox."""
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        ray = self.ray
+        probe = ray.remote(num_cpus=0)(probe_node)
+        alive = [n["NodeID"] for n in ray.nodes() if n.get("Alive")]
+        refs = [
+            probe.options(
+                scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False)
+            ).remote(self.harness, self.sandbox_kind)
+            for node in alive
+        ]
+        facts = ray.get(refs, timeout=300)
+        wrong = [f for f in facts if not f["harness_matches"]]
+        if wrong:
+            listed = ", ".join(f"{f['host']} ({f['harness']})" for f in wrong)
+            raise MlskillsError(
+                f"these Ray nodes run another mlskills than this driver ({self.harness}): "
+                f"{listed}; install the same version everywhere"
+            )
+        if not any(f["sandbox_ok"] for f in facts):
+            reasons = "; ".join(f"{f['host']}: {f['sandbox_reason']}" for f in facts)
+            raise MlskillsError(
+                f"no Ray node can start the {self.sandbox_kind} sandbox ({reasons}); install "
+                "bubblewrap on the workers, or pass --sandbox local knowingly"
+            )
+        return facts
+
+    @property
+    def usable(self) -> list[str]:
+        return [f["node_id"] for f in self.nodes if f["sandbox_ok"]]
+
+    def _options(self, plan: TrialPlan) -> dict[str, Any]:
+        res = plan.task.resources
+        options: dict[str, Any] = {
+            "num_cpus": res.cpus,
+            "memory": res.memory_mb * MiB,
+            "max_retries": RETRIES,
+            "retry_exceptions": False,
+        }
+        if res.gpus:
+            options["num_gpus"] = res.gpus
+        if len(self.usable) < len(self.nodes):  # keep trials off nodes that cannot sandbox
+            options["label_selector"] = {"ray.io/node-id": f"in({','.join(self.usable)})"}
+        return options
+
+    def run(
+        self,
+        run: RunDir,
+        config_dict: dict[str, Any],
+        evals: Path | None,
+        plans: list[TrialPlan],
+        on_record: Any,
+    ) -> tuple[list[TrialRecord], bool]:
+        """Submit every plan, append records as they finish; (records, interrupted)."""
+        ray = self.ray
+        root = evals or paths.evals_dir()
+        evals_digest = tree_digest(root)
+        evals_ref = ray.put(pack_tree(root))
+        gate = None
+        if self.api_concurrency:
+            gate = ray.remote(num_cpus=0)(ApiSlots).remote(self.api_concurrency)
+        remote = ray.remote(run_job)
+        pending: dict[Any, TrialPlan] = {}
+        for plan in plans:
+            job = TrialJob(
+                plan.task.id,
+                _arm_text(plan),
+                plan.epoch,
+                plan.seed,
+                asdict(plan.limits),
+                config_dict,
+                self.harness,
+                evals_digest,
+            )
+            ref = remote.options(**self._options(plan)).remote(job, evals_ref, gate)
+            pending[ref] = plan
+        records: list[TrialRecord] = []
+        try:
+            while pending:
+                done, _ = ray.wait(list(pending), num_returns=1, timeout=WAIT)
+                for ref in done:
+                    record = self._collect(run, pending.pop(ref), ref, config_dict["agent"])
+                    run.append(record)
+                    records.append(record)
+                    on_record(record)
+        except KeyboardInterrupt:
+            for ref in pending:
+                ray.cancel(ref, force=True)
+            return records, True
+        return records, False
+
+    def _collect(self, run: RunDir, plan: TrialPlan, ref: Any, agent: str) -> TrialRecord:
+        """The finished trial's record (its files written here), or an `error` record."""
+        try:
+            result = self.ray.get(ref)
+        except Exception as exc:  # a lost node or worker, after Ray's retry
+            return _lost(plan, agent, exc)
+        folder = run.trial_dir(plan.key)
+        for relpath, data in result["files"].items():
+            target = (folder / relpath).resolve()
+            if folder.resolve() not in target.parents:
+                continue  # a worker names files inside its trial folder only
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        where = {"node_id": result["node_id"], "host": result["host"]}
+        (folder / "ray.json").write_text(json.dumps(where) + "\n")
+        return TrialRecord.from_dict(result["record"])
+
+    def close(self) -> None:
+        if self.ray.is_initialized():
+            self.ray.shutdown()
+
+
+def _arm_text(plan: TrialPlan) -> str:
+    arm = plan.arm
+    if arm.skills and arm.name not in ("pack", "plugin"):
+        return f"{arm.name}={','.join(arm.skills)}"
+    return arm.name
+
+
+def _lost(plan: TrialPlan, agent: str, exc: Exception) -> TrialRecord:
+    return TrialRecord(
+        task_id=plan.task.id,
+        arm=plan.arm.name,
+        epoch=plan.epoch,
+        seed=plan.seed,
+        agent=plan.agent_name or agent,
+        status="error",
+        error=f"the trial's Ray worker was lost: {type(exc).__name__}: {str(exc)[:300]}",
+    )
