@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from mlskills import api_gate
 from mlskills.credproxy.credential import Credential
 from mlskills.credproxy.usage import ResponseUsage, UsageTotals
 from mlskills.redaction import secret_forms
@@ -218,7 +219,8 @@ class _Handler(BaseHTTPRequestHandler):
             message = "the request holds the API key itself; the proxy does not send it"
             self._refuse(400, "invalid_request_error", "key_in_body", message)
             return
-        self._forward(body)
+        with api_gate.slot():  # --api-concurrency: at most N model calls in flight, run-wide
+            self._forward(body)
 
     def do_GET(self) -> None:
         self._refuse(403, "permission_error", "method", "only POST to the Messages API")
