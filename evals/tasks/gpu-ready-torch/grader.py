@@ -1,0 +1,152 @@
+"""Retrain with the agent's train.py on a CPU-only machine, then predict twice.
+
+1. In a fresh sandbox with CUDA hidden: `python train.py`, then `python predict.py` on the
+   hidden test rows; accuracy on the hidden labels is the metric.
+2. The checkpoint that run wrote is turned into the one a GPU machine would have written:
+   its tensor storages are relabelled "cuda:0" inside the archive's pickle, by editing the
+   pickle's tokens (`pickletools.genops`; nothing is unpickled). In a second fresh sandbox
+   predict.py loads that checkpoint on the CPU and predicts a handful of the test rows.
+   Gate: it must run and give the same classes as the first run gave those rows (a
+   small batch also shows whether prediction depends on the batch).
+"""
+
+import pickletools
+import shutil
+import struct
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from mlskills.grading.predictions import read_predictions
+
+FEATURES = ".grader/test_features.csv"
+PREDICTIONS = ".grader/predictions.csv"
+FEW, FEW_PREDICTIONS = ".grader/few_parts.csv", ".grader/few_predictions.csv"
+GPU_CHECKPOINT = ".grader/gpu_model.pt"
+NO_CUDA = "export CUDA_VISIBLE_DEVICES=''"
+MAX_CHECKPOINT_BYTES = 200 << 20
+
+
+def _relabel(pickle_bytes: bytes) -> tuple[bytes, int]:
+    out, start, changed = bytearray(), 0, 0
+    ops = list(pickletools.genops(pickle_bytes))
+    for i, (op, arg, pos) in enumerate(ops):
+        end = ops[i + 1][2] if i + 1 < len(ops) else len(pickle_bytes)
+        if op.name == "FRAME":  # frame lengths would be wrong after the edit; frames are optional
+            out += pickle_bytes[start:pos]
+            start = end
+        elif op.name in ("BINUNICODE", "SHORT_BINUNICODE") and arg == "cpu":
+            out += pickle_bytes[start:pos]
+            out += b"X" + struct.pack("<I", 6) + b"cuda:0"  # X = BINUNICODE
+            start = end
+            changed += 1
+    out += pickle_bytes[start:]
+    return bytes(out), changed
+
+
+def to_gpu_checkpoint(source: Path, target: Path) -> str | None:
+    """Write the GPU-saved twin of `source` to `target`; a problem message, or None."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+            pickles = [m for m in members if m.filename.endswith("data.pkl")]
+            if len(pickles) != 1:
+                return "not a PyTorch zip checkpoint (no single data.pkl)"
+            relabelled, changed = _relabel(archive.read(pickles[0]))
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+                for member in members:
+                    data = archive.read(member)
+                    out.writestr(member.filename, relabelled if member is pickles[0] else data)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return f"could not read the checkpoint as a PyTorch archive: {exc}"
+    return None if changed else "the checkpoint holds no CPU tensor storages"
+
+
+def _fail_run(ctx, name, run, command):
+    why = "timed out" if run.result.timed_out else f"exited {run.result.exit_code}"
+    tail = (run.result.stderr or "").strip()[-500:]
+    return ctx.check(name, False, f"`{command}` {why}: {tail}", gate=True)
+
+
+def _gpu_twin(ctx, checkpoint):
+    """(host path of the GPU-saved twin of the checkpoint, temp folder) or (None, problem)."""
+    if checkpoint.is_symlink() or not checkpoint.is_file():
+        return None, "train.py did not write a model.pt file"
+    if checkpoint.stat().st_size > MAX_CHECKPOINT_BYTES:
+        return None, "model.pt is over 200 MB"
+    folder = Path(tempfile.mkdtemp(prefix="gpu-ckpt-"))
+    problem = to_gpu_checkpoint(checkpoint, folder / "gpu_model.pt")
+    if problem:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None, f"model.pt: {problem}"
+    return folder, None
+
+
+def grade(ctx):
+    labels = pd.read_csv(ctx.hidden / "test_labels.csv")
+    command = (
+        f"python train.py > .grader/train.log && "
+        f"python predict.py --input {FEATURES} --output {PREDICTIONS}"
+    )
+    run = ctx.exec(
+        f"{NO_CUDA} && mkdir -p .grader && {command}",
+        timeout=240,
+        inputs={FEATURES: ctx.hidden / "test_features.csv"},
+    )
+    if run.result.exit_code != 0:
+        return ctx.grade(None, [_fail_run(ctx, "train and predict on CPU", run, command)])
+    preds = read_predictions(
+        run.path(PREDICTIONS),
+        run.workdir,
+        id_column="id",
+        columns={"defect": "number"},
+        expected_ids=labels["id"].tolist(),
+    )
+    if not preds.ok:
+        return ctx.grade(None, [preds.check])
+    predicted = preds.frame["defect"].to_numpy()
+    accuracy = float((predicted == labels["defect"].to_numpy()).mean())
+
+    folder, problem = _gpu_twin(ctx, run.path("model.pt"))
+    if problem:
+        return ctx.grade(
+            None, [preds.check, ctx.check("GPU checkpoint", False, problem, gate=True)]
+        )
+    try:
+        few = pd.read_csv(ctx.hidden / "test_few.csv")
+        command = (
+            f"python predict.py --input {FEW} --output {FEW_PREDICTIONS}"
+            f" --checkpoint {GPU_CHECKPOINT}"
+        )
+        second = ctx.exec(
+            f"{NO_CUDA} && {command}",
+            timeout=120,
+            inputs={FEW: ctx.hidden / "test_few.csv", GPU_CHECKPOINT: folder / "gpu_model.pt"},
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    name = "a GPU-saved checkpoint loads and predicts on CPU"
+    if second.result.exit_code != 0:
+        return ctx.grade(None, [preds.check, _fail_run(ctx, name, second, command)])
+    again = read_predictions(
+        second.path(FEW_PREDICTIONS),
+        second.workdir,
+        id_column="id",
+        columns={"defect": "number"},
+        expected_ids=few["id"].tolist(),
+    )
+    if not again.ok:
+        return ctx.grade(None, [preds.check, again.check])
+    first = preds.frame.loc[few["id"].astype(str), "defect"].to_numpy()  # indexed by id text
+    differ = int((again.frame["defect"].to_numpy() != first).sum())
+    same = ctx.check(
+        name,
+        differ == 0,
+        f"{differ} of {len(few)} rows got a different class than in the full run"
+        if differ
+        else f"loaded on CPU; the same classes for {len(few)} rows as in the full run",
+        gate=True,
+    )
+    return ctx.grade(accuracy, [preds.check, same])

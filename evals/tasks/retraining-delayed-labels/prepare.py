@@ -1,0 +1,96 @@
+"""Weekly scoring batches and late-arriving labels, with and without real concept drift.
+
+A fraud-style model (the `score` column, fixed for the whole year) is scored on 400 cases
+a week for 52 weeks. Each case's label arrives `delay` weeks after its batch, plus 0-2
+weeks of jitter (`arrived_week`). Scenarios:
+- steady: nothing changes;
+- inputs: from some week two inputs the model barely uses shift strongly (covariate
+  shift, the model's accuracy does not change);
+- abrupt: from week `onset` the relationship between inputs and label changes (two
+  coefficients flip), accuracy drops by about 15 points;
+- gradual: the same change phased in linearly over 8 weeks.
+The public data is one year of a gradual-drift stream. The hidden scenarios are written
+with their drift onset and label delay so the grader knows when a retrain was warranted
+and when it first became knowable.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+WEEKS, PER_WEEK = 52, 400
+BETA = np.array([1.3, -0.9, 0.7, 0.0, 0.0])
+DRIFTED = np.array([1.3, 0.9, -0.7, 0.0, 0.0])
+RAMP = 8  # weeks for a gradual drift to complete
+
+
+def _mix(week, onset, kind):
+    """How far the label rule has moved from BETA to DRIFTED in a week (0 to 1)."""
+    if kind == "abrupt":
+        return float(week >= onset)
+    if kind == "gradual":
+        return float(np.clip((week - onset + 1) / RAMP, 0, 1))
+    return 0.0
+
+
+def stream(rng, kind, onset, delay, first_id):
+    model = BETA + rng.normal(0, 0.05, 5)  # the production model: close to the old rule
+    rows = []
+    for week in range(1, WEEKS + 1):
+        x = rng.normal(0, 1, (PER_WEEK, 5))
+        if kind == "inputs" and week >= onset:
+            x[:, 3] = x[:, 3] * 2.0 + 2.5
+            x[:, 4] = x[:, 4] * 0.4 - 1.5
+        m = _mix(week, onset, kind)
+        logit = x @ ((1 - m) * BETA + m * DRIFTED)
+        label = (rng.random(PER_WEEK) < 1 / (1 + np.exp(-logit))).astype(int)
+        score = 1 / (1 + np.exp(-(x @ model)))
+        arrived = week + delay + rng.choice([0, 1, 2], PER_WEEK, p=[0.6, 0.3, 0.1])
+        frame = pd.DataFrame(x.round(4), columns=[f"x{i}" for i in range(5)])
+        frame.insert(0, "week", week)
+        frame["score"] = score.round(5)
+        frame["label"], frame["arrived_week"] = label, arrived
+        rows.append(frame)
+    data = pd.concat(rows, ignore_index=True)
+    data.insert(0, "case_id", np.arange(len(data)) + first_id)
+    batches = data[["week", "case_id", *[f"x{i}" for i in range(5)], "score"]]
+    labels = data[["case_id", "label", "arrived_week"]].sort_values(
+        ["arrived_week", "case_id"], kind="stable"
+    )
+    return batches, labels
+
+
+# The hidden scenarios: (name, kind, onset, delay). Onsets and delays move with the seed.
+def _scenarios(rng):
+    return [
+        ("steady", "steady", 0, int(rng.integers(2, 4))),
+        ("inputs", "inputs", int(rng.integers(16, 30)), int(rng.integers(3, 6))),
+        ("abrupt", "abrupt", int(rng.integers(18, 32)), int(rng.integers(2, 4))),
+        ("gradual", "gradual", int(rng.integers(15, 26)), int(rng.integers(4, 7))),
+    ]
+
+
+def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
+    rng = np.random.default_rng(5200 + seed)
+    batches, labels = stream(rng, "gradual", int(rng.integers(20, 30)), 3, 1_000_000)
+    (public_dir / "data").mkdir()
+    batches.to_csv(public_dir / "data" / "batches.csv", index=False)
+    labels.to_csv(public_dir / "data" / "labels.csv", index=False)
+    meta = []
+    for i, (name, kind, onset, delay) in enumerate(_scenarios(rng)):
+        batches, labels = stream(rng, kind, onset, delay, 2_000_000 + i * 100_000)
+        folder = hidden_dir / name
+        folder.mkdir()
+        batches.to_csv(folder / "batches.csv", index=False)
+        labels.to_csv(folder / "labels.csv", index=False)
+        entry = {"name": name, "kind": kind, "onset": onset, "delay": delay}
+        if kind in ("abrupt", "gradual"):
+            # What was known at the end of the week before the drop could first be seen.
+            cut = onset + delay - 1
+            batches[batches["week"] <= cut].to_csv(folder / "cut_batches.csv", index=False)
+            labels[labels["arrived_week"] <= cut].to_csv(folder / "cut_labels.csv", index=False)
+            entry["cut_week"] = cut
+        meta.append(entry)
+    (hidden_dir / "scenarios.json").write_text(json.dumps(meta, indent=1))
