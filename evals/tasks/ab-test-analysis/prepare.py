@@ -48,6 +48,7 @@ def _draw(rng, kind, share, n):
 
 def _cumulative_z(treated, day, converted):
     """Difference, standard error and z of the cumulative data at the end of each day."""
+
     def by_day(mask):
         return np.cumsum(np.bincount(day[mask], minlength=DAYS + 1)[1:])
 

@@ -16,7 +16,8 @@ from scipy import stats
 
 SRM_ALPHA = 0.001
 log = pd.read_csv("data/exposures.csv")
-plans = json.load(open("data/experiments.json"))
+with open("data/experiments.json") as handle:
+    plans = json.load(handle)
 rows = []
 for name, plan in plans.items():
     exp = log[(log["experiment"] == name) & (log["day"] <= plan["planned_days"])]
@@ -28,10 +29,8 @@ for name, plan in plans.items():
     effect = p_t - p_c
     se = np.sqrt(p_t * (1 - p_t) / len(t) + p_c * (1 - p_c) / len(c))
     low, high = effect - 1.959964 * se, effect + 1.959964 * se
-    if srm_p < SRM_ALPHA:
-        decision = "investigate"
-    else:
-        decision = "ship" if low > 0 else "no_ship"
+    # Untrustworthy data first: no effect estimate outranks a failed sample-ratio check.
+    decision = "investigate" if srm_p < SRM_ALPHA else "ship" if low > 0 else "no_ship"
     rows.append(
         {
             "experiment": name,
