@@ -1,0 +1,120 @@
+"""Four A/B experiments on checkout conversion, each of a known kind, in shuffled order.
+
+Every seed holds one experiment of each kind, so every judgement is tested on every seed:
+- `real_gain`: the treatment truly lifts conversion; the full-data interval excludes 0.
+- `null_peek`: no true effect, but the cumulative test dips below p = 0.05 on an early
+  day before the planned end (a team that stops at the first significant day ships it).
+- `harm`: the treatment truly lowers conversion a little.
+- `srm`: a logging bug drops treatment users who did not convert, so treatment has fewer
+  users than planned and its conversion looks better than it is.
+Planned splits differ between experiments (not all 50/50). Each non-SRM experiment is
+redrawn until the full-data 95% Wald interval covers the true effect, so an honest
+analysis is always right on its data.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DAYS = 14
+BASE = {"real_gain": 0.10, "null_peek": 0.08, "harm": 0.12, "srm": 0.09}
+LIFT = {"real_gain": 0.012, "null_peek": 0.0, "harm": -0.01, "srm": 0.0}
+NAMES = [
+    "one_page_checkout", "saved_cards", "free_shipping_banner", "express_pay_button",
+    "address_autocomplete", "trust_badges", "guest_checkout", "order_summary_redesign",
+]  # fmt: skip
+Z95 = 1.959964
+
+
+def _split(rng, kind):
+    """Planned treatment share: the SRM and harm experiments 50/50, the others vary."""
+    if kind in ("srm", "harm"):
+        return 0.5
+    return float(rng.choice([0.3, 0.4, 0.6, 0.7]))
+
+
+def _draw(rng, kind, share, n):
+    """Arrays (treated, day, converted) of the users that made it into the log."""
+    day = rng.integers(1, DAYS + 1, n)
+    treated = rng.random(n) < share
+    converted = rng.random(n) < BASE[kind] + LIFT[kind] * treated
+    keep = np.ones(n, bool)
+    if kind == "srm":  # the treatment's logging loses 6% of its non-converting users
+        keep = ~(treated & ~converted & (rng.random(n) < 0.06))
+    return treated[keep], day[keep], converted[keep]
+
+
+def _cumulative_z(treated, day, converted):
+    """Difference, standard error and z of the cumulative data at the end of each day."""
+
+    def by_day(mask):
+        return np.cumsum(np.bincount(day[mask], minlength=DAYS + 1)[1:])
+
+    n_t, n_c = by_day(treated), by_day(~treated)
+    p_t, p_c = by_day(treated & converted) / n_t, by_day(~treated & converted) / n_c
+    diff = p_t - p_c
+    se = np.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
+    return diff, se, diff / se
+
+
+def _srm_z(treated, share):
+    """z of the treatment count against the planned share (the chi-square test's root)."""
+    n = len(treated)
+    return (treated.sum() - n * share) / np.sqrt(n * share * (1 - share))
+
+
+def _acceptable(kind, share, arrays):
+    diff, se, z = _cumulative_z(*arrays)
+    if kind == "srm":  # clear mismatch, and the biased data looks like a clear win
+        return abs(_srm_z(arrays[0], share)) > 4.0 and diff[-1] - Z95 * se[-1] > 0
+    if abs(_srm_z(arrays[0], share)) > 1.9:  # no accidental mismatch elsewhere
+        return False
+    covers = abs(diff[-1] - LIFT[kind]) <= Z95 * se[-1]
+    if kind == "real_gain":
+        return covers and diff[-1] - Z95 * se[-1] > 0.002
+    if kind == "harm":
+        return covers and diff[-1] < 0
+    if kind == "null_peek":  # significant on some day 3-9, nowhere near it at the end
+        return covers and abs(z[-1]) < 1.0 and np.abs(z[2:9]).max() > 2.1
+    return False
+
+
+def _experiment(rng, kind):
+    share = _split(rng, kind)
+    n = int(rng.integers(30000, 36000))
+    for _ in range(5000):
+        treated, day, converted = arrays = _draw(rng, kind, share, n)
+        if _acceptable(kind, share, arrays):
+            frame = pd.DataFrame(
+                {
+                    "variant": np.where(treated, "treatment", "control"),
+                    "day": day,
+                    "converted": converted.astype(int),
+                }
+            )
+            diff, se, _ = _cumulative_z(*arrays)
+            stats = {"observed_effect": diff[-1], "standard_error": se[-1]}
+            return share, frame, stats
+    raise RuntimeError(f"no acceptable draw for {kind}")
+
+
+def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
+    rng = np.random.default_rng(18200 + seed)
+    kinds = list(rng.permutation(list(BASE)))
+    names = list(rng.choice(NAMES, len(kinds), replace=False))
+    frames, plan, truth = [], {}, {}
+    for kind, name in zip(kinds, names, strict=True):
+        share, frame, stats = _experiment(rng, kind)
+        frames.append(frame.assign(experiment=name))
+        plan[name] = {"planned_treatment_share": share, "planned_days": DAYS, "metric": "converted"}
+        truth[name] = {"kind": kind, "true_effect": LIFT[kind], **stats}
+    log = pd.concat(frames, ignore_index=True)
+    log = log.sample(frac=1.0, random_state=int(rng.integers(2**31))).reset_index(drop=True)
+    log.insert(0, "user_id", [f"U{i}" for i in rng.permutation(len(log)) + 1000000])
+    log = log[["user_id", "experiment", "variant", "day", "converted"]]
+    (public_dir / "data").mkdir()
+    log.to_csv(public_dir / "data" / "exposures.csv", index=False)
+    (public_dir / "data" / "experiments.json").write_text(json.dumps(plan, indent=2))
+    (hidden_dir / "truth.json").write_text(json.dumps(truth, indent=2))

@@ -1,0 +1,110 @@
+"""Four properties of the importance report, each checked against the known generating groups.
+
+1. driving group found: `top_group` names a group whose attributes are exactly the four
+   income twins (the factor spend depends on most).
+2. grouped importance ranks it first: in group_importance.csv the income group has the
+   highest importance, with an interval above 0. Summing or averaging single-feature
+   permutation importances does not get there: each twin stands in for the others, so
+   one-at-a-time permutation splits (and loses) the group's credit, and the solo tenure
+   attribute comes out on top.
+3. noise gets no importance: none of the five no-effect attributes has an interval lower
+   bound above NOISE_SHARE of the top group's importance. Impurity importance, or
+   permutation on the training rows, credits an overfit model's use of noise.
+4. intervals are intervals: in both tables ci_low <= importance <= ci_high on every row
+   and the top group's interval has a width.
+The metric is the share of the four met. Only the agent's numbers as data are read.
+"""
+
+import json
+import math
+
+import pandas as pd
+
+NOISE_SHARE = 0.005
+
+
+def _groups_table(ctx, features):
+    """group_importance.csv as {group: (set of features, importance, low, high)}, or a check."""
+    frame, check = ctx.read_table("group_importance.csv", "group_importance.csv readable")
+    if frame is None:
+        return None, check
+    need = ["group", "features", "importance", "ci_low", "ci_high"]
+    if missing := [c for c in need if c not in frame.columns]:
+        return None, ctx.check(check.name, False, f"lacks columns {missing}", gate=True)
+    groups, seen = {}, []
+    for row in frame.itertuples(index=False):
+        members = {f.strip() for f in str(row.features).split(";") if f.strip()}
+        values = [pd.to_numeric(getattr(row, c), errors="coerce") for c in need[2:]]
+        if any(not math.isfinite(float(v)) for v in values):
+            return None, ctx.check(check.name, False, f"group {row.group}: non-numeric", gate=True)
+        groups[str(row.group).strip()] = (members, *map(float, values))
+        seen += sorted(members)
+    if sorted(seen) != sorted(features):
+        message = "groups must partition the attributes: each exactly once, no unknown names"
+        return None, ctx.check(check.name, False, message, gate=True)
+    return groups, check
+
+
+def grade(ctx):
+    truth = json.loads((ctx.hidden / "truth.json").read_text())
+    groups_true = truth["groups"]
+    features = [f for members in groups_true.values() for f in members]
+    driving = set(groups_true[truth["driving"]])
+    singles = ctx.read_predictions(
+        "feature_importance.csv",
+        id_column="feature",
+        columns={"importance": "number", "ci_low": "number", "ci_high": "number"},
+        expected_ids=features,
+        name="feature_importance.csv valid",
+    )
+    if not singles.ok:
+        return ctx.grade(None, [singles.check])
+    groups, table = _groups_table(ctx, features)
+    if groups is None:
+        return ctx.grade(None, [singles.check, table])
+    findings, readable = ctx.read_json("findings.json", "findings.json readable")
+    if not readable.passed:
+        return ctx.grade(None, [singles.check, table, readable])
+    named = str(findings.get("top_group", "")).strip() if isinstance(findings, dict) else ""
+
+    found = named in groups and groups[named][0] == driving
+    found_msg = f"top_group {named!r}: " + (
+        f"{sorted(groups[named][0])}" if named in groups else "not a group in group_importance.csv"
+    )
+    ranked = max(groups, key=lambda g: groups[g][1])
+    first = groups[ranked][0] == driving and groups[ranked][2] > 0
+    first_msg = f"highest group importance: {ranked!r} {sorted(groups[ranked][0])} " + (
+        f"{groups[ranked][1]:.3f} [{groups[ranked][2]:.3f}, {groups[ranked][3]:.3f}]"
+    )
+    top = max(groups[ranked][1], 1e-9)
+    frame = singles.frame
+    noise = frame.loc[groups_true["noise"]]
+    credited = noise[noise["ci_low"] > NOISE_SHARE * top]
+    quiet = credited.empty
+    quiet_msg = (
+        "no no-effect attribute credited"
+        if quiet
+        else f"{len(credited)} no-effect attributes credited, e.g. {credited.index[0]} "
+        f"[{credited['ci_low'].iloc[0]:.3f}, {credited['ci_high'].iloc[0]:.3f}]"
+    )
+    ordered = (frame["ci_low"] <= frame["importance"]) & (frame["importance"] <= frame["ci_high"])
+    ordered_groups = all(low <= imp <= high for _, imp, low, high in groups.values())
+    wide = groups[ranked][3] > groups[ranked][2]
+    sane = bool(ordered.all()) and ordered_groups and wide
+    sane_msg = (
+        "every interval contains its estimate"
+        if sane
+        else f"{int((~ordered).sum())} attribute rows out of order; groups ordered: "
+        f"{ordered_groups}; top group interval has width: {wide}"
+    )
+    checks = [
+        singles.check,
+        table,
+        readable,
+        ctx.check("driving group found", found, found_msg),
+        ctx.check("grouped importance ranks it first", first, first_msg),
+        ctx.check("noise gets no importance", quiet, quiet_msg),
+        ctx.check("intervals contain estimates", sane, sane_msg),
+    ]
+    met = sum([found, first, quiet, sane]) / 4
+    return ctx.grade(met, checks, {"top_group_importance": groups[ranked][1]})

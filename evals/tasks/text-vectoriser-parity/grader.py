@@ -1,0 +1,102 @@
+"""Run the agent's predict.py on hidden tickets from new forms, twice, in fresh sandboxes.
+
+Gates: predict.py exists, exits 0 within the time limit on each batch and writes one known
+queue and a confidence in [0, 1] per ticket. In both runs `data/train.csv` is replaced by
+an export whose queues are shuffled, as the ticket says `data/` on the serving machine is
+not the training set: a predictor that refits at serving time scores like chance. A
+ticket's queue and confidence must not depend on the batch (a second, small batch repeats
+some tickets in another order and column layout): refitting the vectoriser, or just its
+IDF weights, on the incoming batch changes them.
+
+The metric is macro-F1 on the big batch. Half of the score is whether the reported
+`validation_macro_f1` lies within TOLERANCE of it: the batch comes from forms that are not
+in the training data, and tickets of one form are near-duplicates, so a random split of
+the training rows reports ~0.99 against ~0.85 (measured).
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score
+
+from mlskills.grading.predictions import finite_number
+
+COMMAND = "python predict.py --input {src} --output {dst}"
+TIMEOUT = 60.0
+TOLERANCE = 0.06
+QUEUES = ["network", "printing", "email", "account_access", "hardware", "software"]
+
+
+def _run(ctx, name, ids):
+    """predict.py on hidden/<name> with the decoy export: (frame or None, failed check or None)."""
+    src, dst = f"incoming/{name}", f"incoming/{name}.preds.csv"
+    inputs = {src: ctx.hidden / name, "data/train.csv": ctx.hidden / "decoy_train.csv"}
+    run = ctx.exec(COMMAND.format(src=src, dst=dst), timeout=TIMEOUT, inputs=inputs)
+    label = f"predict.py on a batch of {len(ids)} tickets"
+    if run.result.timed_out:
+        return None, ctx.check(
+            f"predict.py ran on {name}", False, f"{label} took over {TIMEOUT:.0f} s", gate=True
+        )
+    if run.result.exit_code != 0:
+        tail = run.result.stderr.strip()[-600:] or "(no stderr)"
+        message = f"{label} exited {run.result.exit_code}: {tail}"
+        return None, ctx.check(f"predict.py ran on {name}", False, message, gate=True)
+    preds = run.read_predictions(
+        dst,
+        id_column="ticket_id",
+        columns={"queue": "label", "confidence": "probability"},
+        expected_ids=ids,
+        name=f"{name} predictions valid",
+    )
+    if not preds.ok:
+        return None, preds.check
+    frame = preds.frame.assign(queue=preds.frame["queue"].str.strip())
+    unknown = sorted(set(frame["queue"]) - set(QUEUES))
+    if unknown:
+        message = f"unknown queue names {unknown[:5]}; the queues are {QUEUES}"
+        return None, ctx.check(f"{name} predictions valid", False, message, gate=True)
+    return frame, None
+
+
+def _honesty(ctx, macro_f1):
+    data, readable = ctx.read_json("metrics.json", "metrics.json readable")
+    estimate = finite_number(data, "validation_macro_f1")
+    if estimate is None:
+        why = readable.message if not readable.passed else "no number under 'validation_macro_f1'"
+        return None, ctx.check("estimate honest", False, f"metrics.json: {why}", weight=1.0)
+    off = estimate - macro_f1
+    message = (
+        f"reported macro-F1 {estimate:.3f}, hidden batch macro-F1 {macro_f1:.3f} "
+        f"({off:+.3f}; allowed ±{TOLERANCE})"
+    )
+    return estimate, ctx.check("estimate honest", abs(off) <= TOLERANCE, message, weight=1.0)
+
+
+def grade(ctx):
+    if not ctx.path("predict.py").is_file():
+        return ctx.fail("predict.py present", "predict.py not found in the workspace root")
+    labels = pd.read_csv(ctx.hidden / "batch_labels.csv", dtype={"ticket_id": str})
+    small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"ticket_id": str})[
+        "ticket_id"
+    ].tolist()
+    full, problem = _run(ctx, "batch.csv", labels["ticket_id"].tolist())
+    if problem:
+        return ctx.grade(None, [problem])
+    small, problem = _run(ctx, "small_batch.csv", small_ids)
+    if problem:
+        return ctx.grade(None, [problem])
+
+    same_queue = (full.loc[small_ids, "queue"].to_numpy() == small["queue"].to_numpy()).mean()
+    drift = float(np.max(np.abs(full.loc[small_ids, "confidence"] - small["confidence"])))
+    stable = ctx.check(
+        "ticket predictions independent of the batch",
+        same_queue == 1.0 and drift <= 1e-6,
+        f"{same_queue:.0%} of repeated tickets kept their queue; largest confidence change "
+        f"{drift:.2g}",
+        gate=True,
+    )
+    predicted = full["queue"].to_numpy()
+    macro_f1 = float(f1_score(labels["queue"], predicted, labels=QUEUES, average="macro"))
+    estimate, honest = _honesty(ctx, macro_f1)
+    ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
+    metrics = {"reported_macro_f1": estimate} if estimate is not None else {}
+    return ctx.grade(macro_f1, [ran, stable, honest], metrics)
