@@ -27,8 +27,8 @@ def headline(pair: ArmPair) -> str:
     tasks = d.score.tasks if d.score else 0
     return (
         f"A:{pair.arm_a} {fmt.interval(pair.a.score)} → B:{pair.arm_b} "
-        f"{fmt.interval(pair.b.score)}; paired Δ (B − A) {fmt.interval(d.score, sign=True)} on "
-        f"{tasks} shared tasks: {fmt.verdicts(c)}"
+        f"{fmt.interval(pair.b.score)}; paired Δ (B − A) {fmt.uplift_score(d)}, verdict "
+        f"{d.verdict}, on {tasks} shared tasks: {fmt.verdicts(c)}"
     )
 
 
@@ -90,7 +90,8 @@ def _html_pair(pair: ArmPair) -> str:
     d = pair.diff
     rows = []
     if d.score:
-        rows.append(svg.Row("all shared tasks", d.score.mean, d.score.low, d.score.high, True))
+        low, high = (d.score.low, d.score.high) if d.has_interval else (None, None)
+        rows.append(svg.Row("all shared tasks", d.score.mean, low, high, True))
     rows += [svg.Row(t.task, t.diff, t.low, t.high) for t in d.tasks]
     chart = svg.forest(rows, d.tie, "Δ score (B − A)") if rows else ""
     cells = "".join(
