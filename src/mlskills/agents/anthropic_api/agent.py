@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anthropic
 
@@ -13,7 +13,7 @@ from mlskills.agents.anthropic_api.budget import Budget
 from mlskills.agents.anthropic_api.client import Requester
 from mlskills.agents.anthropic_api.loop import TrialLoop
 from mlskills.agents.anthropic_api.pricing import prices_for
-from mlskills.agents.anthropic_api.settings import Settings
+from mlskills.agents.anthropic_api.settings import OPTION_KEYS, Settings
 from mlskills.agents.anthropic_api.skills import (
     place_skills,
     select_skills,
@@ -29,6 +29,7 @@ from mlskills.schema import AgentResult
 
 class AnthropicAgent:
     name = "anthropic"
+    OPTIONS: ClassVar[frozenset[str]] = OPTION_KEYS  # --agent-option keys (settings.py)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import threading
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.agents.claude_code.locate import cli_version, find_cli
@@ -55,6 +55,7 @@ MAX_LOGGED_LINE = 200_000  # characters of one stream line kept in the transcrip
 
 class ClaudeCodeAgent:
     name = "claude-code"
+    OPTIONS: ClassVar[frozenset[str]] = frozenset({"scrub_env", "max_retries"})  # --agent-option
 
     def __init__(self, options: AgentOptions) -> None:
         self.binary = find_cli(options.claude_bin)
