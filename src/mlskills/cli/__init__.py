@@ -12,6 +12,7 @@ import os
 import sys
 
 from mlskills import __version__
+from mlskills.cli.argtypes import Parser
 from mlskills.errors import MlskillsError
 
 # Sub-command modules, in the order `mlskills --help` lists them.
@@ -26,7 +27,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(  # sub-command parsers inherit its one-line usage errors
         prog="mlskills",
         description="Run ML-engineering evals against coding agents, and manage the skill pack.",
     )
