@@ -18,6 +18,7 @@ from mlskills.report.html import asset
 from mlskills.report.jsonout import dumps
 from mlskills.report.markdown import ICONS, plain, table
 from mlskills.report.terminal import STYLES, VERDICT, add_column
+from mlskills.tablewidth import natural_width
 
 FORMATS = ("table", "md", "json", "html")
 
@@ -67,7 +68,8 @@ def to_table(comparison: Comparison) -> str:
             )
         parts.append(grid)
     buffer = io.StringIO()
-    Console(file=buffer, width=140, color_system=None).print(Group(*parts))
+    width = natural_width(*parts, least=140)  # ids never fold mid-word in a file or pipe
+    Console(file=buffer, width=width, color_system=None).print(Group(*parts))
     return buffer.getvalue()
 
 
