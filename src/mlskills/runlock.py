@@ -15,7 +15,6 @@ import fcntl
 import json
 import os
 import socket
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -70,11 +69,11 @@ class RunLock:
 
 
 def holder_info() -> dict[str, Any]:
+    """Who holds the lock. Not the command line: an --agent-command may carry a secret."""
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
     }
 
 
