@@ -7,6 +7,7 @@ so each case costs milliseconds rather than an interpreter start.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -149,13 +150,16 @@ class BrokenAgent:
         return self.connect()
 
     def connect(self) -> AgentResult:
-        raise ConnectionResetError("the agent's pipe broke")
+        raise ConnectionResetError(f"the agent's pipe broke (key {os.environ['SECRET_KEY']})")
 
     def describe(self) -> dict:
         return {}
 
 
-def test_a_harness_failure_keeps_its_traceback_in_the_trial_folder(tmp_path, fixture_evals):
+def test_a_harness_failure_keeps_its_traceback_in_the_trial_folder(
+    tmp_path, fixture_evals, monkeypatch
+):
+    monkeypatch.setenv("SECRET_KEY", "sk-never-in-a-file-42")
     config = RunConfig(
         agent="oracle",
         task_ids=["double"],
@@ -170,6 +174,7 @@ def test_a_harness_failure_keeps_its_traceback_in_the_trial_folder(tmp_path, fix
     text = (run.path / "trials/double/bare/0/error.txt").read_text()
     assert text.startswith("Traceback") and "in connect" in text
     assert "ConnectionResetError: the agent's pipe broke" in text
+    assert "sk-never-in-a-file-42" not in text + record.error  # redacted like every log
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,7 @@ def _worker(work: queue.Queue, env: TrialEnv, done: queue.Queue) -> None:
 
 
 def _crashed(plan: TrialPlan, env: TrialEnv, exc: BaseException) -> TrialRecord:
-    keep_traceback(env.run, plan, exc)
+    keep_traceback(env, plan, exc)
     return TrialRecord(
         task_id=plan.task.id,
         arm=plan.arm.name,

@@ -151,7 +151,7 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
         _Trial(plan, env, scratch, log, record).run()
     except Exception as exc:  # anything unexpected is the harness's fault, not the agent's
         record.status, record.error = "error", f"{type(exc).__name__}: {exc}"
-        keep_traceback(env.run, plan, exc, log)
+        keep_traceback(env, plan, exc, log)
     finally:
         if log is not None:
             log.close()
@@ -167,13 +167,13 @@ ERROR_FILE = "error.txt"
 
 
 def keep_traceback(
-    run: RunDir, plan: TrialPlan, exc: BaseException, log: TrialLog | None = None
+    env: TrialEnv, plan: TrialPlan, exc: BaseException, log: TrialLog | None = None
 ) -> None:
     """A harness failure's traceback in the trial folder (error.txt), redacted like the log:
     the record's one-line error says what failed, this says where."""
     text = "".join(traceback.format_exception(exc))
     try:
-        log = log or TrialLog(run.trial_dir(plan.key), secrets=host_secrets())
+        log = log or TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets(env.passed_env))
         log.write_text(ERROR_FILE, text)
     except OSError:
         pass  # the run folder itself is failing; the record still carries the error
@@ -224,7 +224,7 @@ class _Trial:
             result = (plan.agent or env.agent).run(self.request(sandbox))
         except Exception as exc:
             result = AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
-            keep_traceback(env.run, plan, exc, self.log)
+            keep_traceback(env, plan, exc, self.log)
         finally:
             env.watchdog.disarm(alarm)
             sandbox.close()
