@@ -4,6 +4,9 @@ trials.jsonl gets one line per finished trial, written with a single `write` on 
 O_APPEND descriptor, so a crash or Ctrl-C leaves whole lines only (a torn last line from a
 power cut is skipped on load). The last line for a (task, arm, epoch) wins: `--resume`
 reruns errored trials and appends their new record.
+
+Both files carry `schema_version`; reading one this version does not know (a newer mlskills
+wrote it) stops with a message instead of misreading fields whose meaning changed.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mlskills import __version__
 from mlskills.errors import MlskillsError
-from mlskills.schema import TrialKey, TrialRecord
+from mlskills.schema import SCHEMA_VERSION, TrialKey, TrialRecord
 
 RUN_FILE = "run.json"
 TRIALS_FILE = "trials.jsonl"
@@ -58,7 +62,9 @@ class RunDir:
         path = Path(path)
         if not (path / RUN_FILE).is_file():
             raise MlskillsError(f"{path} is not a run folder (no {RUN_FILE}); pass runs/<run-id>")
-        return cls(path)
+        run = cls(path)
+        check_schema(run.read_meta().get("schema_version"), run.meta_path)
+        return run
 
     @property
     def meta_path(self) -> Path:
@@ -106,14 +112,32 @@ class RunDir:
         return {record.key: record for record in self.records()}
 
 
+def check_schema(version: Any, where: Path | str) -> None:
+    """Refuse a record whose schema this version does not know, saying what to do."""
+    if version == SCHEMA_VERSION:
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise MlskillsError(
+            f"{where}: written with schema_version {version}, newer than this mlskills "
+            f"{__version__} reads ({SCHEMA_VERSION}); upgrade mlskills to read it"
+        )
+    raise MlskillsError(
+        f"{where}: unknown schema_version {version!r} (this mlskills reads {SCHEMA_VERSION}); "
+        "it was not written by `mlskills run`"
+    )
+
+
 def load_records(path: Path) -> list[TrialRecord]:
     if not path.is_file():
         return []
     records = []
     with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, start=1):
             try:
-                records.append(TrialRecord.from_dict(json.loads(line)))
-            except (json.JSONDecodeError, TypeError, KeyError):
-                continue
+                data = json.loads(line)
+                if isinstance(data, dict) and "schema_version" in data:
+                    check_schema(data["schema_version"], f"{path}:{number}")
+                records.append(TrialRecord.from_dict(data))
+            except (json.JSONDecodeError, TypeError, KeyError, AttributeError):
+                continue  # a torn or foreign line
     return records

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from mlskills import __version__, api_gate, paths, tasks
+from mlskills import __version__, api_gate, paths, tasks, workspaces
 from mlskills import judge as judges
 from mlskills.agents import AgentOptions, create
 from mlskills.credproxy.conceal import conceal_environ
@@ -26,9 +26,10 @@ from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
 from mlskills.preparation import PreparedCache
 from mlskills.records import RunDir
+from mlskills.runlock import RunLock
 from mlskills.sandbox.environment import is_secret
 from mlskills.schema import SCHEMA_VERSION, Arm, Limits, TaskSpec, TrialRecord
-from mlskills.trial import TrialEnv, TrialPlan, run_trial
+from mlskills.trial import TrialEnv, TrialPlan, keep_traceback, run_trial
 
 
 class Observer(Protocol):
@@ -80,6 +81,8 @@ class RunOutcome:
     skipped: dict[str, str]
     interrupted: bool
     missing: int = 0  # planned trials that produced no record (a harness bug if ever > 0)
+    nothing_to_resume: bool = False  # --resume found every planned trial recorded
+    notes: list[str] = field(default_factory=list)  # for the console (workspaces cleaned up)
 
 
 def seed_for(base_seed: int, epoch: int) -> int:
@@ -167,6 +170,7 @@ def _worker(work: queue.Queue, env: TrialEnv, done: queue.Queue) -> None:
 
 
 def _crashed(plan: TrialPlan, env: TrialEnv, exc: BaseException) -> TrialRecord:
+    keep_traceback(env, plan, exc)
     return TrialRecord(
         task_id=plan.task.id,
         arm=plan.arm.name,
@@ -253,7 +257,13 @@ def execute(
     return records, False
 
 
-def start_run(config: RunConfig, runs_dir: Path, observer: Observer | None = None) -> RunOutcome:
+def start_run(
+    config: RunConfig,
+    runs_dir: Path,
+    observer: Observer | None = None,
+    ready: Callable[[], None] | None = None,
+) -> RunOutcome:
+    """Start a run; `ready` is called once the agent and judge are built (inputs checked)."""
     specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
     plans, skipped = plan_trials(config, specs)
     agent = create(config.agent, AgentOptions(**config.agent_options))
@@ -262,20 +272,54 @@ def start_run(config: RunConfig, runs_dir: Path, observer: Observer | None = Non
     meta["skipped"] = skipped
     meta["planned_trials"] = len(plans)
     meta["judge"] = judge.describe() if judge else None
+    if ready:
+        ready()
     run = RunDir.create(runs_dir, meta)
-    return _finish(run, config, plans, skipped, observer, make_env(run, config, agent, judge))
+    with RunLock(run.path):  # a --resume of this run started meanwhile must wait for us
+        env = make_env(run, config, agent, judge)
+        return _finish(run, config, plans, skipped, observer, env)
 
 
-def resume_run(run_path: Path, observer: Observer | None = None) -> RunOutcome:
-    """Run what a previous run did not finish: missing trials and infrastructure errors."""
+def resume_run(
+    run_path: Path, observer: Observer | None = None, jobs: int | None = None
+) -> RunOutcome:
+    """Run what a previous run did not finish: missing trials and infrastructure errors.
+
+    One process at a time: the run's lock is taken before anything is read, so a second
+    resume (or one started while the run still goes) stops with RunBusy instead of running
+    the same trials again. Workspaces a killed process left are removed first. `jobs` may
+    differ from the run's: how many trials run at once does not change their results.
+    """
     run = RunDir.open(run_path)
-    config = _stored_config(run)
-    specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
-    plans, skipped = plan_trials(config, specs)
-    latest = run.latest()
-    todo = [p for p in plans if p.key not in latest or latest[p.key].status == "error"]
-    run.update_meta(status="running", resumed_at=utc_now())
-    return _finish(run, config, todo, skipped, observer, make_env(run, config))
+    with RunLock(run.path) as lock:
+        config = _stored_config(run)
+        if jobs is not None:
+            config.jobs = jobs
+        notes = _recover(run, lock)
+        specs = [tasks.find_task(t, config.evals_path) for t in config.task_ids]
+        plans, skipped = plan_trials(config, specs)
+        latest = run.latest()
+        todo = [p for p in plans if p.key not in latest or latest[p.key].status == "error"]
+        if not todo:
+            if run.read_meta().get("status") != "finished":
+                run.update_meta(status="finished", finished_at=utc_now())
+            return RunOutcome(run, [], skipped, False, nothing_to_resume=True, notes=notes)
+        run.update_meta(status="running", resumed_at=utc_now())
+        outcome = _finish(run, config, todo, skipped, observer, make_env(run, config))
+        outcome.notes = notes
+        return outcome
+
+
+def _recover(run: RunDir, lock: RunLock) -> list[str]:
+    """After a process died holding the run: remove its workspaces, say what was found."""
+    notes = []
+    if holder := lock.taken_over:
+        who = f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}"
+        notes.append(f"the previous process ({who}) ended without releasing the run")
+        run.update_meta(taken_over_from=holder)
+    if removed := workspaces.sweep(run.path):
+        notes.append(f"removed {len(removed)} workspace(s) that process left behind")
+    return notes
 
 
 def _stored_config(run: RunDir) -> RunConfig:

@@ -11,10 +11,10 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 import tempfile
 import threading
 import time
+import traceback
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 
 from mlskills import sandbox as sandboxes
+from mlskills import workspaces
 from mlskills.agents.base import Agent, AgentRequest
 from mlskills.grading import GradeContext, GraderError, failed, run_grader
 from mlskills.grading.integrity import protected_hashes, verify
@@ -139,22 +140,43 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
         status="error",
         started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
     )
-    scratch, log = None, None
+    scratch, log, marker = None, None, None
     try:
         scratch = Path(tempfile.mkdtemp(prefix=f"mlskills-{plan.task.id}-", dir=env.scratch_root))
+        if not env.keep_workspaces:  # a kill -9 leaves it: the next --resume removes it
+            marker = workspaces.mark(env.run.path, scratch)
         log = TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets(env.passed_env))
         if env.keep_workspaces:
             record.details["scratch"] = str(scratch)
         _Trial(plan, env, scratch, log, record).run()
     except Exception as exc:  # anything unexpected is the harness's fault, not the agent's
         record.status, record.error = "error", f"{type(exc).__name__}: {exc}"
+        keep_traceback(env, plan, exc, log)
     finally:
         if log is not None:
             log.close()
         if scratch is not None and not env.keep_workspaces:
-            _remove_tree(scratch)
+            workspaces.remove_tree(scratch)
+        if marker is not None:
+            workspaces.unmark(marker)
     record.wall_seconds = round(time.time() - started, 4)
     return redacted(record, log)
+
+
+ERROR_FILE = "error.txt"
+
+
+def keep_traceback(
+    env: TrialEnv, plan: TrialPlan, exc: BaseException, log: TrialLog | None = None
+) -> None:
+    """A harness failure's traceback in the trial folder (error.txt), redacted like the log:
+    the record's one-line error says what failed, this says where."""
+    text = "".join(traceback.format_exception(exc))
+    try:
+        log = log or TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets(env.passed_env))
+        log.write_text(ERROR_FILE, text)
+    except OSError:
+        pass  # the run folder itself is failing; the record still carries the error
 
 
 def redacted(record: TrialRecord, log: TrialLog | None) -> TrialRecord:
@@ -202,6 +224,7 @@ class _Trial:
             result = (plan.agent or env.agent).run(self.request(sandbox))
         except Exception as exc:
             result = AgentResult(status="error", error=f"agent failed: {type(exc).__name__}: {exc}")
+            keep_traceback(env, plan, exc, self.log)
         finally:
             env.watchdog.disarm(alarm)
             sandbox.close()
@@ -275,14 +298,6 @@ def _copy_for_grading(workspace: Path, graded: Path) -> str | None:
     return None
 
 
-def _remove_tree(folder: Path) -> None:
-    """rmtree recurses per level: a tree thousands of levels deep needs rm -rf."""
-    try:
-        shutil.rmtree(folder, ignore_errors=True)
-    except RecursionError:
-        subprocess.run(["rm", "-rf", "--", str(folder)], check=False)
-
-
 def verdict(grade: Grade) -> tuple:
     """What must not change when one workspace is graded twice: the score and each check's
     outcome. Messages and extra metrics may carry measurements (latency) that vary."""
@@ -309,7 +324,7 @@ def _copy_result(result: AgentResult, record: TrialRecord) -> None:
     record.limit = result.limit
     record.turns = result.turns
     record.usage = result.usage
-    record.details = dict(result.details)
+    record.details = {**record.details, **result.details}  # keep the harness's (scratch)
 
 
 def _record_grade(record: TrialRecord, log: TrialLog, grade: Grade) -> None:

@@ -27,7 +27,7 @@ from fakes.messages_api import (
 )
 
 from mlskills.agents import AgentOptions, AgentRequest, create
-from mlskills.agents.anthropic_api.client import DeadlineReached, Requester
+from mlskills.agents.anthropic_api.client import APIFailure, DeadlineReached, Requester
 from mlskills.agents.anthropic_api.settings import settings_from
 from mlskills.errors import AgentSetupError
 from mlskills.sandbox import Sandbox
@@ -451,10 +451,11 @@ def test_under_bubblewrap_the_model_sees_guest_paths_and_can_change_editor_files
 
 def test_a_long_retry_after_cannot_outlive_the_trial(api, run_trial) -> None:
     api.push(*[rate_limited(retry_after=30) for _ in range(3)])
+    started = time.monotonic()
     trial = run_trial(limits=Limits(agent_timeout=1.5))
     assert (trial.result.status, trial.result.limit) == ("timeout", "agent_timeout")
-    waited = api.requests[-1].received_at - api.requests[0].received_at
-    assert len(api.message_requests) == 3 and waited < 5
+    # the wait is cut to the 1.5 s left, and no retry is sent once the deadline has passed
+    assert len(api.message_requests) == 1 and time.monotonic() - started < 5
 
 
 class DiskLimitedSandbox(Sandbox):
@@ -475,3 +476,61 @@ def test_a_limit_the_sandbox_enforced_stops_the_loop(api, tmp_path) -> None:
         request = AgentRequest("x", sandbox, Limits(), log, Arm("bare"), "t")
         result = agent.run(request)
     assert (result.status, result.limit, result.turns) == ("limit", "disk_mb", 1)
+
+
+def test_cut_streams_use_up_the_retry_budget_and_say_so(api, run_trial) -> None:
+    """SDK 2.x reports a stream cut after the 200 as APIConnectionError: retried, then error."""
+    api.push(dropped(after_events=1), dropped(after_events=3), dropped(), reply("never sent"))
+    trial = run_trial()  # max_retries=2: three attempts in all
+    assert trial.result.status == "error" and len(api.message_requests) == 3
+    assert "failed 3 times" in trial.result.error and "APIConnectionError" in trial.result.error
+
+
+def test_cut_streams_are_not_retried_past_the_trial_deadline(api, run_trial) -> None:
+    api.push(*[dropped(after_events=2) for _ in range(40)])
+    started = time.monotonic()
+    trial = run_trial(limits=Limits(agent_timeout=1.0), extra={"max_retries": 39})
+    assert (trial.result.status, trial.result.limit) == ("timeout", "agent_timeout")
+    assert time.monotonic() - started < 4 and len(api.message_requests) < 40
+
+
+def test_a_server_saying_do_not_retry_is_obeyed(api, run_trial) -> None:
+    api.push(fault(503, "api_error", "down for good", **{"x-should-retry": "false"}), reply("x"))
+    trial = run_trial()
+    assert trial.result.status == "error" and len(api.message_requests) == 1
+    assert trial.result.error == "503 api_error: down for good"
+
+
+def test_an_authentication_error_is_not_retried(api, run_trial) -> None:
+    api.push(fault(401, "authentication_error", "invalid x-api-key"), reply("never sent"))
+    trial = run_trial()
+    assert trial.result.status == "error" and len(api.message_requests) == 1
+    assert trial.result.error == "401 authentication_error: invalid x-api-key"
+
+
+def test_a_refused_connection_is_retried_then_reported(monkeypatch) -> None:
+    """Nothing listens on the port: every attempt fails to connect; the budget bounds them."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    options = AgentOptions(extra={"max_retries": 2, "base_url": f"http://127.0.0.1:{port}"})
+    requester = Requester(settings_from(options))
+    params = {"model": "claude-sonnet-5-5", "max_tokens": 100, "messages": [_hello()]}
+    started = time.monotonic()
+    with pytest.raises(APIFailure, match="failed 3 times: APIConnectionError"):
+        requester.message(params, deadline=time.monotonic() + 30)
+    assert 0.5 < time.monotonic() - started < 10  # two back-off waits, no more
+
+
+def test_the_sdk_client_makes_one_attempt_and_the_retries_are_ours(api) -> None:
+    """The retry loop lives in Requester.message; the SDK's own would double the budget."""
+    requester = Requester(settings_from(AgentOptions(extra={"max_retries": 3})))
+    assert requester.client.max_retries == 0
+    api.push(overloaded(), overloaded(), overloaded(), overloaded())
+    params = {"model": "claude-sonnet-5-5", "max_tokens": 100, "messages": [_hello()]}
+    with pytest.raises(APIFailure, match="529 overloaded_error"):
+        requester.message(params, deadline=time.monotonic() + 30)
+    assert len(api.message_requests) == 4

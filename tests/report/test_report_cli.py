@@ -37,6 +37,7 @@ def test_report_html_defaults_into_the_run_folder(tmp_path, capsys):
 
 def test_report_format_follows_out_extension(tmp_path):
     out = tmp_path / "out" / "report.md"
+    out.parent.mkdir()  # --out never creates folders (a typo would make a tree)
     assert main(["report", str(small_run(tmp_path)), "--out", str(out)]) == 0
     assert out.read_text().startswith("# mlskills report")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from mlskills.sandbox import Sandbox
 from mlskills.schema import AgentResult, Arm, Limits
@@ -42,6 +42,7 @@ class AgentOptions:
 
 class Agent(Protocol):
     name: str
+    OPTIONS: ClassVar[frozenset[str]]  # the AgentOptions.extra keys it reads (--agent-option)
 
     def run(self, request: AgentRequest) -> AgentResult: ...
 

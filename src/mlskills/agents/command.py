@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from typing import Any
+from typing import Any, ClassVar
 
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.errors import AgentSetupError
@@ -25,6 +25,7 @@ NOT_RUNNABLE = {126: "is not executable", 127: "was not found"}
 
 class CommandAgent:
     name = "command"
+    OPTIONS: ClassVar[frozenset[str]] = frozenset()  # no --agent-option keys
 
     def __init__(self, options: AgentOptions) -> None:
         if not options.command:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.schema import AgentResult
@@ -12,6 +12,7 @@ class NopAgent:
     """Runs one empty command so the sandbox path is exercised, then stops."""
 
     name = "nop"
+    OPTIONS: ClassVar[frozenset[str]] = frozenset()  # no --agent-option keys
 
     def __init__(self, options: AgentOptions | None = None) -> None:
         pass

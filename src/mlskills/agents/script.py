@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.schema import AgentResult
@@ -19,6 +19,8 @@ STAGING = ".mlskills-script"
 
 class ScriptAgent:
     """Runs `<task_dir>/<relpath>` with bash in the sandbox, under the trial's deadline."""
+
+    OPTIONS: ClassVar[frozenset[str]] = frozenset()  # no --agent-option keys
 
     def __init__(self, relpath: str, name: str) -> None:
         self.relpath = Path(relpath)

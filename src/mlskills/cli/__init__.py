@@ -12,6 +12,7 @@ import os
 import sys
 
 from mlskills import __version__
+from mlskills.cli.argtypes import Parser
 from mlskills.credproxy.conceal import conceal_environ
 from mlskills.errors import MlskillsError
 from mlskills.sandbox.environment import is_secret
@@ -29,7 +30,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(  # sub-command parsers inherit its one-line usage errors
         prog="mlskills",
         description="Run ML-engineering evals against coding agents, and manage the skill pack.",
     )

@@ -1,8 +1,40 @@
-"""argparse types that reject nonsense with a message instead of silently "fixing" it."""
+"""argparse types that reject nonsense with a message instead of silently "fixing" it, and
+the parser and help format every sub-command uses."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+
+class Parser(argparse.ArgumentParser):
+    """A usage error is one line and a hint, not the whole usage block above the message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+        sys.exit(2)
+
+
+class HelpFormat(argparse.RawDescriptionHelpFormatter):
+    """Shows a default only where it says something and the help text does not already."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        empty = default is None or default is False or default == [] or default == argparse.SUPPRESS
+        silent = empty or "default" in text
+        if silent or action.option_strings == [] or action.nargs == 0:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def existing_dir(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        what = "is not a folder" if path.exists() else "does not exist"
+        raise argparse.ArgumentTypeError(f"{text!r} {what}")
+    return path
 
 
 def positive_int(text: str) -> int:

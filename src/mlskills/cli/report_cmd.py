@@ -59,11 +59,22 @@ def _output_options(p: argparse.ArgumentParser) -> None:
 
 
 def output_format(args: argparse.Namespace) -> str:
+    """--format, else from --out's extension (an unknown one is refused), else table. A
+    missing folder for --out is refused too: a typo would otherwise create a tree."""
+    out = args.out
+    if out is not None and not out.parent.is_dir():
+        raise MlskillsError(f"--out {out}: the folder {out.parent} does not exist")
     if args.format:
         return args.format
-    if args.out is not None:
-        return EXTENSIONS.get(args.out.suffix.lower(), "table")
-    return "table"
+    if out is None:
+        return "table"
+    if out.suffix.lower() not in EXTENSIONS:
+        known = ", ".join(EXTENSIONS)
+        raise MlskillsError(
+            f"--out {out}: unknown extension {out.suffix or '(none)'!r}; use one of {known}, "
+            "or name the format with --format"
+        )
+    return EXTENSIONS[out.suffix.lower()]
 
 
 def emit(text: str, out: Path | None, started: float) -> None:
@@ -72,7 +83,6 @@ def emit(text: str, out: Path | None, started: float) -> None:
         sys.stdout.write(text)
         return
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise MlskillsError(f"cannot write {out}: {exc}") from exc
@@ -93,9 +103,14 @@ def handle_report(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         from mlskills.report.terminal import renderables
+        from mlskills.tablewidth import natural_width
 
-        console = Console(width=None if sys.stdout.isatty() else 140)
-        console.print(renderables(report, console.width))
+        if sys.stdout.isatty():
+            console = Console()
+            console.print(renderables(report, console.width))
+        else:  # a pipe or file: as wide as the tables need, so no id folds mid-word
+            parts = renderables(report, 140)
+            Console(width=natural_width(parts, least=140)).print(parts)
         return 0
     budget = Budget(trial_chars=args.transcript_kb * 1000)
     emit(render(report, fmt, budget), out, started)

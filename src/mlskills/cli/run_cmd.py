@@ -1,7 +1,9 @@
 """`mlskills run`: run tasks against an agent, with progress, a summary and honest exit codes.
 
 Exit codes: 0 every trial recorded without an infrastructure error; 1 some trials ended in
-`error`; 2 bad input; 130 interrupted (resume with `--resume RUN_DIR`).
+`error` or went missing; 2 bad input (or the run folder is in use by another process);
+3 an internal error (MLSKILLS_DEBUG=1 shows the traceback); 130 interrupted (resume with
+`--resume RUN_DIR`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ import json
 import sys
 from pathlib import Path
 
-from mlskills import paths, sandbox, tasks
-from mlskills.cli.argtypes import non_negative_int, positive_float, positive_int
+from mlskills import agents, paths, sandbox, tasks
+from mlskills.cli.argtypes import (
+    HelpFormat,
+    existing_dir,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
 from mlskills.cli.summary import print_summary, summary_rows
 from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
@@ -26,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "run",
         help="run eval tasks against an agent",
         description=__doc__,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormat,
     )
     what = p.add_argument_group("what to run")
     what.add_argument("--suite", help="suite name (evals/suites/NAME.yaml) or path")
@@ -41,10 +49,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument(
         "--seed", type=non_negative_int, default=0, help="base seed; epoch e uses seed+e"
     )
-    what.add_argument("--resume", type=Path, metavar="RUN_DIR", help="finish an earlier run")
-    what.add_argument("--evals", type=Path, help="evals folder (default: the bundled one)")
+    what.add_argument(
+        "--resume", type=Path, metavar="RUN_DIR", help="finish an earlier run (-j may change)"
+    )
+    what.add_argument("--evals", type=existing_dir, help="evals folder (default: the bundled one)")
     how = p.add_argument_group("how")
-    how.add_argument("-j", "--jobs", type=positive_int, default=1, help="trials in parallel")
+    how.add_argument(
+        "-j", "--jobs", type=positive_int, help="trials in parallel (default: 1, or the run's)"
+    )
     how.add_argument(
         "--executor",
         default="local",
@@ -131,13 +143,13 @@ def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
     return ids, epochs, limits
 
 
-def parse_agent_options(pairs: list[str]) -> dict[str, object]:
+def parse_agent_options(pairs: list[str], flag: str = "--agent-option") -> dict[str, object]:
     """`KEY=VALUE` pairs; values that parse as JSON (numbers, objects) are used as such."""
     extra: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise MlskillsError(f"--agent-option {pair!r}: use KEY=VALUE, e.g. max_retries=3")
+            raise MlskillsError(f"{flag} {pair!r}: use KEY=VALUE, e.g. max_retries=3")
         try:
             extra[key.strip()] = json.loads(value)
         except json.JSONDecodeError:
@@ -172,13 +184,19 @@ def _check_arms(texts: list[str], agent: str) -> None:
 
 
 def build_config(args: argparse.Namespace) -> RunConfig:
+    """The run's config; every input is checked before the sandbox is chosen (last)."""
     if not args.agent:
         raise MlskillsError("choose an agent with --agent (oracle needs no API key)")
+    if args.agent not in agents.REGISTRY:
+        known = ", ".join(agents.REGISTRY)
+        raise MlskillsError(f"unknown agent {args.agent!r}: use one of {known}")
+    extra = parse_agent_options(args.agent_option)
+    agents.check_options(args.agent, extra)
     _check_arms(args.arm, args.agent)
     ids, suite_epochs, suite_limits = _task_ids(args)
     cli_limits = limits_from_cli(**vars(args))
     options = {
-        "extra": parse_agent_options(args.agent_option),
+        "extra": extra,
         "model": args.model,
         "command": args.agent_command,
         "claude_bin": args.claude_bin,
@@ -194,7 +212,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
         arms=args.arm or ["bare"],
         epochs=args.epochs or suite_epochs or 1,
         seed=args.seed,
-        jobs=max(1, args.jobs),
+        jobs=args.jobs or 1,
         sandbox=kind,
         sandbox_reason=reason,
         suite=args.suite,
@@ -215,7 +233,7 @@ def _judge(args: argparse.Namespace) -> dict | None:
     """The judge's stored config, checked now so a typo fails before any trial runs."""
     if not args.judge_model:
         return None
-    options = parse_agent_options(args.judge_option)
+    options = parse_agent_options(args.judge_option, "--judge-option")
     return JudgeConfig(args.judge_model, args.judge_epochs, options).to_dict()
 
 
@@ -233,16 +251,26 @@ def handle(args: argparse.Namespace) -> int:
     if args.resume:
         _check_resume_flags(args)
         with RunProgress(quiet=args.json) as progress:
-            outcome = resume_run(args.resume, progress)
+            outcome = resume_run(args.resume, progress, jobs=args.jobs)
     else:
         config = build_config(args)
-        _warn_sandbox(config)
         with RunProgress(quiet=args.json) as progress:
-            outcome = start_run(config, args.runs_dir, progress)
+            # warned once the agent and judge are built: their input errors come first
+            warn = lambda: _warn_sandbox(config)  # noqa: E731
+            outcome = start_run(config, args.runs_dir, progress, ready=warn)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if outcome.nothing_to_resume:
+        print(
+            f"nothing to resume: every planned trial of {outcome.run.path} is recorded "
+            f"(see `mlskills report {outcome.run.path}`)",
+            file=sys.stderr,
+        )
+        return 0
     return _report(outcome, args.json)
 
 
-RESUME_FREE = {"resume", "json", "handler", "command"}
+RESUME_FREE = {"resume", "json", "handler", "command", "jobs"}  # -j does not change results
 
 
 def _check_resume_flags(args: argparse.Namespace) -> None:

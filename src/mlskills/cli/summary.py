@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlskills.schema import TrialRecord
+from mlskills.tablewidth import natural_width
 
 
 def summary_rows(records: list[TrialRecord]) -> list[dict[str, Any]]:
@@ -56,7 +57,8 @@ def print_summary(records: list[TrialRecord], skipped: dict[str, str] | None = N
             f"{row['cost']:.2f}",
             f"{row['seconds']:.1f}",
         )
-    console = Console()
+    # A pipe or a file (CI logs, `| tee`) has no terminal to fit: as wide as the table needs.
+    console = Console() if sys.stdout.isatty() else Console(width=natural_width(table))
     console.print(table)
     for task_id, reason in (skipped or {}).items():
         Console(file=sys.stderr).print(f"[yellow]skipped[/] {task_id}: {reason}")

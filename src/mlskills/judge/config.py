@@ -18,6 +18,7 @@ DEFAULT_TURNS = 12
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_OUTPUT_TOKENS = 8000
 VIEW_CHARS = 20_000  # one `view` result
+OWN_KEYS = frozenset({"max_turns", "timeout", "max_output_tokens"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class JudgeConfig:
             raise MlskillsError("the judge needs a model: --judge-model MODEL")
         if self.epochs < 1:
             raise MlskillsError(f"--judge-epochs must be at least 1, not {self.epochs}")
+        if unknown := sorted(set(self.options) - option_keys()):
+            raise MlskillsError(
+                f"--judge-option {', '.join(unknown)}: not a judge setting; "
+                f"it accepts: {', '.join(sorted(option_keys()))}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,6 +60,14 @@ class JudgeConfig:
     def agent_extra(self) -> dict[str, Any]:
         """Options for the anthropic agent's settings (client, prices, pack)."""
         extra = {"output_chars": VIEW_CHARS, **self.options}
-        for own in ("timeout", "max_turns", "max_output_tokens"):
+        for own in OWN_KEYS:
             extra.pop(own, None)
         return extra
+
+
+def option_keys() -> frozenset[str]:
+    """The judge's own keys and the anthropic agent's, but pack_agent (it is the evaluator).
+    Imported here, not at module level: the CLI loads this module, the SDK only with a judge."""
+    from mlskills.agents.anthropic_api.settings import OPTION_KEYS
+
+    return OWN_KEYS | (OPTION_KEYS - {"pack_agent"})

@@ -37,11 +37,15 @@ class Action:
     note: str = ""
 
 
+CHANGES = ("create", "update", "remove")  # verbs that change a file; `keep` leaves it
+
+
 @dataclass
 class Report:
     target: Path
     dry_run: bool
     actions: list[Action] = field(default_factory=list)
+    uninstalling: bool = False
 
     def lines(self) -> list[str]:
         prefix = "would " if self.dry_run else ""
@@ -50,11 +54,19 @@ class Report:
             f"{prefix}{a.verb} {self.target / a.path}" + (f" ({a.note})" if a.note else "")
             for a in shown
         ]
+        changed = sum(a.verb in CHANGES for a in self.actions)
+        kept = sum(a.verb == "keep" for a in self.actions)
         unchanged = len(self.actions) - len(shown)
-        out.append(
-            f"{len(shown)} change(s), {unchanged} file(s) already up to date in "
-            f"{self.target}" + (" [dry run: nothing written]" if self.dry_run else "")
-        )
+        parts = [f"{changed} change(s)"]
+        if kept:
+            parts.append(f"{kept} file(s) of yours kept")
+        if unchanged:
+            parts.append(
+                f"{unchanged} file(s) "
+                + ("already gone" if self.uninstalling else "already up to date")
+            )
+        dry = " [dry run: nothing written]" if self.dry_run else ""
+        out.append(f"{', '.join(parts)} in {self.target}{dry}")
         return out
 
 
@@ -78,19 +90,31 @@ def _skipped(rel: Path) -> bool:
 
 
 def read_manifest(target: Path) -> dict[str, str]:
+    return dict(_manifest(target).get("files", {}))
+
+
+def _manifest(target: Path) -> dict:
     path = target / MANIFEST_NAME
     if not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return dict(data["files"])
+        dict(data["files"])
     except (json.JSONDecodeError, KeyError, TypeError, ValueError):
         raise MlskillsError(f"{path} is corrupt; remove it and reinstall with --force") from None
+    return data
 
 
-def write_manifest(target: Path, files: dict[str, str]) -> None:
+def write_manifest(target: Path, files: dict[str, str], created_target: bool = False) -> None:
+    """`created_target`: the install made the .claude folder itself, so uninstall may
+    remove it once empty (a folder the user had stays)."""
     path = target / MANIFEST_NAME
-    data = {"tool": "mlskills", "version": __version__, "files": dict(sorted(files.items()))}
+    data = {
+        "tool": "mlskills",
+        "version": __version__,
+        "created_target": created_target,
+        "files": dict(sorted(files.items())),
+    }
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     temporary.replace(path)
@@ -148,8 +172,9 @@ def install(
         )
     report = Report(target, dry_run, actions)
     if not dry_run:
+        created = bool(_manifest(target).get("created_target")) or not target.exists()
         _apply_install(actions, sources, target)
-        write_manifest(target, {rel: sha256_file(sources[rel]) for rel in sources})
+        write_manifest(target, {rel: sha256_file(sources[rel]) for rel in sources}, created)
     return report
 
 
@@ -166,7 +191,8 @@ def _apply_install(actions: list[Action], sources: dict[str, Path], target: Path
 
 def uninstall(target: Path, dry_run: bool = False) -> Report:
     """Remove what the manifest says we installed; keep files the user changed."""
-    recorded = read_manifest(target)
+    manifest = _manifest(target)
+    recorded = dict(manifest.get("files", {}))
     if not recorded:
         raise NothingInstalled(
             f"no mlskills install recorded in {target} ({MANIFEST_NAME} is missing)"
@@ -174,13 +200,15 @@ def uninstall(target: Path, dry_run: bool = False) -> Report:
     actions = [
         _uninstall_action(target / rel, rel, digest) for rel, digest in sorted(recorded.items())
     ]
-    report = Report(target, dry_run, actions)
+    report = Report(target, dry_run, actions, uninstalling=True)
     if not dry_run:
         for action in actions:
             if action.verb == "remove":
                 (target / action.path).unlink()
                 _prune_empty_parents((target / action.path).parent, target)
         (target / MANIFEST_NAME).unlink()
+        if manifest.get("created_target") and not any(target.iterdir()):
+            target.rmdir()  # the .claude folder install made, now empty
     return report
 
 

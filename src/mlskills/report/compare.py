@@ -14,7 +14,14 @@ from typing import Any
 from mlskills.errors import MlskillsError
 from mlskills.report import aggregate
 from mlskills.report.build import build_report, load_run
-from mlskills.report.model import ArmSummary, Notice, Report, RunInfo, Uplift
+from mlskills.report.model import (
+    ArmSummary,
+    Notice,
+    Report,
+    RunInfo,
+    Uplift,
+    hide_headline_interval,
+)
 from mlskills.report.uplift import paired
 from mlskills.schema import TrialRecord
 
@@ -41,7 +48,10 @@ class Comparison:
     notices: list[Notice]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for pair, stored in zip(self.pairs, data["pairs"], strict=True):
+            hide_headline_interval(pair.diff, stored["diff"])
+        return data
 
 
 def match_arms(a: list[str], b: list[str]) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from mlskills.report.html import asset
 from mlskills.report.jsonout import dumps
 from mlskills.report.markdown import ICONS, plain, table
 from mlskills.report.terminal import STYLES, VERDICT, add_column
+from mlskills.tablewidth import natural_width
 
 FORMATS = ("table", "md", "json", "html")
 
@@ -27,8 +28,8 @@ def headline(pair: ArmPair) -> str:
     tasks = d.score.tasks if d.score else 0
     return (
         f"A:{pair.arm_a} {fmt.interval(pair.a.score)} → B:{pair.arm_b} "
-        f"{fmt.interval(pair.b.score)}; paired Δ (B − A) {fmt.interval(d.score, sign=True)} on "
-        f"{tasks} shared tasks: {fmt.verdicts(c)}"
+        f"{fmt.interval(pair.b.score)}; paired Δ (B − A) {fmt.uplift_score(d)}, verdict "
+        f"{d.verdict}, on {tasks} shared tasks: {fmt.verdicts(c)}"
     )
 
 
@@ -67,7 +68,8 @@ def to_table(comparison: Comparison) -> str:
             )
         parts.append(grid)
     buffer = io.StringIO()
-    Console(file=buffer, width=140, color_system=None).print(Group(*parts))
+    width = natural_width(*parts, least=140)  # ids never fold mid-word in a file or pipe
+    Console(file=buffer, width=width, color_system=None).print(Group(*parts))
     return buffer.getvalue()
 
 
@@ -90,7 +92,8 @@ def _html_pair(pair: ArmPair) -> str:
     d = pair.diff
     rows = []
     if d.score:
-        rows.append(svg.Row("all shared tasks", d.score.mean, d.score.low, d.score.high, True))
+        low, high = (d.score.low, d.score.high) if d.has_interval else (None, None)
+        rows.append(svg.Row("all shared tasks", d.score.mean, low, high, True))
     rows += [svg.Row(t.task, t.diff, t.low, t.high) for t in d.tasks]
     chart = svg.forest(rows, d.tie, "Δ score (B − A)") if rows else ""
     cells = "".join(

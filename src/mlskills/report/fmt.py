@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mlskills.stats import Interval
+
+if TYPE_CHECKING:
+    from mlskills.report.model import Uplift
 
 DASH = "—"
 
@@ -25,6 +30,19 @@ def interval(value: Interval | None, digits: int = 3, sign: bool = False) -> str
         return DASH
     form = f"+.{digits}f" if sign else f".{digits}f"
     return f"{value.mean:{form}} [{value.low:{form}}, {value.high:{form}}]"
+
+
+def uplift_score(uplift: Uplift) -> str:
+    """The headline: `+0.120 [+0.020, +0.210]`, or `+1.000 (no interval: 1 paired task, …)`."""
+    if uplift.score is None or uplift.has_interval:
+        return interval(uplift.score, sign=True)
+    return f"{uplift.score.mean:+.3f} (no interval: {uplift.too_little})"
+
+
+def uplift_pass_rate(uplift: Uplift) -> str:
+    if uplift.pass_rate is None or uplift.has_interval:
+        return pp_interval(uplift.pass_rate)
+    return f"{uplift.pass_rate.mean * 100:+.0f} pp"
 
 
 def pct_interval(value: Interval | None) -> str:

@@ -64,8 +64,8 @@ def uplift_section(uplift: Uplift | None) -> list[str]:
     lines = [
         f"## Uplift: {uplift.treatment} over {uplift.baseline}",
         "",
-        f"Mean paired difference in score: **{fmt.interval(uplift.score, sign=True)}** "
-        f"(pass rate {fmt.pp_interval(uplift.pass_rate)}); "
+        f"Mean paired difference in score: **{fmt.uplift_score(uplift)}**, "
+        f"verdict **{uplift.verdict}** (pass rate {fmt.uplift_pass_rate(uplift)}); per task "
         f"{fmt.verdicts(c)} (tied: |Δ| < {uplift.tie}; uncertain: past that, but the "
         "task's interval includes 0).",
         "",

@@ -90,6 +90,15 @@ class Uplift:
     tasks: list[TaskDiff]
     unpaired: list[str]  # tasks scored by only one of the two arms
     tie: float
+    # The headline: improved / regressed / tied / uncertain, or "not enough data" when
+    # too_little says why (then no interval is shown: one from so few values would look
+    # certain while resting on almost nothing).
+    verdict: str = "not enough data"
+    too_little: str | None = None
+
+    @property
+    def has_interval(self) -> bool:
+        return self.score is not None and self.too_little is None
 
 
 @dataclass
@@ -158,4 +167,16 @@ class Report:
         return next((c for c in self.cells if c.task == task and c.arm == arm), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.uplift:
+            hide_headline_interval(self.uplift, data["uplift"])
+        return data
+
+
+def hide_headline_interval(uplift: Uplift, data: dict[str, Any]) -> None:
+    """In JSON too, an uplift without enough data has no interval (low and high null)."""
+    if uplift.has_interval:
+        return
+    for name in ("score", "pass_rate"):
+        if data.get(name):
+            data[name].update(low=None, high=None)

@@ -73,8 +73,11 @@ def uplift_card(uplift: Uplift) -> str:
     s, c = uplift.score, uplift.counts
     big = fmt.signed(s.mean) if s else fmt.DASH
     ci = f"95% CI {s.low:+.3f} – {s.high:+.3f}" if s else "no shared tasks"
+    if s and not uplift.has_interval:
+        ci = f"no interval: {uplift.too_little}"
     rows = {
-        "pass rate Δ": fmt.pp_interval(uplift.pass_rate),
+        "verdict": uplift.verdict,
+        "pass rate Δ": fmt.uplift_pass_rate(uplift),
         "improved": str(c["improved"]),
         "regressed": str(c["regressed"]),
         "tied": f"{c['tied']} (|Δ| < {uplift.tie})",
@@ -151,7 +154,8 @@ def uplift_chart(uplift: Uplift | None) -> str:
     if uplift.score is None:
         return "<p class='hint'>The two arms share no scored task.</p>"
     s = uplift.score
-    rows = [svg.Row("all tasks (mean)", s.mean, s.low, s.high, strong=True)]
+    low, high = (s.low, s.high) if uplift.has_interval else (None, None)
+    rows = [svg.Row("all tasks (mean)", s.mean, low, high, strong=True)]
     rows += [svg.Row(d.task, d.diff, d.low, d.high) for d in uplift.tasks]
     caption = (
         f"<p class='hint'>Paired difference in mean score, {esc(uplift.treatment)} − "

@@ -111,8 +111,10 @@ def uplift_table(uplift: Uplift) -> Group:
     c = uplift.counts
     line = Text.assemble(
         (f"Uplift of {uplift.treatment} over {uplift.baseline}: ", "bold"),
-        (fmt.interval(uplift.score, sign=True), "bold"),
-        f"  pass rate {fmt.pp_interval(uplift.pass_rate)}  ·  ",
+        (fmt.uplift_score(uplift), "bold"),
+        "  verdict ",
+        (uplift.verdict, VERDICT.get(uplift.verdict, "bold")),
+        f"  ·  pass rate {fmt.uplift_pass_rate(uplift)}  ·  per task ",
         (f"{c['improved']} improved", VERDICT["improved"]),
         ", ",
         (f"{c['regressed']} regressed", VERDICT["regressed"]),

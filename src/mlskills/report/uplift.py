@@ -10,6 +10,9 @@ from mlskills import stats
 from mlskills.report.model import TaskDiff, Uplift
 
 Groups = dict[str, list[float]]
+MIN_TASKS = 3  # below this, resampling tasks gives an interval that looks certain
+MIN_EPOCHS = 2  # paired epochs per task: with one, no task's own noise is seen at all
+NOT_ENOUGH = "not enough data"
 
 
 def default_arms(arms: list[str]) -> tuple[str, str] | None:
@@ -86,16 +89,34 @@ def paired(
     rows = task_diffs(treatment, baseline, tie, seed, epochs)
     unpaired = sorted(set(treatment) ^ set(baseline))
     pass_rate = stats.paired_uplift(*passes, seed=seed, epochs=epochs) if passes else None
+    score = stats.paired_uplift(treatment, baseline, seed=seed, epochs=epochs)
+    too_little = _too_little(treatment, baseline, [row.task for row in rows])
+    verdict = NOT_ENOUGH
+    if score is not None and too_little is None:
+        verdict = stats.verdict(score.mean, tie, (score.low, score.high))
     return Uplift(
         treatment=names[0],
         baseline=names[1],
-        score=stats.paired_uplift(treatment, baseline, seed=seed, epochs=epochs),
+        score=score,
         pass_rate=pass_rate,
         counts=_counts(rows),
         tasks=rows,
         unpaired=unpaired,
         tie=tie,
+        verdict=verdict,
+        too_little=too_little,
     )
+
+
+def _too_little(treatment: Groups, baseline: Groups, shared: list[str]) -> str | None:
+    """Why the headline can have no interval: fewer than MIN_TASKS paired tasks or fewer
+    than MIN_EPOCHS scored epochs a side on some task; None when there is enough."""
+    epochs = min((min(len(treatment[t]), len(baseline[t])) for t in shared), default=0)
+    if len(shared) >= MIN_TASKS and epochs >= MIN_EPOCHS:
+        return None
+    tasks = f"{len(shared)} paired task{'s' * (len(shared) != 1)}"
+    least = f"{epochs} epoch{'s' * (epochs != 1)}"
+    return f"{tasks}, {least} on the thinnest; needs {MIN_TASKS}+ tasks × {MIN_EPOCHS}+ epochs"
 
 
 def _counts(rows: list[TaskDiff]) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """The `anthropic` agent: our own Messages API tool loop with Anthropic's client tools.
 
-Module map: settings (options, API key) → client (streamed requests, retries) → loop (the
-turns) with budget (limits), pricing (dollars), caching (breakpoints), prompts and skills
-(what the model is told and can open), tools/ (bash and the text editor, in the sandbox).
+Module map: settings (options, API key) → client (streamed requests; retry: which failures
+are retried and how long to wait) → loop (the turns) with budget (limits), pricing
+(dollars), caching (breakpoints), prompts and skills (what the model is told and can open),
+tools/ (bash and the text editor, in the sandbox).
 """
 
 from __future__ import annotations

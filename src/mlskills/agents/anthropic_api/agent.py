@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ClassVar
 
 import anthropic
 
@@ -12,7 +12,7 @@ from mlskills.agents.anthropic_api.budget import Budget
 from mlskills.agents.anthropic_api.client import Requester
 from mlskills.agents.anthropic_api.loop import TrialLoop
 from mlskills.agents.anthropic_api.pricing import prices_for
-from mlskills.agents.anthropic_api.settings import Settings
+from mlskills.agents.anthropic_api.settings import OPTION_KEYS, Settings
 from mlskills.agents.anthropic_api.skills import (
     SkillEntry,
     SkillReads,
@@ -30,6 +30,7 @@ from mlskills.schema import AgentResult
 
 class AnthropicAgent:
     name = "anthropic"
+    OPTIONS: ClassVar[frozenset[str]] = OPTION_KEYS  # --agent-option keys (settings.py)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

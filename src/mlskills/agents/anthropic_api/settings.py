@@ -17,6 +17,17 @@ from mlskills.agents.anthropic_api.pricing import Prices, price_table
 from mlskills.agents.base import AgentOptions
 from mlskills.errors import AgentSetupError
 
+OPTION_KEYS = frozenset(
+    {
+        "base_url",
+        "max_retries",
+        "prices",
+        "output_chars",
+        "request_timeout",
+        "pack_root",
+        "pack_agent",
+    }
+)  # the AgentOptions.extra keys read below
 DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_MAX_RETRIES = 5
 DEFAULT_OUTPUT_CHARS = 30_000

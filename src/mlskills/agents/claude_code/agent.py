@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mlskills import credproxy
 from mlskills.agents.anthropic_api.pricing import prices_for
@@ -68,6 +68,7 @@ MAX_LOGGED_LINE = 200_000  # characters of one stream line kept in the transcrip
 
 class ClaudeCodeAgent:
     name = "claude-code"
+    OPTIONS: ClassVar[frozenset[str]] = frozenset({"scrub_env", "max_retries"})  # --agent-option
 
     def __init__(self, options: AgentOptions) -> None:
         self.binary = find_cli(options.claude_bin)
