@@ -19,6 +19,7 @@ from typing import Any
 
 import anthropic
 
+from mlskills import api_gate
 from mlskills.agents.anthropic_api.retry import error_detail, retryable, wait_before
 from mlskills.agents.anthropic_api.settings import Settings
 
@@ -78,7 +79,8 @@ class Requester:
         timeout = max(1.0, min(self.settings.request_timeout, left))
         headers = {**params.get("extra_headers", {}), RETRY_COUNT_HEADER: str(attempt)}
         request = {**params, "extra_headers": headers, "timeout": timeout}
-        with self.client.messages.stream(**request) as stream:
+        # --api-concurrency: one of the run's model-call slots for the length of the stream
+        with api_gate.slot(), self.client.messages.stream(**request) as stream:
             for _event in stream:
                 if time.monotonic() > deadline:
                     raise DeadlineReached(_usage_so_far(stream))
