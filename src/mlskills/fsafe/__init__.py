@@ -7,7 +7,7 @@
   the root (the API agent's file editor works on the agent's own workspace).
 """
 
-from mlskills.fsafe.copy import CopyCaps, CopyReport, copy_tree
+from mlskills.fsafe.copy import CopyCaps, CopyReport, copy_into, copy_tree
 from mlskills.fsafe.nofollow import (
     Missing,
     Refused,
@@ -24,6 +24,7 @@ __all__ = [
     "CopyReport",
     "Missing",
     "Refused",
+    "copy_into",
     "copy_tree",
     "is_file",
     "lstat",

@@ -21,8 +21,10 @@ from mlskills.fsafe.nofollow import (
     DIR_FLAGS,
     NEW_FILE,
     Refused,
+    folder,
     kind_of,
     open_regular_at,
+    parts_of,
     write_all,
 )
 
@@ -50,14 +52,47 @@ class CopyReport:
 def copy_tree(source: Path, dest: Path, caps: CopyCaps = CopyCaps()) -> CopyReport:
     """Copy the folder `source` to the new folder `dest`; Refused when the tree breaks a
     cap or cannot be copied (the partial copy is left for the caller to remove)."""
-    report = CopyReport()
     os.mkdir(dest, 0o755)
-    src = os.open(source, DIR_FLAGS)
+    return _copy_from(source, os.open(dest, DIR_FLAGS), caps)
+
+
+def copy_into(
+    root: Path, rel: str, source_root: Path, source_rel: str, caps: CopyCaps = CopyCaps()
+) -> CopyReport:
+    """Copy the folder source_root/source_rel to the new folder root/rel. Neither path
+    follows a link at any component (both may lie in trees an agent made), and root/rel
+    must not exist yet."""
+    parts = parts_of(rel)
+    if not parts:
+        raise Refused("an empty path names no folder")
+    with folder(source_root, parts_of(source_rel)) as found:
+        src = os.dup(found)
     try:
-        dst = os.open(dest, DIR_FLAGS)
-    except OSError:
+        with folder(root, parts[:-1], create=True) as parent:
+            try:
+                os.mkdir(parts[-1], 0o755, dir_fd=parent)
+            except FileExistsError:
+                raise Refused(f"{rel} already exists where the grader puts a folder") from None
+            dst = os.open(parts[-1], DIR_FLAGS, dir_fd=parent)
+    except BaseException:
         os.close(src)
         raise
+    return _copy_fds(src, dst, caps)
+
+
+def _copy_from(source: Path, dst: int, caps: CopyCaps) -> CopyReport:
+    """Copy the folder `source` into the open (empty) folder `dst`, which it closes."""
+    try:
+        src = os.open(source, DIR_FLAGS)
+    except OSError:
+        os.close(dst)
+        raise
+    return _copy_fds(src, dst, caps)
+
+
+def _copy_fds(src: int, dst: int, caps: CopyCaps) -> CopyReport:
+    """Copy the open folder `src` into the open folder `dst`; closes both."""
+    report = CopyReport()
     # Depth-first with one open pair of descriptors per level (never one per folder seen).
     stack = [(src, dst, iter(sorted(os.listdir(src))), "", 0)]
     try:

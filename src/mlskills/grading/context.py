@@ -56,6 +56,14 @@ def copy_workspace(source: Path, dest: Path, limits: Limits) -> None:
         ) from None
 
 
+@dataclass(frozen=True)
+class Output:
+    """A folder a previous `ctx.exec` left, to hand to the next one as an input."""
+
+    root: Path
+    rel: str
+
+
 @dataclass
 class ExecRun:
     """A command's result plus the folder it ran in, so outputs can be read back."""
@@ -80,6 +88,10 @@ class ExecRun:
 
     def path(self, rel: str) -> Path:
         return self.workdir / rel
+
+    def output(self, rel: str) -> Output:
+        """The folder `rel` this command wrote, as an `inputs` value for another exec."""
+        return Output(self.workdir, rel)
 
     def is_file(self, rel: str) -> bool:
         return fsafe.is_file(self.workdir, rel)
@@ -169,16 +181,17 @@ class GradeContext:
         command: str | list[str],
         *,
         timeout: float = 60.0,
-        inputs: dict[str, Path] | None = None,
+        inputs: dict[str, Path | Output] | None = None,
         network: bool = False,
         memory_mb: int | None = None,
     ) -> ExecRun:
         """Run `command` in a fresh sandbox on a fresh copy of the finished workspace.
 
-        `inputs` maps workspace-relative destinations to host files (hidden features, a
-        previous run's outputs) copied in first, so agent code can read them without
-        ever seeing the hidden folder. Put only what agent code may see there: never
-        labels, never a grader's own script (run grader code in the harness instead).
+        `inputs` maps workspace-relative destinations to host files (hidden features) or
+        to `run.output(rel)` (a previous run's output folder), copied in first and never
+        through a link, so agent code can read them without ever seeing the hidden folder.
+        Put only what agent code may see there: never labels, never a grader's own script
+        (run grader code in the harness instead).
         """
         self._ensure_open()
         root = Path(tempfile.mkdtemp(prefix="exec-", dir=self._scratch))
@@ -186,7 +199,11 @@ class GradeContext:
         copy_workspace(self.workspace, workdir, self.task.limits)
         for dest, source in (inputs or {}).items():
             try:
-                fsafe.write_file(workdir, dest, Path(source))
+                if isinstance(source, Output):  # a previous run's folder: agent-made
+                    caps = copy_caps(self.task.limits)
+                    fsafe.copy_into(workdir, dest, source.root, source.rel, caps)
+                else:
+                    fsafe.write_file(workdir, dest, Path(source))
             except fsafe.Refused as exc:
                 raise WorkspaceFault(
                     "grader inputs staged", f"the grader's input {dest} cannot be put in: {exc}"
