@@ -14,7 +14,8 @@ import pytest
 def test_a_linked_input_folder_gets_no_hidden_file_and_scores_zero(attack, scratch):
     host = scratch / "host-site-packages"
     host.mkdir()
-    [outcome] = attack(f"ln -s {host} incoming && echo PLANTED", task="pipeline-predict")
+    script = f"echo 'print(1)' > predict.py && ln -s {host} incoming && echo PLANTED"
+    [outcome] = attack(script, task="pipeline-predict")
     assert outcome.lines("PLANTED")
     assert list(host.iterdir()) == [], "the grader wrote a hidden file through the link"
     record = outcome.record

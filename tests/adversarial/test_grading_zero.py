@@ -14,11 +14,11 @@ def test_deeply_nested_json_is_a_failed_gate(attack):
 
 
 def test_a_file_where_the_grader_stages_a_folder_is_a_failed_gate(attack):
-    [outcome] = attack("touch incoming && echo PLANTED", task="pipeline-predict")
+    script = "echo 'print(1)' > predict.py && touch incoming && echo PLANTED"
+    [outcome] = attack(script, task="pipeline-predict")
+    assert outcome.lines("PLANTED")
     assert outcome.record.status == "completed", outcome.record.error
-    assert outcome.failed_gates == ["grader inputs staged"] or (
-        "grader inputs staged" in outcome.failed_gates
-    )
+    assert outcome.record.score == 0.0 and "grader inputs staged" in outcome.failed_gates
 
 
 def test_an_agent_exiting_127_is_graded(attack):
