@@ -30,7 +30,9 @@ def test_a_deliverable_linked_to_a_proc_file_is_a_prompt_zero(attack, target):
     assert outcome.lines("PLANTED")
     assert record.status == "completed", record.error
     assert record.score == 0.0 and outcome.failed_gates
-    assert record.grade_seconds is not None and record.grade_seconds < 30
+    assert "grading finished in time" not in outcome.failed_gates  # refused, not hung
+    messages = [c["message"] for c in record.grade["checks"] if not c["passed"]]
+    assert any("link" in m for m in messages), messages
 
 
 def test_provided_data_swapped_for_a_proc_link_fails_the_data_gate(attack):

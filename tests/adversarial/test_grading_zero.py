@@ -10,7 +10,9 @@ def test_deeply_nested_json_is_a_failed_gate(attack):
     [outcome] = attack(script, task="model-promotion")
     assert outcome.lines("PLANTED")
     assert outcome.record.status == "completed", outcome.record.error
-    assert outcome.record.score == 0.0 and outcome.failed_gates
+    assert outcome.record.score == 0.0
+    messages = [c["message"] for c in outcome.record.grade["checks"] if not c["passed"]]
+    assert any("nested too deeply" in m for m in messages), messages
 
 
 def test_a_file_where_the_grader_stages_a_folder_is_a_failed_gate(attack):

@@ -28,7 +28,7 @@ from mlskills.sandbox.output import CappedBuffer
 
 BRIDGE_DIR = ".mlskills-bridge"
 SOCKET_NAME = "http.sock"
-POLL = 0.1
+POLL = 0.25  # seconds between readiness polls (each one forks a bridge process)
 
 
 class Service:
