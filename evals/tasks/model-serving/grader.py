@@ -106,7 +106,8 @@ def grade(ctx):
         return ctx.fail("service starts", "serve.py not found in the workspace root")
     plan = json.loads((ctx.hidden / "plan.json").read_text())
     expected = json.loads((ctx.hidden / "expected.json").read_text())
-    service, problem = ctx.serve("python serve.py --port {port}", ready="/health", startup=40)
+    # Start-up is loading scikit-learn: seconds, but a minute and more on a loaded machine.
+    service, problem = ctx.serve("python serve.py --port {port}", ready="/health", startup=120)
     if problem:
         return ctx.fail("service starts", f"{problem}; last line: {service.log_tail()}")
     valid = [_post(service, rows) for rows in plan["valid"]]

@@ -117,7 +117,9 @@ def start(sandbox: Sandbox, command: str, *, network: bool = False) -> Service:
     listen = f"UNIX-LISTEN:{guest},fork,mode=600"
     port = free_port()
     server = command.replace("{port}", str(port))
-    script = f"{socat} {listen} TCP:127.0.0.1:{port} & exec {server}"
+    # socat's own complaints (a refused connect while the server starts) stay out of the
+    # server's log, whose last line explains a failed start.
+    script = f"{socat} {listen} TCP:127.0.0.1:{port} 2>/dev/null & exec {server}"
     proc = sandbox.popen(
         ["bash", "-c", script],
         network=network,
