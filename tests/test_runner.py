@@ -10,8 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sandbox.helpers import gone_soon
 
+from mlskills.errors import AgentSetupError
 from mlskills.records import RunDir
 from mlskills.runner import RunConfig, start_run
 
@@ -113,11 +115,19 @@ def test_an_explicitly_passed_variable_is_redacted_from_logs(tmp_path, fixture_e
     assert "using [redacted]" in log and secret not in log
 
 
-def test_a_missing_agent_binary_is_an_error(tmp_path, fixture_evals):
+def test_a_missing_agent_binary_is_refused_before_the_run(tmp_path, fixture_evals):
+    with pytest.raises(AgentSetupError, match="was not found"):
+        run(tmp_path, fixture_evals, "command", **command("no-such-agent-xyz {instruction_file}"))
+    assert not list(tmp_path.rglob("trials.jsonl")), "no trial may start"
+
+
+def test_an_agent_exiting_127_mid_run_is_graded(tmp_path, fixture_evals):
+    """What the agent left is scored: exit 127 from inside its work is its own result."""
     _, [record] = run(
-        tmp_path, fixture_evals, "command", **command("no-such-agent-xyz {instruction_file}")
+        tmp_path, fixture_evals, "command", **command(f"{SOLVE_DOUBLE}; no-such-tool-xyz")
     )
-    assert record.status == "error" and "was not found" in record.error
+    assert record.status == "completed" and record.details["exit_code"] == 127
+    assert record.passed
 
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:

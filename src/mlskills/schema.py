@@ -65,6 +65,9 @@ class RubricItem:
     evidence: tuple[str, ...] = ()  # files or commands the judge should look at
 
 
+DEFAULT_GRADING_TIMEOUT = 60.0  # seconds: a grade past it is a failed gate, not a hang
+
+
 @dataclass(frozen=True)
 class GradingSpec:
     """How a metric becomes a normalised score: clip((m - baseline) / (ref - baseline))."""
@@ -76,6 +79,7 @@ class GradingSpec:
     metric_weight: float = 1.0
     protected: tuple[str, ...] = ("data/**",)  # provided files the agent must not change
     rubric: tuple[RubricItem, ...] = ()
+    timeout: float = DEFAULT_GRADING_TIMEOUT  # seconds one grade(ctx) may take
 
     def normalise(self, value: float | None) -> float:
         """Map a raw metric onto [0, 1]; works whether higher or lower is better."""

@@ -17,7 +17,15 @@ import yaml
 
 from mlskills import paths
 from mlskills.errors import InvalidInput, Problem
-from mlskills.schema import SAFE_NAME, GradingSpec, Limits, Resources, RubricItem, TaskSpec
+from mlskills.schema import (
+    DEFAULT_GRADING_TIMEOUT,
+    SAFE_NAME,
+    GradingSpec,
+    Limits,
+    Resources,
+    RubricItem,
+    TaskSpec,
+)
 
 TASK_KEYS = {"id", "title", "summary", "tags", "requires", "limits", "grading", "resources"}
 RESOURCE_KEYS = {"cpus", "memory_mb", "gpus"}
@@ -29,7 +37,9 @@ GRADING_KEYS = {
     "metric_weight",
     "protected",
     "rubric",
+    "timeout",
 }
+MAX_GRADING_TIMEOUT = 3600  # seconds: a grader slower than an hour is a bug, not a task
 RUBRIC_KEYS = {"id", "criterion", "weight", "evidence"}
 LIMIT_KEYS = {f.name for f in fields(Limits)}
 SUITE_KEYS = {"name", "description", "tasks", "epochs", "limits"}
@@ -204,6 +214,14 @@ def _load_grading(data: Any, out: _Collector) -> GradingSpec | None:
         protected = []
     rubric = _load_rubric(data.get("rubric"), out)
     weight = out.typed(data, "metric_weight", (int, float), "grading.")
+    timeout = out.typed(data, "timeout", (int, float), "grading.")
+    if timeout is not None and not 0 < timeout <= MAX_GRADING_TIMEOUT:
+        out.add(
+            "grading.timeout",
+            f"{timeout} is not a number of seconds in (0, {MAX_GRADING_TIMEOUT}]",
+            "give the seconds one grading may take, e.g. `timeout: 60` (the default)",
+        )
+        timeout = None
     if not metric or None in numbers.values():
         return None
     return GradingSpec(
@@ -214,6 +232,7 @@ def _load_grading(data: Any, out: _Collector) -> GradingSpec | None:
         metric_weight=float(weight if weight is not None else 1.0),
         protected=tuple(protected),
         rubric=rubric,
+        timeout=float(timeout if timeout is not None else DEFAULT_GRADING_TIMEOUT),
     )
 
 

@@ -10,7 +10,6 @@ import functools
 import json
 import os
 import shutil
-import stat
 import tempfile
 import threading
 import time
@@ -25,6 +24,7 @@ from mlskills import sandbox as sandboxes
 from mlskills import workspaces
 from mlskills.agents.base import Agent, AgentRequest
 from mlskills.grading import GradeContext, GraderError, failed, run_grader
+from mlskills.grading.context import WorkspaceFault, copy_workspace
 from mlskills.grading.integrity import protected_hashes, verify
 from mlskills.judge import Case, judge_trial
 from mlskills.preparation import Instance, PreparedCache
@@ -209,7 +209,7 @@ class _Trial:
         if result.status == "error":
             return
         graded = self.scratch / "graded"
-        if problem := _copy_for_grading(workspace, graded):
+        if problem := _copy_for_grading(workspace, graded, self.plan.limits):
             grade = failed(self.plan.task.grading, "workspace copyable", problem)
             _record_grade(self.record, self.log, grade)
             return
@@ -274,27 +274,17 @@ class _Trial:
         _record_grade(record, self.log, grade)
 
 
-def _special_files(folder: str, names: list[str]) -> set[str]:
-    """copytree's ignore: FIFOs, sockets and devices (copying one blocks or fails)."""
-    skipped = set()
-    for name in names:
-        mode = os.lstat(os.path.join(folder, name)).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
-            skipped.add(name)
-    return skipped
-
-
-def _copy_for_grading(workspace: Path, graded: Path) -> str | None:
+def _copy_for_grading(workspace: Path, graded: Path, limits: Limits) -> str | None:
     """Copy the finished workspace for the grader; why not, if the agent made that impossible.
 
-    What the agent leaves is its own doing: a tree too deep or odd to copy scores 0 with a
-    failed gate. As an infrastructure error it would go unscored (and rerun on --resume).
+    What the agent leaves is its own doing: a tree too deep, too big (apparent size) or too
+    odd to copy scores 0 with a failed gate. As an infrastructure error it would go
+    unscored (and rerun on --resume). The copy never follows a link and keeps holes.
     """
     try:
-        shutil.copytree(workspace, graded, symlinks=True, ignore=_special_files)
-    except (shutil.Error, OSError, RecursionError) as exc:
-        reason = str(exc)[:300]
-        return f"the workspace could not be copied for grading: {type(exc).__name__}: {reason}"
+        copy_workspace(workspace, graded, limits)
+    except WorkspaceFault as exc:
+        return str(exc)[:400]
     return None
 
 

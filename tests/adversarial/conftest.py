@@ -81,6 +81,7 @@ def attack(tmp_path: Path, cache_dir: Path, scratch: Path) -> Callable[..., list
         jobs: int = 1,
         sandbox: str = "bwrap",
         network: bool = False,
+        keep_workspaces: bool = False,
         **limits: float,
     ) -> list[Outcome]:
         encoded = base64.b64encode(script.encode()).decode()
@@ -94,6 +95,7 @@ def attack(tmp_path: Path, cache_dir: Path, scratch: Path) -> Callable[..., list
             limits={**FAST, **limits},
             agent_options={"command": f"echo {encoded} | base64 -d | bash", "network": network},
             scratch_dir=str(scratch),
+            keep_workspaces=keep_workspaces,
         )
         outcome = start_run(config, tmp_path / "runs")
         return [_outcome(outcome.run, r) for r in sorted(outcome.records, key=lambda r: r.epoch)]

@@ -1,110 +1,214 @@
-"""Rerun the agent's train.py and check that it is reproducible and resumable.
+"""Rerun the agent's train.py, one run per sandbox, and judge the raw outputs here.
 
-All runs happen in one sandbox through `rerun.py` (copied in): the same seed twice, and a
-run pre-empted after epoch K then resumed from its checkpoint. The hidden test split is
-copied over data/val.csv so the accuracy the runs report is on rows the agent never saw.
-The grader reads back only data: the report (exit codes, weight hashes) and metrics.json.
+Each run is its own `ctx.exec` (a fresh sandbox on a fresh copy of the workspace), so no
+run can see or touch another's outputs, and no grader script runs beside agent code:
+  a: --seed S                     b: --seed S again                (same seed twice)
+  c: --seed S --stop-after-epoch K  ->  d: --resume c's folder      (pre-empted, finished)
+  c2: like c, on a refreshed train.csv (same rows, new order) -> d2: --resume, today's data
+d and d2 get no --seed and only the stopped run's folder, copied in. d must equal a bit for
+bit; d2 must not: its first K epochs saw other batches, so a "resume" that quietly retrains
+from scratch (and so equals a) is caught.
+
+The grader hashes each weights.pt itself (torch.save writes a zip archive; its data/N
+records hold the raw tensor bytes and data.pkl the names, dtypes and shapes: hashing those
+identifies the weights without unpickling anything), and computes the accuracy itself
+from run a's predictions on the hidden scoring batch, whose labels never enter a sandbox.
 
 metric = fraction of four checks: same seed gives identical weights / identical metrics;
 the resumed run gives weights / metrics identical to the uninterrupted one (only if the
-pre-empted run really stopped after epoch K). Gates: the first run succeeds with the
-required metrics, and its accuracy clears a sanity bar (a run that "reproduces" by not
-learning is not a fix).
+pre-empted run really stopped after epoch K). Gates: run a succeeds with the required
+outputs; its predictions clear a sanity bar (a run that "reproduces" by not learning is
+not a fix); the resume on refreshed data continues rather than restarts.
 """
 
-from mlskills.grading.predictions import finite_number, read_json
+import hashlib
+import io
+import threading
+import zipfile
+
+import pandas as pd
 
 SEED_OFFSET, EPOCHS, STOP_AFTER = 17, 6, 2  # reruns use seed 17 + instance seed
 KEYS = ("epoch", "train_loss", "val_loss", "val_accuracy")
-MIN_ACCURACY = 0.75  # the starter's model reaches 0.82-0.87 on the hidden split
+MIN_ACCURACY = 0.75  # the starter's model reaches 0.82-0.87 on the hidden batch
+RUN_TIMEOUT = 150  # seconds per run: torch alone takes seconds to import on a busy machine
+MAX_ARCHIVE = 64 * 2**20  # the model's weights are ~30 KB
 
 
-def _metrics(workdir, name):
-    """Run `name`'s metrics.json as {key: float} for KEYS, or None if unusable."""
-    data, _ = read_json(workdir / f".grader/{name}/metrics.json", workdir, "metrics")
-    values = {key: finite_number(data, key) for key in KEYS}
-    return None if None in values.values() else values
+def weights_hash(data: bytes) -> str | None:
+    """sha256 over a torch.save archive's records (names and bytes), or None if it is not
+    one. The archive's top folder name is cosmetic and .data/serialization_id is
+    bookkeeping, so both are left out."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > MAX_ARCHIVE:
+                return None
+            digest = hashlib.sha256()
+            records = {i.filename.partition("/")[2]: i for i in infos}
+            for name in sorted(records):
+                if name and not name.endswith("serialization_id"):
+                    digest.update(name.encode() + b"\0" + archive.read(records[name]) + b"\0")
+            return digest.hexdigest()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
 
 
-def _failure(report, name, weights=True):
-    """Why run `name` failed (or, with `weights`, left no usable weights.pt), or None."""
-    entry = report.get(name)
-    if not isinstance(entry, dict):
-        return f"run {name} did not start (the run it resumes from failed)"
-    if entry["exit_code"] != 0:
-        return f"`{entry['command']}` exited {entry['exit_code']}: {entry['stderr_tail'][-300:]}"
-    if weights and len(entry["weights_sha256"]) != 64:
-        return f"`{entry['command']}`: weights.pt {entry['weights_sha256']} (use torch.save)"
-    return None
+class Runs:
+    """The reruns: each in its own sandbox, two lanes at a time (one per core)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.seed = SEED_OFFSET + ctx.seed
+        self.score_input = {"data/score.csv": ctx.hidden / "score.csv"}
+        self.done: dict = {}
+
+    def run(self, name: str, args: str, inputs: dict | None = None):
+        command = f"python train.py {args} --out .grader-runs/{name}"
+        run = self.ctx.exec(
+            command, timeout=RUN_TIMEOUT, inputs={**self.score_input, **(inputs or {})}
+        )
+        self.done[name] = (command, run)
+        return run
+
+    def all(self) -> dict:
+        full = f"--seed {self.seed} --epochs {EPOCHS}"
+        stop = f"{full} --stop-after-epoch {STOP_AFTER}"
+        resume = f"--epochs {EPOCHS} --resume .grader-runs/from"
+        refreshed = {"data/train.csv": self.ctx.hidden / "train_refreshed.csv"}
+
+        def lane_one() -> None:
+            self.run("a", full)
+            c2 = self.run("c2", stop, refreshed)
+            if c2.ok:
+                self.run("d2", resume, {".grader-runs/from": c2.output(".grader-runs/c2")})
+
+        def lane_two() -> None:
+            c = self.run("c", stop)
+            if c.ok:
+                self.run("d", resume, {".grader-runs/from": c.output(".grader-runs/c")})
+            self.run("b", full)
+
+        lanes = [threading.Thread(target=lane) for lane in (lane_one, lane_two)]
+        for lane in lanes:
+            lane.start()
+        for lane in lanes:
+            lane.join()
+        return self.done
 
 
-def _stop_problem(report, workdir):
-    """Why the pre-empted run c is not a run stopped after epoch STOP_AFTER, or None."""
-    if problem := _failure(report, "c", weights=False):
-        return problem
-    metrics = _metrics(workdir, "c")
-    if metrics is None or metrics["epoch"] != STOP_AFTER:
-        epoch = "no epoch" if metrics is None else f"epoch {metrics['epoch']:g}"
-        return f"`{report['c']['command']}` left metrics.json with {epoch}, not {STOP_AFTER}"
-    return None
+def _outcome(ctx, runs: dict, name: str, weights: bool = True) -> tuple[dict | None, str]:
+    """(facts about run `name`, why it failed or ""): its metrics and weights hash."""
+    if name not in runs:
+        return None, f"run {name} did not start (the run it resumes from failed)"
+    command, run = runs[name]
+    if gate := run.failed_gate(name, f"`{command}`"):
+        return None, gate.message
+    data, _ = run.read_json(f".grader-runs/{name}/metrics.json", "metrics")
+    facts = {"command": command, "metrics": ctx.numbers(data, KEYS), "run": run}
+    if weights:
+        raw = run.read_bytes(f".grader-runs/{name}/weights.pt", "weights", MAX_ARCHIVE)
+        facts["weights"] = weights_hash(raw.value) if raw.ok else None
+        if facts["weights"] is None:
+            return None, f"`{command}`: no weights.pt saved with torch.save"
+    return facts, ""
 
 
-def _compare(ctx, report, workdir, reference, name, what, problem=None):
-    """Two checks: run `name` has the same weights, and the same metrics, as run a."""
-    problem = problem or _failure(report, name)
-    if problem:
+def _compare(ctx, reference: dict, other: dict | None, problem: str, what: str) -> list:
+    """Two checks: `other` has the same weights, and the same metrics, as `reference`."""
+    if other is None:
         return [ctx.check(f"{what}: identical {k}", False, problem) for k in ("weights", "metrics")]
-    hashes = report["a"]["weights_sha256"], report[name]["weights_sha256"]
+    same = reference["weights"] == other["weights"]
+    pair = reference["weights"][:12], other["weights"][:12]
     same_weights = ctx.check(
         f"{what}: identical weights",
-        hashes[0] == hashes[1],
-        "identical" if hashes[0] == hashes[1] else f"sha256 {hashes[0][:12]} vs {hashes[1][:12]}",
+        same,
+        "identical" if same else f"sha256 {pair[0]} vs {pair[1]}",
     )
-    metrics = _metrics(workdir, name)
+    metrics = other["metrics"]
     if metrics is None:
-        message = f"run {name}'s metrics.json lacks finite numbers for {', '.join(KEYS)}"
+        message = f"metrics.json lacks finite numbers for {', '.join(KEYS)}"
     else:
-        differ = {k: [reference[k], metrics[k]] for k in KEYS if reference[k] != metrics[k]}
-        message = f"differ (run a, run {name}): {differ}" if differ else "identical"
-    same_metrics = ctx.check(f"{what}: identical metrics", metrics == reference, message)
+        want = reference["metrics"]
+        differ = {k: [want[k], metrics[k]] for k in KEYS if want[k] != metrics[k]}
+        message = f"differ (uninterrupted, this run): {differ}" if differ else "identical"
+    same_metrics = ctx.check(f"{what}: identical metrics", metrics == reference["metrics"], message)
     return [same_weights, same_metrics]
 
 
-def grade(ctx):
-    run = ctx.exec(
-        f"python3 .grader/rerun.py {SEED_OFFSET + ctx.seed} {EPOCHS} {STOP_AFTER}",
-        timeout=200,
-        inputs={
-            ".grader/rerun.py": ctx.task.path / "rerun.py",
-            "data/val.csv": ctx.hidden / "test.csv",
-        },
-    )
-    report, readable = read_json(run.path(".grader/report.json"), run.workdir, "reruns")
-    if not readable.passed or not isinstance(report, dict):
-        tail = (run.result.stderr or "")[-300:]
-        return ctx.fail("reruns completed", f"the grader's reruns did not finish: {tail}")
+def _stopped(ctx, runs: dict, name: str) -> str:
+    """Why run `name` is not a run stopped after epoch STOP_AFTER, or ""."""
+    facts, problem = _outcome(ctx, runs, name, weights=False)
+    if facts is None:
+        return problem
+    metrics = facts["metrics"]
+    if metrics is None or metrics["epoch"] != STOP_AFTER:
+        epoch = "no epoch" if metrics is None else f"epoch {metrics['epoch']:g}"
+        return f"`{facts['command']}` left metrics.json with {epoch}, not {STOP_AFTER}"
+    return ""
 
-    if problem := _failure(report, "a"):
-        return ctx.fail("train.py runs", problem)
-    reference = _metrics(run.workdir, "a")
+
+def _accuracy(ctx, run) -> tuple[float | None, object]:
+    labels = pd.read_csv(ctx.hidden / "score_labels.csv")
+    preds = run.read_predictions(
+        ".grader-runs/a/predictions.csv",
+        id_column="id",
+        columns={"label": "label"},
+        expected_ids=labels["id"].tolist(),
+        name="predictions.csv",
+    )
+    if not preds.ok:
+        return None, preds.check
+    truth = labels["label"].astype(str).to_numpy()
+    predicted = preds.frame["label"].astype(str).str.strip().to_numpy()
+    return float((predicted == truth).mean()), preds.check
+
+
+def grade(ctx):
+    if not ctx.is_file("train.py"):
+        return ctx.fail("train.py runs", "train.py not found in the workspace root")
+    runs = Runs(ctx).all()
+    reference, problem = _outcome(ctx, runs, "a")
     if reference is None:
+        return ctx.fail("train.py runs", problem)
+    if reference["metrics"] is None:
         return ctx.fail("metrics.json", f"run a's metrics.json lacks finite {', '.join(KEYS)}")
-    accuracy = reference["val_accuracy"]
+    accuracy, readable = _accuracy(ctx, reference["run"])
+    if accuracy is None:
+        return ctx.grade(None, [readable])
     learns = ctx.check(
         "model learns",
         accuracy >= MIN_ACCURACY,
-        f"val_accuracy {accuracy:.3f} on held-out rows (sanity bar {MIN_ACCURACY})",
+        f"accuracy {accuracy:.3f} of run a's predictions on the hidden batch "
+        f"(sanity bar {MIN_ACCURACY})",
         gate=True,
     )
-    same_seed = _compare(ctx, report, run.workdir, reference, "b", "same seed twice")
+    b, problem_b = _outcome(ctx, runs, "b")
+    same_seed = _compare(ctx, reference, b, problem_b, "same seed twice")
+    stop_problem = _stopped(ctx, runs, "c")
+    d, problem_d = _outcome(ctx, runs, "d") if not stop_problem else (None, stop_problem)
     resumed = _compare(
-        ctx,
-        report,
-        run.workdir,
-        reference,
-        "d",
-        f"stopped after epoch {STOP_AFTER} and resumed",
-        problem=_stop_problem(report, run.workdir),
+        ctx, reference, d, problem_d, f"stopped after epoch {STOP_AFTER} and resumed"
     )
+    continues = _continues(ctx, runs, reference)
     fraction = sum(c.passed for c in same_seed + resumed) / 4
-    return ctx.grade(fraction, [learns, *same_seed, *resumed], {"val_accuracy": accuracy})
+    checks = [readable, learns, *same_seed, *resumed, continues]
+    return ctx.grade(fraction, checks, {"accuracy": accuracy})
+
+
+def _continues(ctx, runs: dict, reference: dict):
+    """The gate for a resume on refreshed data: it must run, and must not equal run a."""
+    name = "resume continues the stopped run"
+    if problem := _stopped(ctx, runs, "c2"):
+        return ctx.check(name, False, f"pre-empted run on refreshed data: {problem}", gate=True)
+    d2, problem = _outcome(ctx, runs, "d2")
+    if d2 is None:
+        return ctx.check(name, False, f"resume after a data refresh: {problem}", gate=True)
+    restarted = d2["weights"] == reference["weights"]
+    message = (
+        "the resumed run equals a fresh run on today's data: it retrained from scratch "
+        "instead of continuing from the checkpoint"
+        if restarted
+        else "the resumed run continued from its checkpoint"
+    )
+    return ctx.check(name, not restarted, message, gate=True)

@@ -16,6 +16,7 @@ from rich.progress import (
 )
 
 from mlskills.schema import TrialRecord
+from mlskills.textsafe import clean
 
 
 class RunProgress:
@@ -57,5 +58,5 @@ class RunProgress:
         if record.status == "error" and not self.quiet:
             self._progress.console.print(
                 f"[red]error[/] {escape(record.task_id)}/{escape(record.arm)}/{record.epoch}: "
-                f"{escape(str(record.error))}"
+                f"{escape(clean(record.error))}"
             )

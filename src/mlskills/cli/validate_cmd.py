@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from mlskills import paths, tasks
 from mlskills.errors import InvalidInput, Problem
+from mlskills.grading.lint import lint_tasks
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +43,8 @@ def handle(args: argparse.Namespace) -> int:
     specs, problems = tasks.load_all(evals)
     problems += suite_problems(evals)
     problems += pack_problems(args.pack or paths.resource_root())
+    for warning in lint_tasks(evals):  # advice, never a failure: printed apart, on stderr
+        print(f"mlskills: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps([p.__dict__ for p in problems], indent=2))
     elif problems:

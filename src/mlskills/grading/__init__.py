@@ -7,8 +7,8 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
-from mlskills.grading.context import ExecRun, GradeContext
-from mlskills.grading.predictions import Predictions
+from mlskills.grading.context import ExecRun, GradeContext, WorkspaceFault
+from mlskills.grading.predictions import Predictions, Read
 from mlskills.grading.scoring import combine, failed
 from mlskills.schema import Check, Grade, TaskSpec
 
@@ -32,11 +32,32 @@ def load_grader(task: TaskSpec) -> ModuleType:
         return _graders[key]
 
 
-def run_grader(task: TaskSpec, ctx: GradeContext) -> Grade:
-    """Call grade(ctx); a raise or a wrong return type becomes GraderError with the reason."""
-    try:
-        grade = load_grader(task).grade(ctx)
-    except Exception as exc:
+DEADLINE_CHECK = "grading finished in time"
+
+
+def run_grader(task: TaskSpec, ctx: GradeContext, timeout: float | None = None) -> Grade:
+    """Call grade(ctx) under the task's deadline and turn every ending into a Grade.
+
+    - the agent's workspace made a step impossible (WorkspaceFault): a failed gate, 0;
+    - the deadline passed (agent code that hangs, a hostile file that is slow to parse):
+      the sandboxes are closed and the grade is a failed gate, 0. Graders are checked to
+      finish in seconds on honest work, so a timeout is charged to the agent's content;
+    - the grader raised anything else or returned no Grade: GraderError (the harness's).
+    """
+    limit = timeout if timeout is not None else task.grading.timeout
+    outcome: list = []
+    worker = threading.Thread(
+        target=_call_grader, args=(task, ctx, outcome), name=f"grade-{task.id}", daemon=True
+    )
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        ctx.close()  # ends every sandbox, so a grader waiting on agent code returns
+        return ctx.fail(DEADLINE_CHECK, f"grading did not finish within {limit:g} s")
+    [(grade, exc)] = outcome
+    if isinstance(exc, WorkspaceFault):
+        return ctx.fail(exc.check, str(exc))
+    if exc is not None:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         raise GraderError(
             f"grader of {task.id} raised {type(exc).__name__}: {exc} "
@@ -47,6 +68,13 @@ def run_grader(task: TaskSpec, ctx: GradeContext) -> Grade:
     return grade
 
 
+def _call_grader(task: TaskSpec, ctx: GradeContext, outcome: list) -> None:
+    try:
+        outcome.append((load_grader(task).grade(ctx), None))
+    except BaseException as exc:  # handed to the caller's thread, which decides
+        outcome.append((None, exc))
+
+
 __all__ = [
     "Check",
     "ExecRun",
@@ -54,6 +82,8 @@ __all__ = [
     "GradeContext",
     "GraderError",
     "Predictions",
+    "Read",
+    "WorkspaceFault",
     "combine",
     "failed",
     "load_grader",

@@ -11,6 +11,7 @@ import fnmatch
 import hashlib
 from pathlib import Path
 
+from mlskills import fsafe
 from mlskills.schema import Check
 
 CHECK_NAME = "provided data unchanged"
@@ -22,6 +23,14 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _agent_digest(workspace: Path, rel: str) -> str | None:
+    """sha256 of a file in the agent's tree, never through a link (None: not a plain file)."""
+    try:
+        return fsafe.sha256(workspace, rel)
+    except (fsafe.Refused, OSError):
+        return None
 
 
 def protected_hashes(public_dir: Path, patterns: tuple[str, ...]) -> dict[str, str]:
@@ -40,8 +49,7 @@ def verify(workspace: Path, expected: dict[str, str]) -> Check | None:
         return None
     changed = []
     for rel, digest in expected.items():
-        path = workspace / rel
-        if path.is_symlink() or not path.is_file() or _sha256(path) != digest:
+        if _agent_digest(workspace, rel) != digest:
             changed.append(rel)
     if changed:
         listed = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")

@@ -7,63 +7,109 @@ Check whose message says exactly what was wrong, so a grader can stop with a cle
 
 from __future__ import annotations
 
+import io
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from mlskills import fsafe
 from mlskills.schema import Check
 
 MAX_BYTES = 50 * 1024 * 1024
 Kind = Literal["probability", "number", "label"]
+# What a parser may raise on hostile input: deep nesting (RecursionError), a 5,000-digit
+# number (ValueError), a huge allocation (MemoryError), a float overflow.
+PARSE_ERRORS = (ValueError, RecursionError, MemoryError, OverflowError, UnicodeDecodeError)
 
 
 @dataclass
-class Predictions:
-    """Predictions aligned to the expected ids (None when unusable), and the check that says why."""
+class Read:
+    """What every reader returns: the parsed value (None when unusable) and the gate Check
+    that says why. Unpacks as `(value, check)`, as the older tuple-returning readers did."""
 
-    frame: Any  # pandas.DataFrame indexed by id, in the expected order
+    value: Any
     check: Check
 
     @property
     def ok(self) -> bool:
         return self.check.passed
 
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.value, self.check))
+
+
+class Predictions(Read):
+    """Predictions aligned to the expected ids (`value`, also `frame`: a DataFrame indexed
+    by id, in the expected order), or None, and the check that says why."""
+
+    @property
+    def frame(self) -> Any:
+        return self.value
+
 
 def _bad(name: str, message: str) -> Predictions:
     return Predictions(None, Check(name, False, message, gate=True))
 
 
-def _file_problem(path: Path, root: Path, label: str) -> str | None:
-    """Why the file cannot be read safely, or None when it can."""
-    if not path.exists() and not path.is_symlink():
-        return f"{label} not found: the deliverable must be written to {path.relative_to(root)}"
-    if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
+def relative(path: Path, root: Path) -> PurePosixPath | None:
+    """`path` below `root` as written (links are never resolved), or None if it is not."""
+    path, root = Path(path), Path(root)
+    try:
+        return PurePosixPath(path.relative_to(root).as_posix())
+    except ValueError:
+        return None
+
+
+def load(path: Path, root: Path, label: str, max_bytes: int = MAX_BYTES) -> bytes | str:
+    """The bytes of a deliverable, or why it cannot be read safely (a message).
+
+    The file is opened beneath `root` without following a link at any component, so a
+    link to a host file, /proc/kmsg or /proc/self/mem is refused before anything is read.
+    """
+    rel = relative(path, root)
+    if rel is None or ".." in rel.parts:
         return f"{label} is a link or lies outside the workspace; write a regular file"
-    if not path.is_file():
-        return f"{label} is not a regular file"
-    if path.stat().st_size > MAX_BYTES:
-        return (
-            f"{label} is {path.stat().st_size // 2**20} MiB, over the {MAX_BYTES // 2**20} MiB cap"
-        )
-    if path.stat().st_size == 0:
+    try:
+        data = fsafe.read_bytes(root, rel, max_bytes)
+    except fsafe.Missing:
+        return f"{label} not found: the deliverable must be written to {rel}"
+    except fsafe.Refused as exc:
+        if "cap" in str(exc):
+            return f"{label} is over the {max_bytes // 2**20} MiB cap"
+        if "not a regular file" in str(exc) and "a link" not in str(exc):
+            return f"{label} is not a regular file: {exc}"
+        return f"{label} is a link or lies outside the workspace; write a regular file ({exc})"
+    except OSError as exc:
+        return f"{label} cannot be read: {exc.strerror or exc}"
+    if not data:
         return f"{label} is empty"
-    return None
+    return data
 
 
-def read_table(path: Path, root: Path, name: str = "predictions readable") -> tuple[Any, Check]:
+def read_bytes(path: Path, root: Path, name: str, max_bytes: int = MAX_BYTES) -> Read:
+    """A file's raw bytes (a weights file to hash, a log), read the same defensive way."""
+    data = load(path, root, Path(path).name, max_bytes)
+    if isinstance(data, str):
+        return Read(None, Check(name, False, data, gate=True))
+    return Read(data, Check(name, True, f"{Path(path).name}: {len(data)} bytes", gate=True))
+
+
+def read_table(path: Path, root: Path, name: str = "predictions readable") -> Read:
     """A CSV as a DataFrame of strings-or-numbers, or None with a failed check."""
     import pandas as pd
 
-    label = path.name
-    if problem := _file_problem(path, root, label):
-        return None, Check(name, False, problem, gate=True)
+    label = Path(path).name
+    data = load(path, root, label)
+    if isinstance(data, str):
+        return Read(None, Check(name, False, data, gate=True))
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(io.BytesIO(data))
     except Exception as exc:  # pandas raises many types for malformed CSV
-        return None, Check(name, False, f"{label} is not valid CSV: {exc}", gate=True)
-    return frame, Check(name, True, f"{label}: {len(frame)} rows", gate=True)
+        return Read(None, Check(name, False, f"{label} is not valid CSV: {exc}", gate=True))
+    return Read(frame, Check(name, True, f"{label}: {len(frame)} rows", gate=True))
 
 
 def _coerce(values: Any, kind: Kind, column: str) -> tuple[Any, str | None]:
@@ -96,6 +142,7 @@ def read_predictions(
     frame, check = read_table(path, root, name)
     if frame is None:
         return Predictions(None, check)
+    path = Path(path)
     missing_cols = [c for c in (id_column, *columns) if c not in frame.columns]
     if missing_cols:
         return _bad(name, f"{path.name} lacks columns {missing_cols}; found {list(frame.columns)}")
@@ -121,25 +168,34 @@ def read_predictions(
     return Predictions(aligned, Check(name, True, f"{path.name}: {len(aligned)} rows", gate=True))
 
 
-def read_json(path: Path, root: Path, name: str, max_bytes: int = 1 << 20) -> tuple[Any, Check]:
-    """A small JSON document the agent wrote (metrics.json, a report), or None and why."""
-    if problem := _file_problem(path, root, path.name):
-        return None, Check(name, False, problem, gate=True)
-    if path.stat().st_size > max_bytes:
-        return None, Check(name, False, f"{path.name} is larger than {max_bytes} bytes", gate=True)
+def read_json(path: Path, root: Path, name: str, max_bytes: int = 1 << 20) -> Read:
+    """A small JSON document the agent wrote (metrics.json, a report), or None and why.
+
+    Hostile documents (nesting 200,000 deep, a 5,000-digit number) are a failed check."""
+    label = Path(path).name
+    data = load(path, root, label, max_bytes)
+    if isinstance(data, str):
+        if "cap" in data:
+            data = f"{label} is larger than {max_bytes} bytes"
+        return Read(None, Check(name, False, data, gate=True))
     try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except json.JSONDecodeError as exc:
-        return None, Check(name, False, f"{path.name} is not valid JSON: {exc}", gate=True)
-    return data, Check(name, True, f"{path.name} parsed", gate=True)
+        value = json.loads(data.decode("utf-8", errors="replace"))
+    except PARSE_ERRORS as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        return Read(None, Check(name, False, f"{label} is not valid JSON: {why}", gate=True))
+    return Read(value, Check(name, True, f"{label} parsed", gate=True))
 
 
-def finite_number(data: Any, key: str) -> float | None:
-    """data[key] as a finite float, or None (for metrics an agent reports)."""
-    if not isinstance(data, dict) or isinstance(data.get(key), bool):
+def finite_number(data: Any, key: str | None = None) -> float | None:
+    """data[key] (or `data` itself, without a key) as a finite float, or None: for numbers
+    an agent's files hold. Booleans, text, NaN, infinities and overflowing ints are None."""
+    value = data.get(key) if key is not None and isinstance(data, dict) else data
+    if key is not None and not isinstance(data, dict):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
     try:
-        value = float(data.get(key))
-    except (TypeError, ValueError):
+        number = float(value)
+    except PARSE_ERRORS:
         return None
-    return value if math.isfinite(value) else None
+    return number if math.isfinite(number) else None

@@ -14,12 +14,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlskills import fsafe
 from mlskills.judge.case import SandboxFactory
 from mlskills.sandbox import Sandbox
 from mlskills.schema import Limits, RubricItem
 
 COMMAND_PREFIX = "$ "
 FILE_CHARS = 12_000  # of one file shown in the prompt (head and tail)
+MAX_READ = 8 * 2**20  # bytes: a larger file is described, not read
 OUTPUT_CHARS = 8_000  # of one command's output
 MAX_FILES = 12  # per pattern
 COMMAND_TIMEOUT = 60.0
@@ -63,11 +65,15 @@ def read_files(workspace: Path, pattern: str) -> list[Exhibit]:
     shown = [p for p in matches if p.resolve().is_relative_to(root)]
     if not shown:
         return [Exhibit("missing", pattern, "no such file in the workspace")]
-    return [Exhibit("file", str(p.relative_to(root)), _read(p)) for p in shown]
+    return [Exhibit("file", str(p.relative_to(root)), _read(root, p)) for p in shown]
 
 
-def _read(path: Path) -> str:
-    data = path.read_bytes()
+def _read(root: Path, path: Path) -> str:
+    """The file's text, opened beneath the workspace without following any link, capped."""
+    try:
+        data = fsafe.read_bytes(root, path.relative_to(root).as_posix(), MAX_READ)
+    except (fsafe.Refused, OSError) as exc:
+        return f"[not readable: {exc}]"
     if b"\0" in data[:4096]:
         return f"[binary file, {len(data)} bytes]"
     return cut(data.decode("utf-8", errors="replace"), FILE_CHARS)
@@ -84,7 +90,11 @@ def run_commands(
         return [Exhibit("command", c, "[not run: no sandbox available]") for c in commands]
     root = Path(tempfile.mkdtemp(prefix="judge-evidence-", dir=scratch))
     copy = root / "workspace"
-    shutil.copytree(workspace, copy, symlinks=True)
+    try:
+        fsafe.copy_tree(workspace, copy)  # links kept as links, holes kept, capped
+    except fsafe.Refused as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        return [Exhibit("command", c, f"[not run: {exc}]") for c in commands]
     limits = Limits(command_timeout=COMMAND_TIMEOUT, agent_timeout=COMMAND_TIMEOUT)
     sandbox = make_sandbox(copy, limits, root)
     try:

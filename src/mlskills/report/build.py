@@ -12,6 +12,7 @@ from mlskills.report import aggregate, notices
 from mlskills.report.model import TOKEN_KINDS, Cell, Report, RunInfo, Uplift
 from mlskills.report.uplift import default_arms, paired
 from mlskills.schema import TrialRecord
+from mlskills.textsafe import clean
 
 
 def run_info(meta: dict[str, Any], path: Path) -> RunInfo:
@@ -68,7 +69,7 @@ def trial_row(record: TrialRecord) -> dict[str, Any]:
         "tokens": dict(zip(TOKEN_KINDS, tokens, strict=True)),
         "cost": usage.cost,
         "wall_seconds": record.wall_seconds,
-        "error": record.error,
+        "error": clean(record.error) if record.error is not None else None,
         "limit": record.limit,
     }
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from mlskills.report.jsonout import jsonable
 from mlskills.schema import TrialRecord
+from mlskills.textsafe import clean, clean_json
 
 LOG_FILES = ("agent.log",)
 
@@ -40,7 +41,7 @@ def cut(text: str, limit: int) -> str:
 def shorten(value: Any, limit: int) -> Any:
     """Apply `cut` to every string inside a JSON value."""
     if isinstance(value, str):
-        return cut(value, limit)
+        return cut(clean(value), limit)
     if isinstance(value, dict):
         return {str(k): shorten(v, limit) for k, v in value.items()}
     if isinstance(value, list):
@@ -102,19 +103,19 @@ def log_tails(folder: Path, budget: Budget) -> dict[str, str]:
         path = folder / name
         if path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
-            logs[name] = cut(text, budget.log_chars)
+            logs[name] = cut(clean(text), budget.log_chars)
     return logs
 
 
 def _grade(folder: Path, record: TrialRecord) -> dict[str, Any] | None:
     """The record's grade, or grade.json when the record lacks it (older or partial runs)."""
     if record.grade is not None:
-        return record.grade
+        return clean_json(record.grade)
     try:
         data = json.loads((folder / "grade.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    return data if isinstance(data, dict) else None
+    return clean_json(data) if isinstance(data, dict) else None
 
 
 def trial_detail(run_path: Path, record: TrialRecord, budget: Budget) -> dict[str, Any]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from mlskills.report import fmt
 from mlskills.report.model import Report, Uplift
+from mlskills.textsafe import clean
 
 ICONS = {"danger": "⛔", "warn": "⚠️", "info": "ℹ️"}
 
 
 def plain(text: str) -> str:
     """Free text (it may quote agent errors) as one inert Markdown line."""
-    return " ".join(text.split()).replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(clean(text).split()).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:

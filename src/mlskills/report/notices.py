@@ -6,6 +6,7 @@ from typing import Any
 
 from mlskills.report.model import Notice
 from mlskills.schema import TrialRecord
+from mlskills.textsafe import clean
 
 ERROR_SHARE = 0.05  # above this share of errored trials the report warns
 FEW_TASKS = 5
@@ -64,7 +65,7 @@ def error_notice(records: list[TrialRecord], path: str) -> Notice | None:
         level,
         f"{len(errors)} of {len(records)} trials errored ({share:.0%})",
         "Infrastructure errors are excluded from scores and pass rates, not counted as 0. "
-        f"First: {first.task_id}/{first.arm}/{first.epoch}: {first.error or 'no message'}. "
+        f"First: {first.task_id}/{first.arm}/{first.epoch}: {clean(first.error) or 'no message'}. "
         f"Rerun them with `mlskills run --resume {path}`.",
     )
 
@@ -77,7 +78,7 @@ def coverage_notices(meta: dict[str, Any], records: list[TrialRecord]) -> list[N
             Notice("warn", "Missing trials", f"{len(records)} of {planned} planned trials ran.")
         )
     for task, reason in (meta.get("skipped") or {}).items():
-        notices.append(Notice("warn", f"Task skipped: {task}", str(reason)))
+        notices.append(Notice("warn", f"Task skipped: {task}", clean(reason)))
     return notices
 
 

@@ -47,6 +47,17 @@ def evaluate(model, x, y):
     return loss, (logits.argmax(1) == y).float().mean().item()
 
 
+def score(model, path, out):
+    """Label the day's unlabelled batch (id, f0..f11) into out/predictions.csv."""
+    table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    ids, x = table[:, 0].astype(np.int64), torch.from_numpy(table[:, 1:].astype(np.float32))
+    model.eval()
+    with torch.no_grad():
+        labels = model(x).argmax(1).tolist()
+    lines = ["id,label", *(f"{i},{label}" for i, label in zip(ids.tolist(), labels, strict=True))]
+    (out / "predictions.csv").write_text("\n".join(lines) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int)
@@ -116,6 +127,7 @@ def main():
         if epoch == args.stop_after_epoch:
             return
     torch.save(model.state_dict(), out / "weights.pt")
+    score(model, "data/score.csv", out)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Train the sensor-state classifier (a small MLP) and write its weights and metrics.
+"""Train the sensor-state classifier (a small MLP), write its weights and metrics, and
+label the day's batch (data/score.csv) into predictions.csv.
 
 Usage: python train.py --epochs 6 --out runs/latest
 """
@@ -36,6 +37,17 @@ def evaluate(model, x, y):
     model.train()
     loss = nn.functional.cross_entropy(logits, y).item()
     return loss, (logits.argmax(1) == y).float().mean().item()
+
+
+def score(model, path, out):
+    """Label the day's unlabelled batch (id, f0..f11) into out/predictions.csv."""
+    table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    ids, x = table[:, 0].astype(np.int64), torch.from_numpy(table[:, 1:].astype(np.float32))
+    model.eval()
+    with torch.no_grad():
+        labels = model(x).argmax(1).tolist()
+    lines = ["id,label", *(f"{i},{label}" for i, label in zip(ids.tolist(), labels, strict=True))]
+    (out / "predictions.csv").write_text("\n".join(lines) + "\n")
 
 
 def main():
@@ -77,6 +89,7 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), out / "weights.pt")
+    score(model, "data/score.csv", out)
     metrics = {
         "epoch": args.epochs,
         "train_loss": train_loss,

@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mlskills.agents.anthropic_api.tools.beneath import (
+from mlskills.fsafe.beneath import (
     LinkEscape,
     Opened,
     identity_of,
