@@ -10,6 +10,18 @@ from .conftest import ScriptRunner
 SCRIPT = ("feature-pipelines", "scripts/asof_join.py")
 
 
+class SlowRunner(ScriptRunner):
+    """The shared runner with a longer timeout: the test machine can be heavily loaded."""
+
+    def __call__(self, skill: str, script: str, *args, timeout: float = 900):
+        return super().__call__(skill, script, *args, timeout=timeout)
+
+
+@pytest.fixture
+def run(tmp_path) -> SlowRunner:
+    return SlowRunner(tmp_path)
+
+
 @pytest.fixture
 def files(tmp_path):
     # Deliberately unsorted; ids with leading zeros; one time zone offset; one naive time.
@@ -62,7 +74,7 @@ def join(run, *extra):
     )
 
 
-def test_join_takes_the_latest_snapshot_strictly_before_each_event(run: ScriptRunner, files):
+def test_join_takes_the_latest_snapshot_strictly_before_each_event(run: SlowRunner, files):
     got = join(run, "--ttl", "7d")
     out = pd.read_csv(files / "train.csv", dtype={"customer_id": str})
     assert out["customer_id"].tolist() == ["007", "007", "007", "042", "042", "7"]  # order kept
@@ -75,7 +87,7 @@ def test_join_takes_the_latest_snapshot_strictly_before_each_event(run: ScriptRu
     assert "warning" in got
 
 
-def test_delay_and_exact_matches_change_the_answer_as_documented(run: ScriptRunner, files):
+def test_delay_and_exact_matches_change_the_answer_as_documented(run: SlowRunner, files):
     join(run, "--allow-exact")
     exact = pd.read_csv(files / "train.csv")["txn_7d"].tolist()
     assert exact[0] == 30.0  # the snapshot landing at the event time is now allowed
@@ -89,7 +101,7 @@ def test_delay_and_exact_matches_change_the_answer_as_documented(run: ScriptRunn
     assert delayed[1] == 20.0
 
 
-def test_join_refuses_unparsable_times_and_missing_columns(run: ScriptRunner, files):
+def test_join_refuses_unparsable_times_and_missing_columns(run: SlowRunner, files):
     labels = pd.read_csv(files / "labels.csv", dtype=str)
     labels.loc[1, "label_time"] = "05/01/2024"
     labels.to_csv(files / "bad.csv", index=False)
@@ -129,7 +141,7 @@ def test_join_refuses_unparsable_times_and_missing_columns(run: ScriptRunner, fi
     )
 
 
-def test_parity_passes_on_equal_values_and_flags_skew(run: ScriptRunner, tmp_path):
+def test_parity_passes_on_equal_values_and_flags_skew(run: SlowRunner, tmp_path):
     rng = np.random.default_rng(0)
     n = 300
     offline = pd.DataFrame(
@@ -172,7 +184,7 @@ def test_parity_passes_on_equal_values_and_flags_skew(run: ScriptRunner, tmp_pat
     assert tolerant["status"] == "ok"
 
 
-def test_parity_flags_missing_keys_and_refuses_duplicates(run: ScriptRunner, tmp_path):
+def test_parity_flags_missing_keys_and_refuses_duplicates(run: SlowRunner, tmp_path):
     offline = pd.DataFrame({"k": ["01", "02", "03"], "f": [1.0, 2.0, 3.0]})
     online = pd.DataFrame({"k": ["01", "02", "04"], "f": [1.0, 2.0, 4.0]})
     offline.to_csv(tmp_path / "off.csv", index=False)
