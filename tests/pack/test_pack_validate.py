@@ -188,7 +188,7 @@ def test_description_budget(pack):
             'description: "',
             'description: "' + "Long words. " * 40,
         )
-    find(validate_pack(pack), "(pack)", "description", "over the 3000 budget")
+    find(validate_pack(pack), "(pack)", "description", f"over the {DESCRIPTION_BUDGET} budget")
 
 
 # ---------------------------------------------------------------- manifests

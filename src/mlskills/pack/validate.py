@@ -28,7 +28,17 @@ from mlskills.pack.rules_common import missing_paths
 from mlskills.pack.rules_manifests import PLUGIN_FILE, check_manifests
 from mlskills.pack.rules_skills import check_skill
 
-DESCRIPTION_BUDGET = 3000
+# Measured in the Claude Code CLI bundled with claude-agent-sdk (2.1.337), request captured
+# on a loopback server: skills are listed as "- plugin:name: description" in one system
+# message whose budget is 1% of the context window at 4 characters per token (8,000
+# characters at 200k tokens, 40,000 at 1M; SLASH_COMMAND_TOOL_CHAR_BUDGET overrides it),
+# each description cut at 1,536 characters. With this pack's 13 skills the listing was
+# 10,378 characters: 3,939 for the pack, ~6,400 for the CLI's own skills. Agent
+# descriptions are listed separately (Agent tool). 4,500 over skills and agents keeps every
+# description under the 1,024 of the Agent Skills spec and the pack under half of the
+# listing on 1M-context models; on 200k models the CLI's own skills already fill most of
+# it, so the CLI shortens descriptions by priority whatever this budget is.
+DESCRIPTION_BUDGET = 4500
 NAME = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
 SKILL_REFS = (
     re.compile(rf"`({NAME})`\s+skills?\b"),
