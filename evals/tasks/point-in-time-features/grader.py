@@ -50,12 +50,11 @@ def _features(ctx, run, when, log, users):
     """The output of one run, indexed by user_id, or (None, the failed check)."""
     out = f"incoming/{when}.{log}"
     name = f"features.py ran on the {log.removeprefix('events_')} log at the {when} cut-off"
-    code = run.path(f"{out}.rc").read_text().strip() if run.path(f"{out}.rc").is_file() else ""
+    code = _own_text(run.path(f"{out}.rc"), run.workdir).strip()
     if code != "0":
         if code == "124":
             return None, ctx.check(name, False, f"took over {TIMEOUT} s", gate=True)
-        log_file = run.path(f"{out}.log")
-        tail = log_file.read_text(errors="replace").strip()[-600:] if log_file.is_file() else ""
+        tail = _own_text(run.path(f"{out}.log"), run.workdir).strip()[-600:]
         return None, ctx.check(name, False, f"exited {code or '?'}: {tail or '(no output)'}",
                                gate=True)  # fmt: skip
     frame, check = run.read_table(f"{out}.csv", name)
@@ -151,3 +150,13 @@ def _cross_validated_auc(ctx, features, y):
         return None, ctx.check("features usable by a model", False, f"model fit failed: {exc}",
                                gate=True)  # fmt: skip
     return float(roc_auc_score(y, p[:, 1])), None
+
+
+def _own_text(path, root, limit: int = 1 << 20) -> str:
+    """A small text file the grader's command wrote, never through a link the agent planted."""
+    if path.is_symlink() or not path.is_file():
+        return ""
+    if not path.resolve().is_relative_to(root.resolve()):
+        return ""
+    with open(path, "rb") as handle:
+        return handle.read(limit).decode("utf-8", errors="replace")

@@ -63,8 +63,7 @@ def grade(ctx):
 
 def _printed_check(ctx, run, accuracy):
     """Gate: the last validation accuracy train.py printed is close to the true accuracy."""
-    log = run.path(".grader/train.log")
-    text = log.read_text(errors="replace")[-20000:] if log.is_file() else ""
+    text = _own_text(run.path(".grader/train.log"), run.workdir)[-20000:]
     found = PRINTED.findall(text)
     if not found:
         return ctx.check("printed validation accuracy true", False,
@@ -97,3 +96,13 @@ def _batch_check(ctx, run, full):
         f"{changed} of {len(ids)} rows changed fault between the full and a small batch",
         gate=True,
     )
+
+
+def _own_text(path, root, limit: int = 1 << 20) -> str:
+    """A small text file the grader's command wrote, never through a link the agent planted."""
+    if path.is_symlink() or not path.is_file():
+        return ""
+    if not path.resolve().is_relative_to(root.resolve()):
+        return ""
+    with open(path, "rb") as handle:
+        return handle.read(limit).decode("utf-8", errors="replace")
