@@ -1,11 +1,15 @@
-"""The core suite proves itself: every task's oracle passes, nop scores 0, wrong/* fail.
+"""The core suite proves itself: on 3 seeds every task's oracle and right/* pass, nop
+scores 0, wrong/* fail, grading is stable.
 
 Slow (minutes): marked `suite`, so `pytest -m suite` runs it alone and
-`pytest -m "not suite"` skips it. CI runs it with the rest.
+`pytest -m "not suite"` skips it. CI runs it with the rest. It skips, with the reason,
+when a requirement of a core task (torch) is not installed, rather than failing.
+Margins within 0.05 of a pass mark are warnings (flags), printed but not failures.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -17,9 +21,12 @@ from mlskills import paths, tasks
 
 @pytest.mark.suite
 def test_core_suite_checks_green(tmp_path):
+    needed = {r for t in tasks.load_suite("core").task_ids for r in tasks.find_task(t).requires}
+    if missing := sorted(m for m in needed if importlib.util.find_spec(m) is None):
+        pytest.skip(f"core tasks need {', '.join(missing)}, not installed here")
     result = subprocess.run(
         [sys.executable, "-m", "mlskills", "tasks", "check", "--suite", "core", "-j", "2",
-         "--json", "--cache-dir", str(tmp_path)],
+         "--seeds", "3", "--json", "--cache-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=1500,
     )  # fmt: skip
     verdicts = json.loads(result.stdout or "[]")
@@ -35,6 +42,11 @@ def test_core_suite_checks_green(tmp_path):
             "(not importable here; torch: pip install torch==2.13.0)"
         )
     assert not skipped, f"tasks skipped (install their requirements): {skipped}"
+    flags = {v["task_id"]: v["flags"] for v in verdicts if v.get("flags")}
+    if flags:  # a warning, not a failure: visible with -rw
+        import warnings
+
+        warnings.warn(f"margins within 0.05 of the pass mark: {flags}", stacklevel=1)
 
 
 def test_core_suite_covers_every_pack_skill():

@@ -115,6 +115,11 @@ class TaskSpec:
     def wrong_solutions(self) -> list[Path]:
         return sorted((self.path / "wrong").glob("*.sh"))
 
+    @property
+    def right_solutions(self) -> list[Path]:
+        """Alternative correct solutions (right/<name>.sh) that must pass like the oracle."""
+        return sorted((self.path / "right").glob("*.sh"))
+
 
 # ---------------------------------------------------------------- grades
 

@@ -258,6 +258,31 @@ def _check_files(task_dir: Path, out: _Collector) -> None:
         _defines(task_dir / "grader.py", "grade", out)
     if (task_dir / "prepare.py").is_file():
         _defines(task_dir / "prepare.py", "prepare", out)
+    for folder in ("right", "wrong"):
+        for script in sorted((task_dir / folder).glob("*.sh")):
+            _check_script(script, out)
+
+
+def _check_script(script: Path, out: _Collector) -> None:
+    """A right/ or wrong/ script: a safe name, and a comment saying what it does and why.
+
+    `tasks check` runs right/<name>.sh as an alternative correct solution (it must pass)
+    and wrong/<name>.sh as a known mistake (it must fail); the comment is how a reader
+    knows which approach or which mistake each one is.
+    """
+    if not SAFE_NAME.fullmatch(script.stem):
+        fix = "use lower-case letters, digits, '.', '_' and '-'"
+        out.problems.append(Problem(str(script), "", f"unsafe script name {script.stem!r}", fix))
+    try:
+        lines = script.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        out.problems.append(Problem(str(script), "", "is not UTF-8 text", "save it as UTF-8"))
+        return
+    body = [line for line in lines if not line.startswith("#!")]
+    if not body or not body[0].startswith("# ") or len(body[0].strip()) < 12:
+        kind = "approach" if script.parent.name == "right" else "mistake"
+        fix = f"start it with a comment saying which {kind} it takes"
+        out.problems.append(Problem(str(script), "line 1", f"no comment naming the {kind}", fix))
 
 
 def load_task(task_dir: Path) -> TaskSpec:

@@ -1,10 +1,19 @@
-"""Runs the agent's monitor on twelve hidden batches and scores its alerts and feature flags.
+"""Runs the agent's monitor on fourteen hidden batches and scores its alerts and feature flags.
 
 The monitor runs once, in a fresh sandbox, over a folder holding all hidden batches (one
 process, so the grade is not dominated by interpreter start-up). Each report is read back
 as data. The metric is the mean of two F1 scores: batch alerts against the truth (is this
 batch drifted?) and per-feature flags over every (batch, feature) pair (which features?).
 "Always alert" gets about 0.4 and "never alert" 0, which is why baseline sits at the former.
+
+Two rules of the ticket are gates, each tested on its own batch, because an F1 over fourteen
+batches forgives missing one of them:
+- the false-alarm budget (at most one page in a hundred healthy batches): no healthy batch
+  may page, among them quiet hours of 25, 40, 60 and 120 rows, where sampling noise alone
+  moves shares and spreads past the thresholds (a monitor without a sample-size guard
+  pages), and two backfills with small real shifts (a pure significance test pages);
+- a category never seen in the reference counts with its whole share: one batch's only
+  change is a new category at 16%, which no reference category's share reveals.
 """
 
 import json
@@ -63,7 +72,7 @@ def grade(ctx):
         tail = run.result.stderr.strip()[-300:]
         return ctx.fail("monitor runs", f"monitor.py {why} on the hidden batches: {tail}")
 
-    alerts, flags, problems = [], [], []
+    alerts, flags, problems, pages = [], [], [], {}
     for batch, drifted in truth.items():
         report, check = read_json(run.path(f"{REPORTS}/{batch}.json"), run.workdir, "report")
         parsed = _parse(report) if check.passed else check.message
@@ -71,17 +80,21 @@ def grade(ctx):
             problems.append(f"{batch}.json: {parsed}")
             continue
         alert, flagged = parsed
+        pages[batch] = (alert, flagged)
         alerts.append((bool(drifted), alert))
         flags += [(f in drifted, f in flagged) for f in FEATURES]
     if problems:
         return ctx.fail("reports valid", f"{len(problems)} bad reports, e.g. {problems[0]}")
 
+    design = json.loads((ctx.hidden / "design.json").read_text())
+    gates = [_budget_gate(ctx, truth, design, pages), _unseen_gate(ctx, truth, design, pages)]
     alert_f1, feature_f1 = _f1(alerts), _f1(flags)
     false_alerts = sum(p and not t for t, p in alerts)
     missed = sum(t and not p for t, p in alerts)
     n_healthy = sum(not t for t, _ in alerts)
     checks = [
         ctx.check("reports valid", True, f"{len(alerts)} reports", gate=True),
+        *gates,
         ctx.check(
             "alerts right",
             not false_alerts and not missed,
@@ -92,3 +105,25 @@ def grade(ctx):
     metrics = {"alert_f1": alert_f1, "feature_f1": feature_f1, "false_alerts": false_alerts,
                "missed_alerts": missed}  # fmt: skip
     return ctx.grade((alert_f1 + feature_f1) / 2, checks, metrics)
+
+
+def _budget_gate(ctx, truth, design, pages):
+    """Gate: no healthy batch pages, whatever its size (the ticket's false-alarm budget)."""
+    false = [b for b, drifted in truth.items() if not drifted and pages[b][0]]
+    sizes = ", ".join(f"{design[b]['rows']} rows" for b in false)
+    healthy = sum(not d for d in truth.values())
+    message = f"{len(false)} of {healthy} healthy batches paged" + (f" ({sizes})" if sizes else "")
+    return ctx.check("false-alarm budget", not false, message, gate=True)
+
+
+def _unseen_gate(ctx, truth, design, pages):
+    """Gate: a batch whose only change is a category unseen in the reference is flagged."""
+    missed = []
+    for batch, plan in design.items():
+        for drift, feature in plan["drifts"]:
+            if drift == "new_category" and truth[batch]:
+                alert, flagged = pages[batch]
+                if not (alert and feature in flagged):
+                    missed.append(f"{feature} in a {plan['rows']}-row batch")
+    message = "missed a new category: " + "; ".join(missed) if missed else "new category flagged"
+    return ctx.check("unseen category flagged", not missed, message, gate=True)

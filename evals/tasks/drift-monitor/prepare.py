@@ -1,8 +1,9 @@
-"""Drift monitor data: a reference sample and twelve hidden batches, half of them drifted.
+"""Drift monitor data: a reference sample and fourteen hidden batches, six of them drifted.
 
-Each drifted batch changes one or two named features by clearly more than the ticket's
-materiality thresholds (mean, spread, category mix, missing rate, a new category). The
-healthy batches are the hard part: a tiny one, where sampling noise alone moves shares and
+Each drifted batch changes one named feature in one way (mean, spread, category mix,
+missing rate, a new category), clearly past the ticket's materiality threshold, so a
+monitor blind to one kind of drift misses a whole batch. The
+healthy batches are the hard part: four tiny ones, where sampling noise alone moves shares and
 spreads past those thresholds, and two very large ones with small real but immaterial
 shifts, which any pure significance test flags. Which feature drifts, and how, changes
 with the seed; batch names are shuffled so they say nothing.
@@ -101,7 +102,7 @@ def effects(ref: pd.DataFrame, batch: pd.DataFrame) -> dict[str, float]:
 
 
 def _plan(rng: np.random.Generator):
-    """(size, [(drift, feature, amount), ...], benign) for the twelve hidden batches."""
+    """(size, [(drift, feature, amount), ...], benign) for the fourteen hidden batches."""
     num = lambda: str(rng.choice(NUMERIC))  # noqa: E731
     cat = lambda: str(rng.choice(list(CATEGORIES)))  # noqa: E731
     anyf = lambda: str(rng.choice(NUMERIC + list(CATEGORIES)))  # noqa: E731
@@ -112,7 +113,9 @@ def _plan(rng: np.random.Generator):
         (1000, [(change_mix, cat(), 0.25)]),
         (1200, [(add_missing, anyf(), 0.25)]),
         (200, [(shift_mean, num(), 1.2)]),
-        (3000, [(new_category, cat(), 0.2), (add_missing, num(), 0.2)]),
+        # Alone, and small enough (16%) that no reference category's share falls by 10
+        # points: only the unseen-category rule catches it.
+        (3000, [(new_category, cat(), 0.16)]),
     ]
     f1, f2 = rng.choice(NUMERIC, 2, replace=False)
     benign = [
@@ -121,7 +124,9 @@ def _plan(rng: np.random.Generator):
         (8000, [(shift_mean, num(), -0.06), (scale_spread, num(), 0.95),
                 (change_mix, cat(), 0.03)]),
     ]  # fmt: skip
-    healthy = [(1000, []), (4000, []), (40, []), (120, [])]
+    # Quiet hours: without a sample-size guard the thresholds are crossed by noise alone
+    # (simulated: 99% of 25-row, 88% of 40-row, 67% of 60-row, 17% of 120-row batches).
+    healthy = [(1000, []), (4000, []), (25, []), (40, []), (60, []), (120, [])]
     return [(n, d, False) for n, d in drifted] + [(n, d, True) for n, d in benign + healthy]
 
 
@@ -136,7 +141,7 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     plan = _plan(rng)
     names = [f"batch_{i:02d}" for i in rng.permutation(len(plan)) + 1]
     (hidden_dir / "batches").mkdir()
-    truth = {}
+    truth, design = {}, {}
     for name, (n, drifts, healthy) in zip(names, plan, strict=True):
         batch = _sample(rng, n)
         for drift, feature, amount in drifts:
@@ -152,4 +157,6 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
                 assert e < 0.6, (seed, name, f, e)
         batch.to_csv(hidden_dir / "batches" / f"{name}.csv", index=False)
         truth[name] = drifted
+        design[name] = {"rows": n, "drifts": [[d.__name__, f] for d, f, _ in drifts]}
     (hidden_dir / "truth.json").write_text(json.dumps(dict(sorted(truth.items())), indent=2))
+    (hidden_dir / "design.json").write_text(json.dumps(dict(sorted(design.items())), indent=2))

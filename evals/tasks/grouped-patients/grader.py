@@ -1,10 +1,11 @@
 """RMSE of the HbA1c predictions for new patients, plus: is the reported estimate honest?
 
 Half of the score is whether `validation_rmse` in metrics.json lies within TOLERANCE
-(relative) of the RMSE the predictions really get on the hidden visits. An honest
-patient-grouped CV lands within ±6% over seeds 0-7 (measured); a random row split of a
-tree model reports 8-35% too low, because it can look patients up by their fixed
-attributes.
+(relative) of the RMSE the predictions really get on the hidden visits. Measured on seeds
+0-4 (2000 test patients, so the hidden RMSE itself is stable): honest patient-grouped CV
+lands within ±3.4% (gradient boosting and ridge); a random row split reports 11-13% too
+low even with the oracle's regularised trees (25-30% with default trees), because it can
+look patients up by their fixed attributes. 7% sits between the two.
 """
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 
 from mlskills.grading.predictions import finite_number
 
-TOLERANCE = 0.08
+TOLERANCE = 0.07
 
 
 def grade(ctx):

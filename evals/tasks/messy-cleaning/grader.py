@@ -6,6 +6,12 @@ exactly, numeric cells within a small tolerance (unit conversions round), and a 
 true value must be left empty. A visit the agent lost counts 7 wrong cells, and so does
 every extra row (a duplicate left in, a visit with a misparsed date), so
 accuracy = correct cells / (7 x (true visits + extra rows)).
+
+The ticket forbids imputing, and missing cells are a few percent of all cells, so the
+accuracy barely notices a filled-in gap. A gate does: of the cells the export does not
+tell (empty in the truth) of the visits found, at most MAX_FILLED may hold a value,
+whether imputed (a median, a mode) or a sentinel kept as data (999, -1, 0). A few slips
+pass; a rule applied to a column does not.
 """
 
 import numpy as np
@@ -15,6 +21,7 @@ KEY = ["patient_id", "visit_date"]
 TOLERANCE = {"age": 0.5, "weight_kg": 0.3, "height_cm": 0.5, "systolic_bp": 0.5}
 CATEGORICAL = ["clinic", "sex", "smoker"]
 SCHEMA = [*KEY, "clinic", "sex", "age", "weight_kg", "height_cm", "systolic_bp", "smoker"]
+MAX_FILLED = 0.05  # of the truly missing cells; the oracle fills none
 
 
 def _cells_correct(agent: pd.Series, truth: pd.Series, column: str) -> np.ndarray:
@@ -53,6 +60,7 @@ def grade(ctx):
     values = [c for c in SCHEMA if c not in KEY]
     per_column = {}
     correct = 0
+    filled = _filled_gaps(aligned, truth, found, values)
     for column in values:
         ok = _cells_correct(aligned[column], truth[column], column) & found
         per_column[f"accuracy_{column}"] = float(ok.mean())
@@ -65,5 +73,26 @@ def grade(ctx):
         f"{int(found.sum())} of {len(truth)} visits found; {extra_dupes} duplicate keys, "
         f"{unknown} rows matching no visit",
     )
-    metrics = {**per_column, "visits_found": float(found.mean()), "extra_rows": float(extra)}
-    return ctx.grade(accuracy, [readable, schema, rows], metrics)
+    gaps = sum(total for _, total in filled.values())
+    n_filled = sum(n for n, _ in filled.values())
+    detail = ", ".join(f"{c} {n}/{t}" for c, (n, t) in filled.items() if n)
+    left_empty = ctx.check(
+        "missing values left empty",
+        n_filled <= MAX_FILLED * gaps,
+        f"{n_filled} of {gaps} cells the export does not tell hold a value"
+        + (f" ({detail}): do not impute or keep sentinels" if detail else ""),
+        gate=True,
+    )
+    metrics = {**per_column, "visits_found": float(found.mean()), "extra_rows": float(extra),
+               "filled_gaps": float(n_filled)}  # fmt: skip
+    return ctx.grade(accuracy, [readable, schema, rows, left_empty], metrics)
+
+
+def _filled_gaps(aligned, truth, found, columns) -> dict[str, tuple[int, int]]:
+    """Per column: (cells holding a value where the truth is empty, truly empty cells)."""
+    out = {}
+    for column in columns:
+        gap = truth[column].isna().to_numpy() & found
+        value = aligned[column].notna().to_numpy()
+        out[column] = (int((gap & value).sum()), int(gap.sum()))
+    return out

@@ -5,12 +5,16 @@ finite price per input row (ids matched, no extras); a row's price must not depe
 which other rows share its batch (a second, small batch holds some of the same rows in
 another order and column layout). The metric is the mean absolute error of log price
 on the hidden labels: prices are judged relative to the car's value.
+
+The nightly job runs on a copy of the workspace without data/ (the instruction says so),
+so every run here deletes data/ first: a predict.py that retrains from train.csv on each
+call, or reads anything else from data/, fails instead of passing as a "predictor".
 """
 
 import numpy as np
 import pandas as pd
 
-COMMAND = "python predict.py --input {src} --output {dst}"
+COMMAND = "rm -rf data && python predict.py --input {src} --output {dst}"
 TIMEOUT = 60.0
 
 

@@ -1,13 +1,17 @@
-"""Run the agent's features.py at the cut-off on two logs and score what the features know.
+"""Run the agent's features.py at two cut-offs on two logs each and score what it knows.
 
-1. The same cut-off on the full hidden log (with June's events and new users) and on the
-   log with everything at or after the cut-off removed. Point-in-time features cannot
-   tell the two apart, so the outputs must match: same users, same columns, same values.
-   Any difference means the script used something it could not have known at the cut-off.
+The ticket's script builds training sets at past cut-offs and the scoring set at the
+newest one, so both are graded: the newest cut-off (2024-06-01) and a past one
+(2024-05-01), where windows anchored at a fixed date or at the end of the log go wrong.
+1. At each cut-off, the full hidden log (with later events and new users) and the log with
+   everything at or after the cut-off removed. Point-in-time features cannot tell the two
+   apart, so the outputs must match: same users, same columns, same values. Any
+   difference means the script used something it could not have known at the cut-off.
 2. Usefulness: a fixed, simple model (median imputation, quantile scaling, logistic
    regression) is cross-validated on the features against the hidden label "purchased in
-   the 30 days after the cut-off"; the metric is its out-of-fold ROC AUC. The model is
-   the grader's, fitted on the agent's output read as data.
+   the 30 days after the cut-off"; the metric is the lower of the two cut-offs' out-of-fold
+   ROC AUC. The model is the grader's, fitted on the agent's output read as data.
+All four runs share one sandbox (start-up dominates); each has its own time limit.
 """
 
 import numpy as np
@@ -19,28 +23,46 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import QuantileTransformer
 
-CUTOFF = "2024-06-01T00:00:00Z"
-TIMEOUT = 60.0
+TIMEOUT = 60
 MAX_FEATURES = 50
+# (cut-off, label file, log truncated at the cut-off); each cut-off also runs on the full log
+CUTOFFS = {
+    "newest": ("2024-06-01T00:00:00Z", "labels.csv", "events_truncated"),
+    "past": ("2024-05-01T00:00:00Z", "labels_past.csv", "events_past"),
+}
+RUNS = [(when, log) for when, (_, _, cut) in CUTOFFS.items() for log in ("events_full", cut)]
 
 
-def _features(ctx, log, users):
-    """Run features.py on hidden/<log>.csv; (features indexed by user_id, failed check)."""
-    src, out = f"incoming/{log}.csv", f"incoming/{log}.features.csv"
-    cmd = f"python features.py --events {src} --cutoff {CUTOFF} --out {out}"
-    run = ctx.exec(cmd, timeout=TIMEOUT, inputs={src: ctx.hidden / f"{log}.csv"})
-    name = f"features.py ran on the {log.removeprefix('events_')} log"
-    if run.result.timed_out:
-        return None, ctx.check(name, False, f"took over {TIMEOUT:.0f} s", gate=True)
-    if run.result.exit_code != 0:
-        tail = run.result.stderr.strip()[-600:] or "(no stderr)"
-        return None, ctx.check(name, False, f"exited {run.result.exit_code}: {tail}", gate=True)
-    frame, check = run.read_table(out, name)
+def _run_all(ctx):
+    """Every (cut-off, log) run in one sandbox; each writes its output, log and exit code."""
+    steps = []
+    for when, log in RUNS:
+        out = f"incoming/{when}.{log}"
+        steps.append(
+            f"timeout {TIMEOUT} python features.py --events incoming/{log}.csv "
+            f"--cutoff {CUTOFFS[when][0]} --out {out}.csv > {out}.log 2>&1; echo $? > {out}.rc"
+        )
+    inputs = {f"incoming/{log}.csv": ctx.hidden / f"{log}.csv" for _, log in RUNS}
+    return ctx.exec("; ".join(steps), timeout=TIMEOUT * len(RUNS) + 30, inputs=inputs)
+
+
+def _features(ctx, run, when, log, users):
+    """The output of one run, indexed by user_id, or (None, the failed check)."""
+    out = f"incoming/{when}.{log}"
+    name = f"features.py ran on the {log.removeprefix('events_')} log at the {when} cut-off"
+    code = _own_text(run.path(f"{out}.rc"), run.workdir).strip()
+    if code != "0":
+        if code == "124":
+            return None, ctx.check(name, False, f"took over {TIMEOUT} s", gate=True)
+        tail = _own_text(run.path(f"{out}.log"), run.workdir).strip()[-600:]
+        return None, ctx.check(name, False, f"exited {code or '?'}: {tail or '(no output)'}",
+                               gate=True)  # fmt: skip
+    frame, check = run.read_table(f"{out}.csv", name)
     if frame is None:
         return None, check
     problem = _shape_problem(frame, users)
     if problem:
-        return None, ctx.check(name, False, f"{out}: {problem}", gate=True)
+        return None, ctx.check(name, False, f"{out}.csv: {problem}", gate=True)
     frame = frame.assign(user_id=frame["user_id"].astype(str)).set_index("user_id")
     return frame.loc[users].astype(float), None
 
@@ -83,34 +105,58 @@ def _differences(full, cut):
 def grade(ctx):
     if not ctx.path("features.py").is_file():
         return ctx.fail("features.py present", "features.py not found in the workspace root")
-    labels = pd.read_csv(ctx.hidden / "labels.csv", dtype={"user_id": str})
-    users = labels["user_id"].tolist()
-    full, problem = _features(ctx, "events_full", users)
-    if problem:
-        return ctx.grade(None, [problem])
-    cut, problem = _features(ctx, "events_truncated", users)
-    if problem:
-        return ctx.grade(None, [problem])
-    diff = _differences(full, cut)
-    point_in_time = ctx.check(
-        "features are point-in-time",
-        diff is None,
-        diff or "identical with and without the events after the cut-off",
-        gate=True,
-    )
-    if diff:
-        return ctx.grade(None, [point_in_time])
+    run = _run_all(ctx)
+    if run.result.timed_out:
+        return ctx.fail("features.py ran", "the four runs together timed out")
+    checks, aucs = [], {}
+    for when, (_, label_file, cut_log) in CUTOFFS.items():
+        labels = pd.read_csv(ctx.hidden / label_file, dtype={"user_id": str})
+        users = labels["user_id"].tolist()
+        full, problem = _features(ctx, run, when, "events_full", users)
+        if problem:
+            return ctx.grade(None, [*checks, problem])
+        cut, problem = _features(ctx, run, when, cut_log, users)
+        if problem:
+            return ctx.grade(None, [*checks, problem])
+        diff = _differences(full, cut)
+        checks.append(
+            ctx.check(
+                f"features are point-in-time at the {when} cut-off",
+                diff is None,
+                diff or "identical with and without the events after the cut-off",
+                gate=True,
+            )
+        )
+        if diff:
+            return ctx.grade(None, checks)
+        auc, problem = _cross_validated_auc(ctx, cut, labels["purchased"].to_numpy())
+        if problem:
+            return ctx.grade(None, [*checks, problem])
+        aucs[when] = auc
+    metrics = {f"roc_auc_{when}": auc for when, auc in aucs.items()}
+    return ctx.grade(min(aucs.values()), checks, metrics)
+
+
+def _cross_validated_auc(ctx, features, y):
     model = make_pipeline(
         SimpleImputer(strategy="median", keep_empty_features=True),
         QuantileTransformer(n_quantiles=200, output_distribution="normal"),
         LogisticRegression(max_iter=2000),
     )
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    y = labels["purchased"].to_numpy()
     try:
-        p = cross_val_predict(model, cut.to_numpy(), y, cv=folds, method="predict_proba")[:, 1]
+        p = cross_val_predict(model, features.to_numpy(), y, cv=folds, method="predict_proba")
     except ValueError as exc:  # e.g. values too large for float64 arithmetic
-        fit = ctx.check("features usable by a model", False, f"model fit failed: {exc}", gate=True)
-        return ctx.grade(None, [point_in_time, fit])
-    auc = float(roc_auc_score(y, p))
-    return ctx.grade(auc, [point_in_time], {"feature_columns": float(cut.shape[1])})
+        return None, ctx.check("features usable by a model", False, f"model fit failed: {exc}",
+                               gate=True)  # fmt: skip
+    return float(roc_auc_score(y, p[:, 1])), None
+
+
+def _own_text(path, root, limit: int = 1 << 20) -> str:
+    """A small text file the grader's command wrote, never through a link the agent planted."""
+    if path.is_symlink() or not path.is_file():
+        return ""
+    if not path.resolve().is_relative_to(root.resolve()):
+        return ""
+    with open(path, "rb") as handle:
+        return handle.read(limit).decode("utf-8", errors="replace")

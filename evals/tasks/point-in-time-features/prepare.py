@@ -17,6 +17,7 @@ import pandas as pd
 N_USERS = 2000
 START = pd.Timestamp("2024-01-01")
 CUTOFF = pd.Timestamp("2024-06-01")
+PAST = pd.Timestamp("2024-05-01")  # a past cut-off, as when the script builds training sets
 END = pd.Timestamp("2024-07-01")
 N_DAYS = (END - START).days
 
@@ -105,8 +106,18 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     log[before].to_csv(public_dir / "data" / "events.csv", index=False)
     log.to_csv(hidden_dir / "events_full.csv", index=False)
     shutil.copyfile(public_dir / "data" / "events.csv", hidden_dir / "events_truncated.csv")
-    known = log.loc[before, "user_id"].unique()
-    june = log[~before & (log["event_type"] == "purchase")]["user_id"].unique()
+    _labels(log, events["t"], CUTOFF).to_csv(hidden_dir / "labels.csv", index=False)
+    before_past = (events["t"] < PAST).to_numpy()
+    log[before_past].to_csv(hidden_dir / "events_past.csv", index=False)
+    _labels(log, events["t"], PAST).to_csv(hidden_dir / "labels_past.csv", index=False)
+
+
+def _labels(log: pd.DataFrame, t: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Users with an event before the cut-off; purchased in [cut-off, cut-off + 30 days)."""
+    t = t.to_numpy()
+    known = log.loc[t < cutoff, "user_id"].unique()
+    window = (t >= cutoff) & (t < cutoff + pd.Timedelta(days=30))
+    buyers = log[window & (log["event_type"] == "purchase").to_numpy()]["user_id"].unique()
     labels = pd.DataFrame({"user_id": sorted(known)})
-    labels["purchased"] = labels["user_id"].isin(june).astype(int)
-    labels.to_csv(hidden_dir / "labels.csv", index=False)
+    labels["purchased"] = labels["user_id"].isin(buyers).astype(int)
+    return labels

@@ -4,7 +4,7 @@ The classes are a non-linear function of the features plus label noise, so the s
 MLP reaches 0.73-0.76 accuracy once all its bugs are fixed, while any single bug left in
 costs it 10 points or more (measured over seeds 0-8). Test rows come from the same
 distribution and stay hidden: the grader copies their features into its rerun of the
-agent's scripts.
+agent's scripts, and a second, small batch of 50 of them (one machine's readings).
 """
 
 from pathlib import Path
@@ -39,3 +39,8 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     )
     _write(hidden_dir / "test_features.csv", ["id", *sensors], ids[test], x[test])
     _write(hidden_dir / "test_labels.csv", ["id", "fault"], ids[test], y[test])
+    # A second, small batch: one machine's readings, the 50 test rows with the highest s0,
+    # shuffled. A predictor that re-standardises each file shifts them and changes faults.
+    x_test, id_test = x[test], ids[test]
+    pick = rng.permutation(np.argsort(x_test[:, 0])[-50:])
+    _write(hidden_dir / "small_features.csv", ["id", *sensors], id_test[pick], x_test[pick])

@@ -24,10 +24,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = tsub.add_parser("show", help="one task's metadata and instruction")
     show.add_argument("task_id", metavar="ID")
     show.set_defaults(handler=handle_show)
-    check = tsub.add_parser("check", help="oracle passes, nop and wrong/* fail, grading is stable")
+    check = tsub.add_parser(
+        "check",
+        help="oracle and right/* pass, nop and wrong/* fail, grading is stable; margins",
+        description="Exit 1 when a task fails (a right solution fails, a wrong one passes, "
+        "nop scores, grading differs twice); a margin within 0.05 of the pass mark is a "
+        "warning (exit 0) unless --strict.",
+    )
     check.add_argument("task_ids", nargs="*", metavar="ID", help="default: all tasks")
     check.add_argument("--suite", help="check the tasks of this suite")
-    check.add_argument("--seeds", type=int, default=1, help="oracle seeds per task (default 1)")
+    check.add_argument(
+        "--seeds", type=int, default=3, help="seeds per solution (default 3); nop runs seed 0"
+    )
+    check.add_argument(
+        "--metrics", action="store_true", help="also show the raw metric behind each score"
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="a flagged margin fails the check (exit 1)"
+    )
     check.add_argument("-j", "--jobs", type=int, default=1)
     check.add_argument("--sandbox", default="auto", choices=["auto", "local", "bwrap"])
     check.add_argument("--cache-dir", type=Path)
@@ -98,27 +112,45 @@ def handle_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
     else:
-        _print_checks(results)
-    return 0 if all(r.ok for r in results) else 1
+        _print_checks(results, metrics=args.metrics, seeds=args.seeds)
+    if not all(r.ok for r in results):
+        return 1
+    return 1 if args.strict and any(r.flags for r in results) else 0
 
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def _print_checks(results: list) -> None:
-    table = Table(title="tasks check")
-    for column in ("task", "ok", "oracle", "nop", "best wrong", "oracle s", "grade s"):
-        table.add_column(column, justify="left" if column == "task" else "right")
+def _solution(run, metrics: bool) -> str:
+    """`score name/seed`, with the raw metric in brackets under --metrics."""
+    if run is None:
+        return "—"
+    text = f"{_fmt(run.score)} {run.name}/{run.seed}"
+    return f"{text} [{_fmt(run.metric)}]" if metrics else text
+
+
+def _verdict(r) -> str:
+    if r.skipped:
+        return "[yellow]skip[/]"
+    if not r.ok:
+        return "[red]NO[/]"
+    return "[yellow]flag[/]" if r.flags else "[green]yes[/]"
+
+
+def _print_checks(results: list, *, metrics: bool = False, seeds: int = 3) -> None:
+    table = Table(title=f"tasks check ({seeds} seed{'s' if seeds > 1 else ''})")
+    columns = ("task", "ok", "pass", "worst right", "best wrong", "nop", "oracle s", "grade s")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("task", "ok") else "right")
     for r in results:
-        wrong_scores = [s for s in r.wrong_scores.values() if s is not None]
-        verdict = "[yellow]skip[/]" if r.skipped else ("[green]yes[/]" if r.ok else "[red]NO[/]")
         table.add_row(
             r.task_id,
-            verdict,
-            _fmt(min(r.oracle_scores) if r.oracle_scores else None),
+            _verdict(r),
+            "—" if r.skipped else f"{r.pass_mark:.2f}",
+            escape(_solution(r.worst_right, metrics)),
+            escape(_solution(r.best_wrong, metrics)),
             _fmt(r.nop_score),
-            _fmt(max(wrong_scores) if wrong_scores else None),
             f"{r.oracle_seconds:.1f}",
             f"{r.grade_seconds:.2f}",
         )
@@ -127,5 +159,7 @@ def _print_checks(results: list) -> None:
     for r in results:
         for problem in r.problems:
             console.print(f"[red]{r.task_id}[/]: {escape(problem)}", highlight=False)
+        for flag in r.flags:
+            console.print(f"[yellow]{r.task_id}[/]: margin: {escape(flag)}", highlight=False)
         if r.skipped:
             console.print(f"[yellow]{r.task_id}[/]: skipped: {escape(r.skipped)}")

@@ -2,6 +2,8 @@
 
 --naive-dates: pandas guesses each date's format (month-first for "05.03.2023").
 --no-units: numbers are parsed, but pounds and metres are left as they are.
+--keep-sentinels: numbers are kept as parsed, so 999, -999, -1 and 0 codes stay as data.
+--impute: gaps filled with the column's median (numbers) or most common value (smoker).
 """
 
 import argparse
@@ -12,6 +14,8 @@ import pandas as pd
 parser = argparse.ArgumentParser()
 parser.add_argument("--naive-dates", action="store_true")
 parser.add_argument("--no-units", action="store_true")
+parser.add_argument("--keep-sentinels", action="store_true")
+parser.add_argument("--impute", action="store_true")
 args = parser.parse_args()
 
 CLINICS = ["north", "south", "east", "west", "central"]
@@ -28,6 +32,8 @@ def clinic(text):
 
 def number(column, low, high):
     values = pd.to_numeric(raw[column].str.extract(r"^(-?[\d.]+)", expand=False), errors="coerce")
+    if args.keep_sentinels:
+        return values
     return values.where((values >= low) & (values <= high))
 
 
@@ -55,5 +61,9 @@ answers |= {"no": "no", "n": "no", "0": "no", "false": "no"}
 out["smoker"] = raw["smoker"].str.lower().map(answers)
 clean = out.groupby(["patient_id", "visit_date"], as_index=False).first()
 clean["visit_date"] = clean["visit_date"].dt.strftime("%Y-%m-%d")
+if args.impute:
+    for column in ("age", "weight_kg", "height_cm", "systolic_bp"):
+        clean[column] = clean[column].fillna(clean[column].median().round(1))
+    clean["smoker"] = clean["smoker"].fillna(clean["smoker"].mode()[0])
 clean = clean.astype({"age": "Int64", "systolic_bp": "Int64"})
 clean.to_csv("clean.csv", index=False)

@@ -1,0 +1,92 @@
+"""`tasks check` on a copy of the fixture tasks: right/ solutions must pass on every seed,
+wrong/ ones fail, and margins near the pass mark are flagged (a warning unless --strict).
+
+Real runs through the CLI and the runner, local sandbox, the `double` fixture task (pass
+mark 0.9, 50 rows): each script is a real awk program, no mocks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlskills import tasks
+from mlskills.errors import InvalidInput
+
+FIXTURES = Path(__file__).parent / "fixtures" / "evals"
+DOUBLE_ALL = """awk -F, 'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}' data/numbers.csv > answers.csv"""  # noqa: E501
+# 44 of 50 rows doubled: accuracy ~0.88, just under the 0.9 mark (within the 0.05 margin)
+NEAR_MISS = """awk -F, 'NR == 1 {print "id,y"; next} {print $1 "," (NR <= 45 ? $2 * 2 : $2)}' data/numbers.csv > answers.csv"""  # noqa: E501
+
+
+@pytest.fixture
+def evals(tmp_path) -> Path:
+    root = tmp_path / "evals"
+    shutil.copytree(FIXTURES, root)
+    return root
+
+
+def _script(path: Path, comment: str, body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/usr/bin/env bash\n# {comment}\nset -euo pipefail\n{body}\n")
+
+
+def _check(evals: Path, tmp_path: Path, *extra: str) -> tuple[int, dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", "mlskills", "tasks", "check", "double", "--seeds", "2",
+         "--json", "--sandbox", "local", "--evals", str(evals),
+         "--cache-dir", str(tmp_path / "cache"), *extra],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    [verdict] = json.loads(result.stdout)
+    return result.returncode, verdict
+
+
+def test_right_solutions_run_on_every_seed_and_must_pass(evals, tmp_path):
+    task = evals / "tasks" / "double"
+    _script(task / "right" / "awk_again.sh", "the same doubling, written again", DOUBLE_ALL)
+    code, verdict = _check(evals, tmp_path)
+    assert code == 0 and verdict["ok"], verdict["problems"]
+    rights = [r for r in verdict["runs"] if r["kind"] == "right"]
+    wrongs = [r for r in verdict["runs"] if r["kind"] == "wrong"]
+    assert sorted(r["seed"] for r in rights) == [0, 1] and all(r["passed"] for r in rights)
+    assert sorted(r["seed"] for r in wrongs) == [0, 1], "wrong/ runs on every seed too"
+    assert verdict["worst_right"]["score"] == 1.0
+    assert verdict["best_wrong"]["name"] == "half" and verdict["best_wrong"]["score"] < 0.9
+
+    _script(
+        task / "right" / "forgets.sh",
+        "forgets to double: a right/ that fails",
+        "cp data/numbers.csv answers.csv",
+    )
+    code, verdict = _check(evals, tmp_path)
+    assert code == 1 and not verdict["ok"]
+    assert any("right-forgets" in p and "did not pass" in p for p in verdict["problems"])
+
+
+def test_a_wrong_solution_just_under_the_mark_is_flagged_not_failed(evals, tmp_path):
+    _script(evals / "tasks" / "double" / "wrong" / "near_miss.sh", "misses six rows", NEAR_MISS)
+    code, verdict = _check(evals, tmp_path)
+    assert code == 0 and verdict["ok"], verdict["problems"]
+    assert verdict["best_wrong"]["name"] == "near_miss"
+    assert 0.85 < verdict["best_wrong"]["score"] < 0.9
+    assert any("near_miss" in f and "within 0.05" in f for f in verdict["flags"])
+    code, _ = _check(evals, tmp_path, "--strict")
+    assert code == 1, "--strict turns a flagged margin into a failure"
+
+
+def test_right_and_wrong_scripts_are_validated_statically(evals):
+    task = evals / "tasks" / "double"
+    _script(task / "right" / "fine.sh", "a comment naming the approach", DOUBLE_ALL)
+    assert [p.stem for p in tasks.load_task(task).right_solutions] == ["fine"]
+    (task / "right" / "Bad Name.sh").write_text("#!/usr/bin/env bash\necho no comment\n")
+    with pytest.raises(InvalidInput) as caught:
+        tasks.load_task(task)
+    messages = [f"{p.file}: {p.message}" for p in caught.value.problems]
+    assert any("unsafe script name" in m for m in messages), messages
+    assert any("no comment naming the approach" in m for m in messages), messages
