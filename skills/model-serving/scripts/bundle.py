@@ -219,8 +219,24 @@ def write(args: argparse.Namespace) -> dict:
 
 
 # ---------------------------------------------------------------- check
-def check(args: argparse.Namespace) -> dict:
+def example_frame(manifest: dict):
+    """The example row with training dtypes. JSON null must become NaN: SimpleImputer does
+    not treat None in an object column as missing, and TfidfVectorizer then fails on it."""
+    import numpy as np
     import pandas as pd
+
+    features = manifest["features"]
+    row = pd.DataFrame([manifest["example"]], columns=[f["name"] for f in features])
+    for feature in features:
+        name, dtype = feature["name"], feature["dtype"]
+        if dtype.startswith(("int", "float", "uint")):
+            row[name] = pd.to_numeric(row[name], errors="coerce").astype(float)
+        elif dtype != "bool":
+            row[name] = row[name].astype(object).where(row[name].notna(), np.nan)
+    return row
+
+
+def check(args: argparse.Namespace) -> dict:
 
     manifest = read_json(args.bundle / "bundle.json", "bundle manifest")
     if manifest.get("format") != FORMAT:
@@ -235,11 +251,9 @@ def check(args: argparse.Namespace) -> dict:
     for name, recorded in manifest.get("versions", {}).items():
         if name != "python" and here.get(name) != recorded:
             notes.append(f"{name}: trained with {recorded}, installed {here.get(name)}")
-    features = [f["name"] for f in manifest["features"]]
     try:
         model = load_model(model_path)
-        row = pd.DataFrame([manifest["example"]], columns=features)
-        prediction = model.predict(row)
+        prediction = model.predict(example_frame(manifest))
     except Exception as exc:  # the point of check is to catch any failure here
         problems.append(f"example prediction failed: {type(exc).__name__}: {exc}")
         prediction = None

@@ -78,7 +78,7 @@ def load(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def feature_spec(series: pd.Series, max_categories: int) -> dict:
-    spec = {"required": not bool(series.isna().any())}
+    spec = {"required": not bool(series.isna().any()), "missing_share": float(series.isna().mean())}
     values = series.dropna()
     if pd.api.types.is_bool_dtype(series):
         return {**spec, "type": "boolean"}
