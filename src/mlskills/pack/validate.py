@@ -28,7 +28,16 @@ from mlskills.pack.rules_common import missing_paths
 from mlskills.pack.rules_manifests import PLUGIN_FILE, check_manifests
 from mlskills.pack.rules_skills import check_skill
 
-DESCRIPTION_BUDGET = 3000
+# Description budgets, measured in the Claude Code CLI bundled with claude-agent-sdk
+# (2.1.337): the skill listing that decides triggering gets 1% of the context window at
+# ~4 characters per token (8,000 characters for 200k tokens; SLASH_COMMAND_TOOL_CHAR_BUDGET
+# overrides it) and each description is cut at 1,536 characters. The pack's skills take at
+# most half of that listing, so a user's own skills and other plugins stay listed.
+# Agent descriptions go into the Task tool's description instead; 500 characters each
+# leaves room for "use proactively when..." and example requests.
+SKILL_DESCRIPTION_BUDGET = 4000
+AGENT_DESCRIPTION_BUDGET = 1500
+DESCRIPTION_BUDGET = SKILL_DESCRIPTION_BUDGET + AGENT_DESCRIPTION_BUDGET
 NAME = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
 SKILL_REFS = (
     re.compile(rf"`({NAME})`\s+skills?\b"),
@@ -150,22 +159,34 @@ def _check_agent_links(root: Path, folders: list[Path], agents: list[Path]) -> l
 
 
 def _check_budget(documents) -> list[Problem]:
-    sizes = sorted(
-        ((len(str(data.get("description", ""))), label) for label, data, _ in documents),
-        reverse=True,
-    )
-    total = sum(size for size, _ in sizes)
-    if total <= DESCRIPTION_BUDGET:
-        return []
-    longest = ", ".join(f"{label} ({size})" for size, label in sizes[:3])
-    return [
-        Problem(
-            "(pack)",
-            "description",
-            f"all descriptions total {total} chars, over the {DESCRIPTION_BUDGET} budget",
-            f"shorten the longest: {longest}",
+    """Skills and agents are loaded into different places, so each kind has its budget;
+    the total is reported by description_budget_used()."""
+    problems = []
+    for kind, budget in (
+        ("skills", SKILL_DESCRIPTION_BUDGET),
+        ("agents", AGENT_DESCRIPTION_BUDGET),
+    ):
+        sizes = sorted(
+            (
+                (len(str(data.get("description", ""))), label)
+                for label, data, _ in documents
+                if label.startswith(kind + "/")
+            ),
+            reverse=True,
         )
-    ]
+        total = sum(size for size, _ in sizes)
+        if total <= budget:
+            continue
+        longest = ", ".join(f"{label} ({size})" for size, label in sizes[:3])
+        problems.append(
+            Problem(
+                "(pack)",
+                "description",
+                f"{kind} descriptions total {total} chars, over the {budget} budget",
+                f"shorten the longest: {longest}",
+            )
+        )
+    return problems
 
 
 def description_budget_used(root: Path | None = None) -> int:
