@@ -286,3 +286,20 @@ def test_busy_workers_shed_load_instead_of_queueing(artefacts, service):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_schema_of_an_all_null_column_has_no_range_and_is_strict_json(run, tmp_path):
+    """D16: min/max of an all-NaN column were written as the non-JSON token NaN, and then
+    every served value warned 'outside training range'."""
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "empty": [np.nan] * 3, "y": [0, 1, 0]}).to_csv(
+        tmp_path / "train.csv", index=False
+    )
+    result = run(*SCHEMA, "train.csv", "--target", "y")
+    assert result.returncode == 0, result.stderr
+
+    def reject(token):
+        raise AssertionError(f"non-JSON token {token} in the schema")
+
+    schema = json.loads(result.stdout, parse_constant=reject)
+    assert "min" not in schema["features"]["empty"] and "max" not in schema["features"]["empty"]
+    assert schema["features"]["empty"]["required"] is False
