@@ -42,7 +42,9 @@ def run(tmp: Path, trials: int, sleep: float, executor: str, address: str | None
     start = time.perf_counter()
     outcome = start_run(config, tmp / "runs")
     seconds = time.perf_counter() - start
-    assert len(outcome.records) == trials and all(r.passed for r in outcome.records)
+    failed = [(r.status, r.error, r.score) for r in outcome.records if not r.passed]
+    if len(outcome.records) != trials or failed:
+        raise SystemExit(f"{executor}: {len(outcome.records)}/{trials} recorded; {failed[:3]}")
     return seconds
 
 

@@ -86,3 +86,80 @@ def test_boosting_survives_a_category_with_more_than_255_levels(run, tmp_path):
     assert "zip" in report["features"]["categorical"]
     boosted = report["models"]["hist_gradient_boosting"]["roc_auc"]["mean"]
     assert boosted > report["models"]["dummy"]["roc_auc"]["mean"] + 0.2
+
+
+def trend_frame(n: int = 360) -> pd.DataFrame:
+    """A target that grows with time: forward-chaining folds make the test fold the future,
+    which a tree cannot extrapolate, so the fold order shows in the scores."""
+    rng = np.random.default_rng(2)
+    days = pd.date_range("2023-01-01", periods=n)
+    frame = pd.DataFrame({"day": days, "x": np.arange(n) + rng.normal(0, 2, n)})
+    frame["y"] = frame["x"] * 0.5 + rng.normal(0, 1, n)
+    return frame.sample(frac=1, random_state=0)  # file order is not time order
+
+
+def test_day_first_dates_are_parsed_not_sorted_as_text(run, tmp_path):
+    """D2: '31/01/2023' < '01/02/2023' as text; folds must follow the calendar."""
+    frame = trend_frame()
+    iso = frame.assign(day=frame["day"].dt.strftime("%Y-%m-%d"))
+    dmy = frame.assign(day=frame["day"].dt.strftime("%d/%m/%Y"))
+    iso.to_csv(tmp_path / "iso.csv", index=False)
+    dmy.to_csv(tmp_path / "dmy.csv", index=False)
+    common = ("--target", "y", "--time", "day", "--cv", "3")
+    by_iso = run.json(*SCRIPT, "iso.csv", *common)
+    by_dmy = run.json(*SCRIPT, "dmy.csv", *common, "--time-format", "%d/%m/%Y")
+    for model in by_iso["models"]:
+        assert by_dmy["models"][model]["mae"] == pytest.approx(by_iso["models"][model]["mae"])
+    # Chronological folds: the boosted model extrapolates badly (text order would interleave).
+    assert by_iso["models"]["hist_gradient_boosting"]["r2"]["mean"] < 0.5
+
+
+def test_ambiguous_text_dates_stop_the_run_without_a_format(run, tmp_path):
+    frame = trend_frame()
+    frame.assign(day=frame["day"].dt.strftime("%d/%m/%Y")).sort_values("x").to_csv(
+        tmp_path / "dmy.csv", index=False
+    )
+    run.fails(*SCRIPT, "dmy.csv", "--target", "y", "--time", "day", words=("--time-format",))
+
+
+def test_missing_text_is_an_empty_document(run, tmp_path):
+    """D3: one NaN in a text column used to fail every fit, dummy included."""
+    frame = classification_frame()
+    frame.loc[::7, "note"] = np.nan
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    report = run.json(
+        *SCRIPT, "train.csv", "--target", "y", "--drop", "id,customer", "--text-cols", "note"
+    )
+    models = report["models"]
+    assert models["dummy"]["roc_auc"]["mean"] == pytest.approx(0.5)
+    assert models["linear"]["roc_auc"]["mean"] > 0.7
+
+
+def test_time_and_group_together_keep_groups_out_of_later_test_folds(run, tmp_path):
+    """D12: TimeSeriesSplit ignores groups; a memorised group identity must not score."""
+    rng = np.random.default_rng(3)
+    n = 600
+    # Half the rows come from 20 customers seen all year, half from customers active for a
+    # short window only: only the recurring ones can be memorised across time.
+    recurring = rng.integers(0, 20, n)
+    short_lived = 20 + np.arange(n) // 10
+    group = np.where(rng.random(n) < 0.5, recurring, short_lived)
+    label_of_group = rng.integers(0, 2, group.max() + 1)
+    frame = pd.DataFrame(
+        {
+            "t": np.arange(n),
+            "customer": group,
+            "customer_code": group.astype(float),  # a feature that identifies the group
+            "noise": rng.normal(size=n),
+            "y": label_of_group[group],
+        }
+    )
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    common = ("train.csv", "--target", "y", "--time", "t", "--cv", "3")
+    leaky = run.json(*SCRIPT, *common)
+    assert leaky["models"]["hist_gradient_boosting"]["roc_auc"]["mean"] > 0.7
+    report = run.json(*SCRIPT, *common, "--group", "customer")
+    assert "dropped" in report["cv"]
+    grouped = report["models"]["hist_gradient_boosting"]["roc_auc"]["mean"]
+    assert grouped < 0.65
+    assert grouped < leaky["models"]["hist_gradient_boosting"]["roc_auc"]["mean"] - 0.1

@@ -106,3 +106,23 @@ def test_bad_input_fails_cleanly(run, tmp_path, args, words):
     write(tmp_path, frame.iloc[:40], frame.iloc[40:])
     (tmp_path / "empty.csv").write_text("")
     run.fails(*SCRIPT, *args, words=tuple(words))
+
+
+def test_near_duplicates_across_a_rounding_edge_are_found(run, tmp_path):
+    """D14/T17: bucketing at tol*std and hashing missed 1.0049 vs 1.0051-style pairs."""
+    rng = np.random.default_rng(9)
+    train = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300), "y": 0})
+    train.loc[::2, "y"] = 1
+    std_a, std_b = train["a"].std(), train["b"].std()
+    copies = train.iloc[:20].copy()
+    # Put each copy's original just below a bucket edge and the copy just above it.
+    for i in copies.index:
+        edge_a = (np.floor(train.loc[i, "a"] / (0.01 * std_a)) + 0.5) * 0.01 * std_a
+        train.loc[i, "a"] = edge_a - 0.0001 * std_a
+        copies.loc[i, "a"] = edge_a + 0.0001 * std_a
+        copies.loc[i, "b"] = train.loc[i, "b"] + 0.004 * std_b
+    fresh = pd.DataFrame({"a": rng.normal(5, 1, 30), "b": rng.normal(5, 1, 30), "y": 1})
+    write(tmp_path, train, pd.concat([copies, fresh], ignore_index=True))
+    report = run.json(*SCRIPT, "--train", "train.csv", "--test", "test.csv", "--target", "y")
+    assert report["duplicates"]["test_rows_nearly_in_train"] == 20
+    assert report["duplicates"]["test_rows_exactly_in_train"] == 0

@@ -97,3 +97,35 @@ def test_missing_column_is_a_schema_alert_and_fail_flag_exits_3(run, tmp_path, r
 def test_bad_input_fails_cleanly(run, tmp_path, reference, args, words):
     (tmp_path / "empty.csv").write_text("x,stable\n")
     run.fails(*SCRIPT, "--reference", "ref.csv", *args, words=tuple(words))
+
+
+@pytest.mark.parametrize("null_share", [1.0, 0.97])
+def test_a_feature_that_went_null_alerts_even_with_too_few_values(
+    run, tmp_path, reference, null_share
+):
+    """D1: a broken join nulls a column; too few values remain for a test, but it must alert."""
+    current = batch(1500, seed=1)
+    current.loc[current.sample(frac=null_share, random_state=0).index, "x"] = np.nan
+    current.to_csv(tmp_path / "cur.csv", index=False)
+    result = run(
+        *SCRIPT,
+        "--reference",
+        "ref.csv",
+        "--current",
+        "cur.csv",
+        "--exclude",
+        "id",
+        "--fail-on-alert",
+    )
+    assert result.returncode == 3, result.stderr
+    report = json.loads(result.stdout)
+    assert report["features"]["x"]["status"] == "alert"
+    assert "x" in report["overall"]["alerting"]
+    assert report["overall"]["status"] == "alert"
+
+
+def test_small_batches_stay_insufficient_not_alert(run, tmp_path):
+    """The D1 fix must not turn every tiny batch into an alert."""
+    batch(3000, seed=0).to_csv(tmp_path / "ref.csv", index=False)
+    report = report_for(run, tmp_path, batch(40, seed=3))
+    assert report["overall"]["status"] == "insufficient_data"

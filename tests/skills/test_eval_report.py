@@ -112,7 +112,7 @@ def test_raw_margins_skip_probability_metrics(run, tmp_path, frame):
     [
         (None, ["--score", "p"], ["not found"]),
         ("y,p\n1,0.5\n1,0.7\n", ["--score", "p"], ["one class"]),
-        ("y,p\n0,0.5\n1,0.7\n2,0.1\n", ["--score", "p"], ["binary"]),
+        ("y,p\n0,0.5\n1,0.7\n2,0.1\n", ["--score", "p"], ["two classes", "--pred"]),
         ("y,p\n0,0.5\n1,0.7\n", ["--score", "proba"], ["proba"]),
     ],
 )
@@ -120,3 +120,78 @@ def test_bad_input_fails_cleanly(run, tmp_path, rows, args, words):
     if rows is not None:
         (tmp_path / "bad.csv").write_text(rows)
     run.fails(*SCRIPT, "bad.csv", "--y-true", "y", *args, words=tuple(words))
+
+
+def test_multiclass_metrics_match_scikit_learn(tmp_path):
+    """T10: the description promised multiclass; the script refused more than two classes."""
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
+
+    rng = np.random.default_rng(7)
+    n, classes = 900, np.array(["billing", "bug", "login", "other"])
+    y = rng.choice(classes, n, p=[0.5, 0.3, 0.15, 0.05])
+    proba = rng.dirichlet(np.ones(4), n) * 0.5
+    proba[np.arange(n), np.searchsorted(classes, y)] += 0.5 * (rng.random(n) < 0.7)
+    proba /= proba.sum(axis=1, keepdims=True)
+    pred = classes[proba.argmax(axis=1)]
+    frame = pd.DataFrame({"y": y, "pred": pred, "queue": rng.choice(["a", "b"], n)})
+    for i, k in enumerate(classes):
+        frame[f"p_{k}"] = proba[:, i]
+    frame["baseline"] = "billing"
+    frame.to_csv(tmp_path / "preds.csv", index=False)
+    report = ScriptRunner(tmp_path).json(
+        *SCRIPT,
+        "preds.csv",
+        "--y-true",
+        "y",
+        "--pred",
+        "pred",
+        "--proba-prefix",
+        "p_",
+        "--compare",
+        "baseline",
+        "--slice",
+        "queue",
+        "--n-boot",
+        "100",
+    )
+    metrics = report["metrics"]
+    assert report["task"] == "multiclass"
+    assert metrics["accuracy"]["value"] == pytest.approx(accuracy_score(y, pred))
+    assert metrics["macro_f1"]["value"] == pytest.approx(f1_score(y, pred, average="macro"))
+    assert metrics["balanced_accuracy"]["value"] == pytest.approx(balanced_accuracy_score(y, pred))
+    assert metrics["log_loss"]["value"] == pytest.approx(log_loss(y, proba, labels=classes))
+    low, high = metrics["macro_f1"]["ci95"]
+    assert low < metrics["macro_f1"]["value"] < high
+    assert report["per_class"]["other"]["support"] == (y == "other").sum()
+    assert np.array(report["confusion_matrix"]["rows_true_columns_predicted"]).sum() == n
+    # The majority-class baseline is worse on macro-F1, and the paired CI says so.
+    assert report["comparison"]["macro_f1"]["ci95"][1] < 0
+    assert {row["value"] for row in report["slices"]["queue"]} == {"a", "b"}
+
+
+def test_regression_metrics_match_scikit_learn(tmp_path):
+    from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
+
+    rng = np.random.default_rng(8)
+    y = rng.normal(100, 20, 500)
+    good, bad = y + rng.normal(0, 5, 500), y + rng.normal(3, 15, 500)
+    pd.DataFrame({"y": y, "good": good, "bad": bad}).to_csv(tmp_path / "p.csv", index=False)
+    report = ScriptRunner(tmp_path).json(
+        *SCRIPT, "p.csv", "--y-true", "y", "--pred", "good", "--compare", "bad", "--n-boot", "100"
+    )
+    metrics = report["metrics"]
+    assert report["task"] == "regression"
+    assert metrics["mae"]["value"] == pytest.approx(mean_absolute_error(y, good))
+    assert metrics["rmse"]["value"] == pytest.approx(root_mean_squared_error(y, good))
+    assert metrics["r2"]["value"] == pytest.approx(r2_score(y, good))
+    assert metrics["mae"]["value"] < report["reference_values"]["mae_of_predicting_the_mean"]
+    assert report["comparison"]["mae"]["ci95"][0] > 0  # bad minus good: clearly worse
+
+
+def test_score_with_more_than_two_classes_points_to_pred(tmp_path):
+    pd.DataFrame({"y": ["a", "b", "c"] * 10, "s": np.linspace(0, 1, 30)}).to_csv(
+        tmp_path / "p.csv", index=False
+    )
+    ScriptRunner(tmp_path).fails(
+        *SCRIPT, "p.csv", "--y-true", "y", "--score", "s", words=("--pred",)
+    )

@@ -131,3 +131,30 @@ def test_unique_dates_and_free_text_are_not_called_identifiers(run, tmp_path):
     assert "id_like" not in issue_types(report, "comment")
     assert "id_like" in issue_types(report, "order_id")
     assert "id_like" in issue_types(report, "uuid")
+
+
+def test_repeated_dates_are_not_given_target_encoding_advice(tmp_path):
+    """D10: 365 order dates over 3,000 rows were 'high_cardinality: target-encode'."""
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2023-01-01", periods=365).strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"order_date": rng.choice(days, 3000), "x": rng.normal(size=3000)})
+    frame.to_csv(tmp_path / "orders.csv", index=False)
+    report = ScriptRunner(tmp_path).json(*SCRIPT, "orders.csv")
+    issues = report["columns"]["order_date"]["issues"]
+    kinds = {i["type"] for i in issues}
+    assert "high_cardinality" not in kinds
+    assert "date_as_text" in kinds
+    assert not any("target encoding" in i["detail"] for i in issues)
+
+
+def test_leading_zeros_lost_by_the_numeric_parse_are_flagged(tmp_path):
+    """D11: zip '01234' silently became 1234."""
+    rng = np.random.default_rng(5)
+    zips = [f"{z:05d}" for z in rng.integers(0, 99999, 200)]
+    zips[:20] = [f"0{z:04d}" for z in rng.integers(1000, 9999, 20)]
+    frame = pd.DataFrame({"zip": zips, "amount": rng.normal(size=200).round(2)})
+    frame.to_csv(tmp_path / "addresses.csv", index=False)
+    report = ScriptRunner(tmp_path).json(*SCRIPT, "addresses.csv")
+    kinds = {i["type"] for i in report["columns"]["zip"]["issues"]}
+    assert "leading_zeros" in kinds
+    assert "leading_zeros" not in {i["type"] for i in report["columns"]["amount"]["issues"]}

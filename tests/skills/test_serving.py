@@ -2,10 +2,13 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -21,6 +24,7 @@ from .conftest import SKILLS
 
 SCHEMA = ("model-serving", "scripts/make_schema.py")
 SERVE = SKILLS / "model-serving" / "scripts" / "serve.py"
+HERE = Path(__file__).resolve().parent  # slow_model.py is imported from here by the server
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +68,7 @@ def start(folder, *extra):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        env={**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(HERE)},
     )
     line = process.stdout.readline()
     if not line:
@@ -183,3 +187,119 @@ def test_broken_model_without_fallback_refuses_to_start(artefacts, service):
 
 def test_schema_bad_input_fails_cleanly(run):
     run.fails(*SCHEMA, "missing.csv", words=("not found",))
+
+
+def raw_exchange(url: str, payload: bytes) -> bytes:
+    """Send bytes on one TCP connection and read until the server closes it (or 5 s)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(payload)
+        chunks = []
+        try:
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+    return b"".join(chunks)
+
+
+def test_oversized_body_closes_the_connection(artefacts, service):
+    """D4: after an early 413 the unread body must not be parsed as the next request."""
+    process, info = start(
+        artefacts, "--model", str(artefacts / "model.joblib"), "--max-body-bytes", "50"
+    )
+    try:
+        body = json.dumps({"instances": [{"age": 30, "income": 1.0, "plan": "pro"}] * 3})
+        first = (
+            f"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n{body}"
+        )
+        second = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+        answer = raw_exchange(info["url"], (first + second).encode()).decode("latin-1")
+        assert answer.startswith("HTTP/1.1 413")
+        assert "Connection: close" in answer
+        assert "414" not in answer and "<html" not in answer.lower()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("token", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_tokens_are_invalid_json(service, token):
+    """D5: Python's json accepts them; they would pass the 'required' check as numbers."""
+    body = b'{"instances": [{"age": 30, "income": ' + token + b', "plan": "pro"}]}'
+    code, answer = call(service, "/predict", body)
+    assert code == 400
+    assert "not valid JSON" in answer["error"]
+
+
+def test_a_dict_bundle_is_refused_at_start_not_answered_with_500(artefacts, service):
+    """D5/T11: the old {'pipeline': ...} dict loaded, /ready said ready, every call was 500."""
+    model = joblib.load(artefacts / "model.joblib")
+    joblib.dump({"pipeline": model, "threshold": 0.3}, artefacts / "dict_bundle.joblib")
+    process, info = start(artefacts, "--model", str(artefacts / "dict_bundle.joblib"))
+    assert info is None and process.returncode == 2
+    error = process.stderr.read()
+    assert "not a model" in error and "bundle.py" in error
+
+
+def test_a_model_that_cannot_predict_is_never_ready(artefacts, service):
+    """Warm-up: a pipeline fitted on other columns loads fine but fails on every request."""
+    other = make_pipeline(SimpleImputer(), LogisticRegression()).fit(
+        pd.DataFrame({"zzz": [0.0, 1.0, 2.0, 3.0]}), [0, 1, 0, 1]
+    )
+    joblib.dump(other, artefacts / "wrong_columns.joblib")
+    process, info = start(artefacts, "--model", str(artefacts / "wrong_columns.joblib"))
+    assert info is None and process.returncode == 2
+    assert "warm-up prediction failed" in process.stderr.read()
+    process, info = start(
+        artefacts, "--model", str(artefacts / "wrong_columns.joblib"), "--fallback", "0"
+    )
+    try:
+        assert info["degraded"] is True
+        assert call(info["url"], "/ready")[0] == 503
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_busy_workers_shed_load_instead_of_queueing(artefacts, service):
+    """D5: a timed-out prediction keeps its worker; the next request is refused at once
+    instead of waiting behind it and timing out too."""
+    dump = "import joblib, slow_model, sys; joblib.dump(slow_model.SlowModel(3.0), sys.argv[1])"
+    subprocess.run(
+        [sys.executable, "-c", dump, str(artefacts / "slow.joblib")],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(HERE)},
+    )
+    process, info = start(
+        artefacts, "--model", str(artefacts / "slow.joblib"), "--workers", "1", "--timeout", "0.3"
+    )
+    try:
+        rows = {"instances": [{"age": 30, "income": 1.0, "plan": "pro"}] * 2}
+        code, answer = call(info["url"], "/predict", rows)
+        assert code == 503 and "longer than" in answer["error"]
+        began = time.perf_counter()
+        code, answer = call(info["url"], "/predict", rows)
+        assert code == 503 and "busy" in answer["error"]
+        assert time.perf_counter() - began < 0.25
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_schema_of_an_all_null_column_has_no_range_and_is_strict_json(run, tmp_path):
+    """D16: min/max of an all-NaN column were written as the non-JSON token NaN, and then
+    every served value warned 'outside training range'."""
+    pd.DataFrame({"a": [1.0, 2.0, 3.0], "empty": [np.nan] * 3, "y": [0, 1, 0]}).to_csv(
+        tmp_path / "train.csv", index=False
+    )
+    result = run(*SCHEMA, "train.csv", "--target", "y")
+    assert result.returncode == 0, result.stderr
+
+    def reject(token):
+        raise AssertionError(f"non-JSON token {token} in the schema")
+
+    schema = json.loads(result.stdout, parse_constant=reject)
+    assert "min" not in schema["features"]["empty"] and "max" not in schema["features"]["empty"]
+    assert schema["features"]["empty"]["required"] is False

@@ -3,7 +3,9 @@
 
 Finds sentinel values (-999, 9999), numbers stored as text, mixed units and scales, mixed
 date formats, case/whitespace/typo variants of categories, ID-like and constant columns,
-duplicate rows and duplicates with conflicting labels. Prints one JSON document on stdout.
+codes whose leading zeros the numeric parse dropped (zip 01234 -> 1234), dates and free
+text stored as strings (never advised to target-encode), duplicate rows and duplicates
+with conflicting labels. Prints one JSON document on stdout.
 Needs only numpy and pandas.
 
 Example: python profile_data.py data.csv --target churned --id-cols customer_id
@@ -358,12 +360,48 @@ def text_issues(text: pd.Series, n_unique: int) -> list[dict]:
         "day_month_order_mixed",
     } & {i["type"] for i in found}
     if is_really_text and 50 < n_unique < len(text):
-        found.append(
-            issue(
-                "high_cardinality",
-                f"{n_unique} distinct values: group rare levels or use out-of-fold target encoding",
+        found.append(many_levels_issue(text, n_unique))
+    return found
+
+
+def many_levels_issue(text: pd.Series, n_unique: int) -> dict:
+    """Dates and free text have many distinct values too, but encoding them as categories
+    (let alone target-encoding them) is the wrong advice."""
+    if is_dates_or_free_text(text, text):
+        if text.str.split().str.len().mean() >= 3 or text.str.len().mean() > 30:
+            return issue(
+                "free_text",
+                f"{n_unique} distinct texts: vectorise (TF-IDF, embeddings); do not one-hot "
+                "or target-encode",
             )
+        return issue(
+            "date_as_text",
+            f"{n_unique} distinct dates stored as text: parse with pd.to_datetime and derive "
+            "date parts and days-since features; do not target-encode",
         )
+    return issue(
+        "high_cardinality",
+        f"{n_unique} distinct values: group rare levels or use out-of-fold target encoding",
+    )
+
+
+def leading_zero_issues(path: Path, frame: pd.DataFrame) -> dict[str, dict]:
+    """Numeric columns whose raw text starts with 0 (zip, account codes): the parse dropped
+    the zeros and turned a code into a quantity. Text files only: Parquet keeps its types."""
+    numeric = [c for c in frame.columns if is_numeric(frame[c])]
+    if path.suffix == ".parquet" or not numeric:
+        return {}
+    sep = "\t" if path.suffix == ".tsv" else ","
+    raw = pd.read_csv(path, sep=sep, dtype=str, usecols=numeric, keep_default_na=False)
+    found = {}
+    for name in numeric:
+        zeros = raw[name].str.strip().str.fullmatch(r"-?0\d+")
+        if zeros.any():
+            found[str(name)] = issue(
+                "leading_zeros",
+                f"{int(zeros.sum())} values like {raw[name][zeros].iloc[0]!r} lost their leading "
+                f"zeros when read as numbers: read it as text (dtype={{{str(name)!r}: str}})",
+            )
     return found
 
 
@@ -450,6 +488,8 @@ def profile(args: argparse.Namespace) -> dict:
     id_cols = split_list(args.id_cols)
     require_columns(frame, id_cols + ([args.target] if args.target else []))
     columns = {str(c): profile_column(frame[c], len(frame), args.top) for c in frame.columns}
+    for name, found in leading_zero_issues(args.data, frame).items():
+        columns[name]["issues"].append(found)
     duplicates = duplicate_summary(frame, id_cols, args.target)
     target = target_summary(frame[args.target]) if args.target else None
     return {

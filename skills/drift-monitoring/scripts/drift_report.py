@@ -3,8 +3,10 @@
 
 Per feature: Population Stability Index (reference-quantile bins for numbers, categories
 for the rest), two-sample Kolmogorov-Smirnov for numbers, chi-square homogeneity test for
-categories, missing-rate change and the share of never-seen categories. A feature with
-fewer than --min-samples values on either side is 'insufficient_data', never an alert.
+categories, missing-rate change and the share of never-seen categories. The missing-share
+check runs on all rows first, so a feature that went (almost) entirely null alerts even
+though too few values remain to test its distribution; otherwise a feature with fewer than
+--min-samples values on either side is 'insufficient_data'.
 Prints JSON on stdout; exit 0, or 3 with --fail-on-alert when the overall status is alert.
 Needs only numpy and pandas.
 
@@ -220,6 +222,17 @@ def feature_report(ref: pd.Series, cur: pd.Series, categorical: bool, args) -> d
         "missing_current": missing_cur,
     }
     if min(len(ref_v), len(cur_v)) < args.min_samples:
+        # A broken join turns a column to null: that is the alert, not a reason to stay quiet.
+        change = missing_cur - missing_ref
+        if abs(change) >= args.missing_alert and min(len(ref), len(cur)) >= args.min_samples:
+            return {
+                **base,
+                "status": "alert",
+                "reasons": [
+                    f"missing share changed by {change:+.2f}",
+                    f"fewer than {args.min_samples} non-missing values: distribution not tested",
+                ],
+            }
         return {
             **base,
             "status": "insufficient_data",

@@ -3,15 +3,21 @@
 
 Layout: REGISTRY/MODEL/versions/N/ holds a copy of the artefacts plus metrics.json (and
 manifest.json when given); REGISTRY/MODEL/state.json says which version is in production
-and keeps the history of every promotion and rollback. Use it when MLflow is not
-available, or read it as the procedure MLflow's registry aliases follow.
+and keeps the history of every promotion and rollback. `register --bundle` copies a model
+bundle (bundle.py) and takes its metrics and eval-set hash from bundle.json.
+The promotion gate reads a metric by dotted path (metrics.pr_auc.value) and needs a strict
+improvement over production: either a paired comparison (--paired, the JSON of eval_report.py
+--compare with production as --score and the candidate as --compare: the CI's lower bound
+must clear --min-delta), or stored numbers measured on the same eval set (hashes must match).
+Promoting the version already in production is refused; rollback returns to the previous
+*distinct* production version. Use it when MLflow is not available, or read it as the
+procedure MLflow's registry aliases follow.
 JSON on stdout; exit 3 when a promotion gate rejects the candidate. Standard library only.
 
 Examples:
-  python registry.py register --registry models --model churn --artifact runs/r1/model.joblib \\
-      --metrics runs/r1/metrics.json --manifest runs/r1/manifest.json
-  python registry.py promote --registry models --model churn --version 2 --metric pr_auc \\
-      --min-delta 0.005
+  python registry.py register --registry models --model churn --bundle runs/r1/bundle
+  python registry.py promote --registry models --model churn --version 2 \\
+      --metric metrics.pr_auc.value --paired runs/r2/compare.json --min-delta 0.005
   python registry.py rollback --registry models --model churn --reason "p95 latency doubled"
   python registry.py status --registry models --model churn
 """
@@ -22,7 +28,7 @@ import argparse
 import json
 import shutil
 import sys
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -40,15 +46,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         command.add_argument("--registry", type=Path, required=True, help="registry folder")
         command.add_argument("--model", required=True, help="model name")
         if name == "register":
-            command.add_argument("--artifact", type=Path, action="append", required=True)
-            command.add_argument("--metrics", type=Path, required=True, help="metrics JSON")
+            command.add_argument("--bundle", type=Path, help="bundle folder from bundle.py")
+            command.add_argument("--artifact", type=Path, action="append", default=[])
+            command.add_argument("--metrics", type=Path, help="metrics JSON (not with --bundle)")
             command.add_argument("--manifest", type=Path, help="run manifest JSON")
         if name == "promote":
             command.add_argument("--version", type=int, required=True)
-            command.add_argument("--metric", required=True, help="gate metric in metrics.json")
+            command.add_argument(
+                "--metric", required=True, help="dotted path in metrics.json: metrics.pr_auc.value"
+            )
             command.add_argument("--lower-is-better", action="store_true")
             command.add_argument(
-                "--min-delta", type=float, default=0.0, help="required improvement over production"
+                "--min-delta",
+                type=float,
+                default=0.0,
+                help="improvement over production that must be exceeded (strictly)",
+            )
+            command.add_argument(
+                "--paired",
+                type=Path,
+                help="eval_report.py --compare JSON: production = --score, candidate = --compare",
             )
             command.add_argument("--force", action="store_true", help="skip the gate")
         if name in ("promote", "rollback"):
@@ -100,11 +117,25 @@ def version_metrics(args: argparse.Namespace, version: int) -> dict:
 
 
 def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")  # noqa: UP017 (3.10)
 
 
 def register(args: argparse.Namespace) -> dict:
-    metrics = read_json(args.metrics, "metrics")
+    if args.bundle:
+        if args.metrics:
+            raise UsageError("--metrics comes from the bundle; do not pass both")
+        bundle = read_json(args.bundle / "bundle.json", "bundle manifest")
+        metrics = dict(bundle.get("metrics") or {})
+        eval_data = (bundle.get("data") or {}).get("eval") or {}
+        if eval_data.get("sha256"):
+            metrics.setdefault("eval_sha256", eval_data["sha256"])
+        args.artifact = [args.bundle, *args.artifact]
+    elif args.metrics:
+        metrics = read_json(args.metrics, "metrics")
+    else:
+        raise UsageError("give --bundle, or --artifact and --metrics")
+    if not args.artifact:
+        raise UsageError("nothing to register: give --bundle or --artifact")
     missing = [str(p) for p in args.artifact if not p.exists()]
     if missing:
         raise UsageError(f"artefact(s) not found: {', '.join(missing)}")
@@ -120,23 +151,60 @@ def register(args: argparse.Namespace) -> dict:
     return {"model": args.model, "version": version, "path": str(target), "metrics": metrics}
 
 
+def lookup(metrics: dict, path: str):
+    """A number at a dotted path ('metrics.pr_auc.value'), or None when the path is absent."""
+    value = metrics
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise UsageError(f"{path!r} is a {type(value).__name__}, not a number: use a full path")
+    return float(value)
+
+
+def paired_gate(args: argparse.Namespace) -> tuple[bool, str]:
+    """The candidate must beat production on the same rows: the CI of the paired difference
+    (candidate minus production) must lie entirely beyond --min-delta."""
+    report = read_json(args.paired, "paired comparison")
+    parts = args.metric.split(".")
+    name = parts[-2] if parts[-1] == "value" and len(parts) > 1 else parts[-1]
+    row = (report.get("comparison") or {}).get(name)
+    if not isinstance(row, dict) or not row.get("ci95"):
+        raise UsageError(f"{args.paired} has no comparison.{name}.ci95 (eval_report.py --compare)")
+    low, high = row["ci95"]
+    if args.lower_is_better:
+        passed, bound, text = -high > args.min_delta, -high, f"upper bound {high:+.6g}"
+    else:
+        passed, bound, text = low > args.min_delta, low, f"lower bound {low:+.6g}"
+    return passed, (
+        f"paired {name}: candidate minus production {row['compare_minus_score']:+.6g}, "
+        f"95% CI {text}; improvement bound {bound:+.6g} "
+        f"{'>' if passed else '<='} required {args.min_delta:g}"
+    )
+
+
 def gate(args: argparse.Namespace, candidate: dict, production: dict | None) -> tuple[bool, str]:
-    if args.metric not in candidate:
+    if lookup(candidate, args.metric) is None:
         raise UsageError(f"metric {args.metric!r} not in version {args.version}'s metrics")
     if production is None:
         return True, "no production version yet"
-    if args.metric not in production:
+    if args.paired:
+        return paired_gate(args)
+    if lookup(production, args.metric) is None:
         return False, f"production has no {args.metric!r} to compare with; use --force"
-    gain = (
-        production[args.metric] - candidate[args.metric]
-        if args.lower_is_better
-        else (candidate[args.metric] - production[args.metric])
-    )
-    verdict = gain >= args.min_delta
+    sets = candidate.get("eval_sha256"), production.get("eval_sha256")
+    if None in sets or sets[0] != sets[1]:
+        return False, (
+            "stored metrics come from different or unrecorded eval sets: compare the two "
+            "models on the same rows (eval_report.py --compare) and pass --paired"
+        )
+    new, old = lookup(candidate, args.metric), lookup(production, args.metric)
+    gain = old - new if args.lower_is_better else new - old
+    verdict = gain > args.min_delta
     return verdict, (
-        f"{args.metric}: candidate {candidate[args.metric]:.6g} vs production "
-        f"{production[args.metric]:.6g}, improvement {gain:+.6g} "
-        f"{'>=' if verdict else '<'} required {args.min_delta:g}"
+        f"{args.metric}: candidate {new:.6g} vs production {old:.6g} on the same eval set, "
+        f"improvement {gain:+.6g} {'>' if verdict else '<='} required {args.min_delta:g}"
     )
 
 
@@ -144,6 +212,8 @@ def promote(args: argparse.Namespace) -> dict:
     state = load_state(args)
     candidate = version_metrics(args, args.version)
     current = state["production"]
+    if current == args.version:
+        raise UsageError(f"version {args.version} is already in production")
     production = version_metrics(args, current) if current else None
     passed, reason = gate(args, candidate, production)
     if args.force and not passed:
@@ -169,11 +239,13 @@ def promote(args: argparse.Namespace) -> dict:
 
 
 def production_stack(history: list[dict]) -> list[int]:
-    """Versions that were in production, oldest first; a rollback pops the latest."""
+    """Versions that were in production, oldest first; a rollback pops the latest. Repeats
+    (from histories written before duplicate promotion was refused) collapse into one."""
     stack: list[int] = []
     for event in history:
         if event["action"] == "promote":
-            stack.append(event["to"])
+            if not stack or stack[-1] != event["to"]:
+                stack.append(event["to"])
         elif stack:
             stack.pop()
     return stack
@@ -184,10 +256,10 @@ def rollback(args: argparse.Namespace) -> dict:
     current = state["production"]
     if current is None:
         raise UsageError(f"{args.model} has no production version to roll back")
-    stack = production_stack(state["history"])
-    if len(stack) < 2:
+    stack = [v for v in production_stack(state["history"]) if v != current]
+    if not stack:
         raise UsageError(f"version {current} has no earlier production version to return to")
-    previous = stack[-2]
+    previous = stack[-1]
     state["history"].append(
         {"at": now(), "action": "rollback", "from": current, "to": previous, "reason": args.reason}
     )

@@ -3,8 +3,9 @@
 
 `write` records data and artefact hashes, git commit and dirty state (with a hash of the
 uncommitted diff), config, parameters, metrics, seed, command and package versions into one
-JSON file. `verify` re-hashes the files a manifest lists and reports any that changed.
-JSON on stdout; standard library only.
+JSON file. File paths are stored relative to the manifest's folder, so `verify` re-hashes
+the files a manifest lists from any working directory and reports any that changed.
+JSON on stdout; standard library only; Python 3.10+.
 
 Examples:
   python run_manifest.py write --out runs/r1/manifest.json --data data/train.csv \\
@@ -18,10 +19,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
@@ -76,10 +78,12 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def describe_file(path: Path) -> dict:
+def describe_file(path: Path, base: Path) -> dict:
+    """Path relative to the manifest's folder (base), so verify works from anywhere."""
     if not path.is_file():
         raise UsageError(f"file not found: {path}")
-    return {"path": str(path), "sha256": sha256(path), "bytes": path.stat().st_size}
+    relative = os.path.relpath(path.resolve(), base.resolve())
+    return {"path": Path(relative).as_posix(), "sha256": sha256(path), "bytes": path.stat().st_size}
 
 
 def read_json(path: Path | None, label: str) -> dict | None:
@@ -139,19 +143,21 @@ def parse_params(items: list[str]) -> dict:
 
 
 def write(args: argparse.Namespace) -> dict:
-    data = [describe_file(p) for p in args.data]
-    artifacts = [describe_file(p) for p in args.artifact]
+    base = args.out.parent
+    data = [describe_file(p, base) for p in args.data]
+    artifacts = [describe_file(p, base) for p in args.artifact]
     config = read_json(args.config, "config")
     fingerprint = hashlib.sha256(
         json.dumps([config, [d["sha256"] for d in data]], sort_keys=True).encode()
     ).hexdigest()
-    now = datetime.now(UTC)
+    now = datetime.now(timezone.utc)  # noqa: UP017 (Python 3.10 has no datetime.UTC)
     manifest = {
         "run_id": f"{now:%Y%m%dT%H%M%SZ}-{fingerprint[:8]}",
         "created_at": now.isoformat(timespec="seconds"),
         "command": args.command,
         "seed": args.seed,
         "notes": args.notes,
+        "paths_relative_to": "manifest",
         "git": git_state(),
         "environment": environment(),
         "data": data,
@@ -173,8 +179,10 @@ def verify(args: argparse.Namespace) -> dict:
     if not isinstance(manifest, dict):
         raise UsageError(f"{args.manifest} is not a manifest object")
     checked, changed = 0, []
+    # Older manifests stored paths relative to the directory `write` ran in.
+    base = args.manifest.parent if manifest.get("paths_relative_to") == "manifest" else Path()
     for entry in manifest.get("data", []) + manifest.get("artifacts", []):
-        path = Path(entry["path"])
+        path = base / entry["path"]
         checked += 1
         if not path.is_file():
             changed.append({"path": entry["path"], "problem": "missing"})

@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Evaluate binary-classifier scores: metrics with bootstrap intervals, calibration, costs.
+"""Evaluate predictions with bootstrap intervals: binary scores, multiclass labels, regression.
 
-Reads a CSV with the true label and a score per row. Reports ROC-AUC, PR-AUC (average
-precision), log loss and Brier with 95% percentile-bootstrap intervals (optionally
-resampling whole clusters), a calibration table with ECE, the threshold with the lowest
-expected cost for the given false-positive and false-negative costs, per-slice metrics, and
-a paired bootstrap comparison against a second score column. Prints JSON on stdout.
-Needs only numpy and pandas.
+Binary (--score): ROC-AUC, PR-AUC (average precision), log loss and Brier with 95%
+percentile-bootstrap intervals (optionally resampling whole clusters), a calibration table
+with ECE, the threshold with the lowest expected cost for the given false-positive and
+false-negative costs, per-slice metrics, and a paired bootstrap comparison against a second
+score column (--compare). Multiclass (--pred, predicted labels; --proba-prefix for log
+loss): accuracy, macro-F1, balanced accuracy with intervals, per-class precision/recall/F1,
+the confusion matrix. Regression (--pred, predicted values): MAE, RMSE, R^2, bias with
+intervals, against predicting the mean. Both take --compare (a second prediction column),
+--slice and --cluster. The bootstrap costs n_boot x n: above ~100k rows use --n-boot 200.
+Prints JSON on stdout. Needs only numpy and pandas.
 
-Example: python eval_report.py preds.csv --y-true label --score proba --cost-fp 1 --cost-fn 10
+Examples:
+  python eval_report.py preds.csv --y-true label --score proba --cost-fp 1 --cost-fn 10
+  python eval_report.py preds.csv --y-true queue --pred predicted_queue --proba-prefix p_
+  python eval_report.py preds.csv --y-true sales --pred forecast --compare old_forecast
 """
 
 from __future__ import annotations
@@ -32,8 +39,15 @@ class UsageError(Exception):
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, help="CSV with one row per example")
-    parser.add_argument("--y-true", required=True, help="true label column (two classes)")
-    parser.add_argument("--score", required=True, help="score column: higher = more positive")
+    parser.add_argument("--y-true", required=True, help="true label or value column")
+    parser.add_argument(
+        "--task", choices=["auto", "binary", "multiclass", "regression"], default="auto"
+    )
+    parser.add_argument("--score", help="binary: score column, higher = more positive")
+    parser.add_argument("--pred", help="multiclass: predicted label; regression: predicted value")
+    parser.add_argument(
+        "--proba-prefix", help="multiclass: probability columns are PREFIX<class>, for log loss"
+    )
     parser.add_argument("--positive", help="label value of the positive class (default: 1)")
     parser.add_argument("--cost-fp", type=float, default=1.0, help="cost of a false positive")
     parser.add_argument("--cost-fn", type=float, default=1.0, help="cost of a false negative")
@@ -50,26 +64,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--slice", action="append", default=[], help="column to slice by (repeatable)"
     )
     parser.add_argument("--min-slice", type=int, default=30, help="smallest slice reported")
-    parser.add_argument("--compare", help="second score column: paired comparison")
+    parser.add_argument(
+        "--compare", help="second score (binary) or prediction column: paired comparison"
+    )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
 
 
 # ---------------------------------------------------------------- loading
-def load(args: argparse.Namespace) -> tuple[pd.DataFrame, np.ndarray]:
+def read_frame(args: argparse.Namespace) -> pd.DataFrame:
     if not args.data.is_file():
         raise UsageError(f"file not found: {args.data}")
     try:
         frame = pd.read_csv(args.data)
     except pd.errors.EmptyDataError:
         raise UsageError(f"file is empty: {args.data}") from None
-    needed = [args.y_true, args.score, args.cluster, args.compare, *args.slice]
+    needed = [args.y_true, args.score, args.pred, args.cluster, args.compare, *args.slice]
     missing = [c for c in needed if c and c not in frame.columns]
     if missing:
         raise UsageError(f"column(s) not found: {', '.join(missing)}")
-    frame = frame.dropna(subset=[c for c in (args.y_true, args.score, args.compare) if c])
+    used = [c for c in (args.y_true, args.score, args.pred, args.compare) if c]
+    frame = frame.dropna(subset=used)
     if frame.empty:
-        raise UsageError("no rows with both a label and a score")
+        raise UsageError("no rows with both a label and a prediction")
+    return frame.reset_index(drop=True)
+
+
+def task_of(args: argparse.Namespace, frame: pd.DataFrame) -> str:
+    if args.score and args.pred:
+        raise UsageError("give --score (binary scores) or --pred (labels or values), not both")
+    if not (args.score or args.pred):
+        raise UsageError("give --score (binary scores) or --pred (labels or values)")
+    if args.task != "auto":
+        if (args.task == "binary") != bool(args.score):
+            raise UsageError("binary takes --score; multiclass and regression take --pred")
+        return args.task
+    if args.score:
+        return "binary"
+    y = frame[args.y_true]
+    numeric = pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y)
+    return "regression" if numeric and y.nunique() > 20 else "multiclass"
+
+
+def load(args: argparse.Namespace, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, binary_labels(frame[args.y_true], args.positive)
 
 
@@ -77,7 +114,8 @@ def binary_labels(labels: pd.Series, positive: str | None) -> np.ndarray:
     values = list(labels.unique())
     if len(values) > 2:
         raise UsageError(
-            f"binary labels only, found {len(values)} classes; evaluate one class against the rest"
+            f"--score takes two classes, found {len(values)}: use --pred (and --proba-prefix) "
+            "for multiclass"
         )
     if positive is None:
         chosen = 1 if 1 in values or len(values) < 2 else max(values, key=str)
@@ -175,14 +213,14 @@ def metrics_with_intervals(y, s, functions, index_sets) -> dict:
     }
 
 
-def paired_comparison(y, a, b, functions, index_sets) -> dict:
+def paired_comparison(y, a, b, functions, index_sets, higher=("roc_auc", "pr_auc")) -> dict:
     diffs = {name: [] for name in functions}
     for idx in index_sets:
         for name, fn in functions.items():
             diffs[name].append(fn(y[idx], b[idx]) - fn(y[idx], a[idx]))
     result = {}
     for name, fn in functions.items():
-        higher_better = name in ("roc_auc", "pr_auc")
+        higher_better = name in higher
         clean = np.array([d for d in diffs[name] if not math.isnan(d)])
         better = np.mean(clean > 0) if higher_better else np.mean(clean < 0)
         result[name] = {
@@ -284,8 +322,166 @@ def warnings_for(y: np.ndarray, is_prob: bool) -> list[str]:
     return notes
 
 
+# ---------------------------------------------------------------- multiclass
+def accuracy(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean(y == p))
+
+
+def per_class(y: np.ndarray, p: np.ndarray, classes: np.ndarray) -> dict:
+    rows = {}
+    for k in classes:
+        tp = float(np.sum((p == k) & (y == k)))
+        predicted, actual = float(np.sum(p == k)), float(np.sum(y == k))
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / actual if actual else math.nan
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+        rows[str(k)] = {"precision": precision, "recall": recall, "f1": f1, "support": actual}
+    return rows
+
+
+def macro_f1_for(classes: np.ndarray):
+    """Macro-F1 over the classes of the whole evaluation set (a resample missing a class
+    scores it 0, as scikit-learn does with labels= given)."""
+
+    def macro_f1(y: np.ndarray, p: np.ndarray) -> float:
+        table = per_class(y, p, classes)
+        return float(np.mean([row["f1"] for row in table.values()]))
+
+    return macro_f1
+
+
+def balanced_accuracy(y: np.ndarray, p: np.ndarray) -> float:
+    recalls = [np.mean(p[y == k] == k) for k in np.unique(y)]
+    return float(np.mean(recalls))
+
+
+def multiclass_log_loss(columns: dict, classes: np.ndarray):
+    """Rows index into the probability matrix, so bootstrap resamples can reuse it."""
+    matrix = np.column_stack([columns[str(k)] for k in classes])
+    matrix = np.clip(matrix / matrix.sum(axis=1, keepdims=True), EPS, 1)
+    position = {k: i for i, k in enumerate(classes)}
+
+    def log_loss_mc(y: np.ndarray, rows: np.ndarray) -> float:
+        codes = np.array([position[v] for v in y])
+        return float(-np.mean(np.log(matrix[rows.astype(int), codes])))
+
+    return log_loss_mc
+
+
+def multiclass_report(args, frame, index_sets, clusters) -> dict:
+    y = frame[args.y_true].astype(str).to_numpy()
+    p = frame[args.pred].astype(str).to_numpy()
+    classes = np.array(sorted(set(y) | set(p)))
+    functions = {
+        "accuracy": accuracy,
+        "macro_f1": macro_f1_for(classes),
+        "balanced_accuracy": balanced_accuracy,
+    }
+    out = {
+        "task": "multiclass",
+        "n": len(y),
+        "classes": [str(k) for k in classes],
+        "metrics": metrics_with_intervals(y, p, functions, index_sets),
+    }
+    if args.proba_prefix:
+        columns = {str(k): f"{args.proba_prefix}{k}" for k in classes}
+        absent = [c for c in columns.values() if c not in frame.columns]
+        if absent:
+            raise UsageError(f"probability column(s) not found: {', '.join(absent)}")
+        probs = {k: pd.to_numeric(frame[c], errors="coerce").to_numpy() for k, c in columns.items()}
+        if any(np.isnan(v).any() for v in probs.values()):
+            raise UsageError("probability columns have missing or non-numeric values")
+        rows = np.arange(len(y), dtype=float)
+        loss = multiclass_log_loss(probs, classes)
+        out["metrics"]["log_loss"] = metrics_with_intervals(y, rows, {"l": loss}, index_sets)["l"]
+    majority = pd.Series(y).value_counts().index[0]
+    out["reference_values"] = {
+        "accuracy_of_majority_class": float(np.mean(y == majority)),
+        "macro_f1_of_majority_class": functions["macro_f1"](y, np.full(len(y), majority)),
+    }
+    out["per_class"] = per_class(y, p, classes)
+    table = pd.crosstab(pd.Series(y, name="true"), pd.Series(p, name="predicted"))
+    table = table.reindex(index=classes, columns=classes, fill_value=0)
+    out["confusion_matrix"] = {
+        "labels": [str(k) for k in classes],
+        "rows_true_columns_predicted": table.to_numpy().tolist(),
+    }
+    out["slices"] = {
+        col: generic_slices(frame, y, p, col, functions, args.min_slice) for col in args.slice
+    }
+    if args.compare:
+        b = frame[args.compare].astype(str).to_numpy()
+        out["comparison"] = paired_comparison(y, p, b, functions, index_sets, higher=set(functions))
+    return out
+
+
+# ---------------------------------------------------------------- regression
+def mae(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean(np.abs(y - p)))
+
+
+def rmse(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((y - p) ** 2)))
+
+
+def r2(y: np.ndarray, p: np.ndarray) -> float:
+    total = np.sum((y - y.mean()) ** 2)
+    return float(1 - np.sum((y - p) ** 2) / total) if total > 0 else math.nan
+
+
+def bias(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean(p - y))
+
+
+def regression_report(args, frame, index_sets, clusters) -> dict:
+    y = pd.to_numeric(frame[args.y_true], errors="coerce").to_numpy(dtype=float)
+    p = pd.to_numeric(frame[args.pred], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(y).any() or np.isnan(p).any():
+        raise UsageError("regression needs numeric --y-true and --pred columns")
+    functions = {"mae": mae, "rmse": rmse, "r2": r2, "bias": bias}
+    mean_baseline = np.full(len(y), y.mean())
+    out = {
+        "task": "regression",
+        "n": len(y),
+        "metrics": metrics_with_intervals(y, p, functions, index_sets),
+        "reference_values": {
+            "mae_of_predicting_the_mean": mae(y, mean_baseline),
+            "rmse_of_predicting_the_mean": rmse(y, mean_baseline),
+            "note": "the mean is taken on these rows: a flattering baseline, not a model",
+        },
+        "median_absolute_error": float(np.median(np.abs(y - p))),
+    }
+    out["slices"] = {
+        col: generic_slices(frame, y, p, col, functions, args.min_slice) for col in args.slice
+    }
+    if args.compare:
+        b = pd.to_numeric(frame[args.compare], errors="coerce").to_numpy(dtype=float)
+        out["comparison"] = paired_comparison(y, p, b, functions, index_sets, higher={"r2"})
+    return out
+
+
+def generic_slices(frame, y, p, column, functions, min_n) -> list[dict]:
+    rows = []
+    for value, positions in frame.groupby(column, dropna=False).indices.items():
+        if len(positions) < min_n:
+            continue
+        row = {"value": str(value), "n": len(positions)}
+        row.update({name: fn(y[positions], p[positions]) for name, fn in functions.items()})
+        rows.append(row)
+    return rows
+
+
 def report(args: argparse.Namespace) -> dict:
-    frame, y = load(args)
+    frame = read_frame(args)
+    task = task_of(args, frame)
+    if task != "binary":
+        clusters = frame[args.cluster].to_numpy() if args.cluster else None
+        index_sets = list(resamples(len(frame), clusters, args.n_boot, args.seed))
+        build = multiclass_report if task == "multiclass" else regression_report
+        out = build(args, frame, index_sets, clusters)
+        out["warnings"] = size_warnings(len(frame), args.n_boot)
+        return out
+    frame, y = load(args, frame)
     s = pd.to_numeric(frame[args.score], errors="coerce").to_numpy(dtype=float)
     if np.isnan(s).any():
         raise UsageError(f"score column {args.score!r} has non-numeric values")
@@ -321,8 +517,16 @@ def report(args: argparse.Namespace) -> dict:
     if args.compare:
         b = pd.to_numeric(frame[args.compare], errors="coerce").to_numpy(dtype=float)
         out["comparison"] = paired_comparison(y, s, b, functions, index_sets)
-    out["warnings"] = warnings_for(y, is_prob)
+    out["task"] = "binary"
+    out["warnings"] = warnings_for(y, is_prob) + size_warnings(len(y), args.n_boot)
     return out
+
+
+def size_warnings(n: int, n_boot: int) -> list[str]:
+    """The bootstrap re-computes every metric n_boot times: 1,000 x 200k rows is minutes."""
+    if n * n_boot > 50_000_000:
+        return [f"{n} rows x {n_boot} resamples is slow: --n-boot 200 gives usable intervals"]
+    return []
 
 
 def finite(value):

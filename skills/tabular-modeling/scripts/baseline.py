@@ -3,8 +3,10 @@
 
 Fits a dummy model, a linear model (imputation, scaling, one-hot, optional TF-IDF text) and
 HistGradientBoosting, each inside one scikit-learn Pipeline so preprocessing is learnt on
-the training folds only. Splits by group (--group), by time (--time) or stratified at
-random. Prints mean and std of each metric per model as JSON on stdout.
+the training folds only. Splits by group (--group), by time (--time, parsed as dates so
+day-first strings cannot sort as text; with --group, test rows of groups already seen in
+training are dropped) or stratified at random. Missing text is treated as an empty document.
+Prints mean and std of each metric per model as JSON on stdout.
 Needs numpy, pandas and scikit-learn.
 
 Example: python baseline.py train.csv --target churned --group customer_id
@@ -37,7 +39,12 @@ from sklearn.model_selection import (
     cross_validate,
 )
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    OrdinalEncoder,
+    StandardScaler,
+)
 
 SCORING = {
     "binary": {
@@ -74,6 +81,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cv", type=int, default=5, help="number of folds")
     parser.add_argument("--group", help="keep each group's rows in one fold")
     parser.add_argument("--time", help="order by this column and use forward-chaining folds")
+    parser.add_argument(
+        "--time-format",
+        help="strptime format of --time when it is text, e.g. %%d/%%m/%%Y (default: inferred, "
+        "and the run stops if one format does not fit every row)",
+    )
+    parser.add_argument(
+        "--gap", type=int, default=0, help="rows left out between train and test in time folds"
+    )
     parser.add_argument("--drop", default="", help="comma-separated columns to ignore (IDs)")
     parser.add_argument("--text-cols", default="", help="comma-separated free-text columns")
     parser.add_argument("--seed", type=int, default=0)
@@ -99,8 +114,29 @@ def load(args: argparse.Namespace) -> pd.DataFrame:
     if len(frame) < 2 * args.cv:
         raise UsageError(f"{len(frame)} labelled rows is too few for {args.cv}-fold CV")
     if args.time:
-        frame = frame.sort_values(args.time, kind="mergesort").reset_index(drop=True)
+        order = time_order(frame[args.time], args.time_format, args.time)
+        frame = frame.iloc[np.argsort(order.to_numpy(), kind="mergesort")].reset_index(drop=True)
     return frame
+
+
+def time_order(column: pd.Series, fmt: str | None, name: str) -> pd.Series:
+    """Numbers sort as numbers; text must parse as dates (sorting '31/01' < '01/02' as strings
+    would interleave months and leak the future into training folds)."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        if column.isna().any():
+            raise UsageError(f"--time column {name!r} has missing values")
+        return column
+    try:
+        parsed = pd.to_datetime(column, format=fmt, errors="raise")
+    except (ValueError, TypeError) as exc:
+        first = str(exc).splitlines()[0]
+        raise UsageError(
+            f"--time column {name!r} does not parse as dates ({first}); "
+            "pass --time-format, e.g. %d/%m/%Y"
+        ) from None
+    if parsed.isna().any():
+        raise UsageError(f"--time column {name!r} has missing values")
+    return parsed
 
 
 def task_of(y: pd.Series, requested: str) -> str:
@@ -148,12 +184,18 @@ def linear_features(kinds: dict[str, list[str]]) -> ColumnTransformer:
             kinds["categorical"],
         ),
     ]
-    # A single column name (not a list) hands the vectoriser the 1-D strings it expects.
-    parts += [
-        (f"text_{c}", TfidfVectorizer(min_df=2, ngram_range=(1, 2), max_features=20000), c)
-        for c in kinds["text"]
-    ]
+    parts += [(f"text_{c}", text_features(), [c]) for c in kinds["text"]]
     return ColumnTransformer([p for p in parts if len(p[2])], sparse_threshold=0.3)
+
+
+def text_features() -> Pipeline:
+    """Missing text is an empty document (TfidfVectorizer raises on NaN); ravel hands the
+    vectoriser the 1-D strings it expects. Built from library parts only, so it pickles."""
+    return make_pipeline(
+        SimpleImputer(strategy="constant", fill_value=""),
+        FunctionTransformer(np.ravel, feature_names_out="one-to-one"),
+        TfidfVectorizer(min_df=2, ngram_range=(1, 2), max_features=20000),
+    )
 
 
 def tree_features(kinds: dict[str, list[str]]) -> ColumnTransformer:
@@ -187,7 +229,8 @@ def models(task: str, kinds: dict[str, list[str]], seed: int) -> dict[str, Pipel
         dummy, linear = DummyClassifier(strategy="prior"), LogisticRegression(max_iter=2000)
         boosted = HistGradientBoostingClassifier(**hgb_args)
     found = {
-        "dummy": make_pipeline(linear_features(kinds), dummy),
+        # The dummy ignores X: no preprocessing, so it cannot fail on the features.
+        "dummy": make_pipeline(dummy),
         "linear": make_pipeline(linear_features(kinds), linear),
     }
     if kinds["numeric"] or kinds["categorical"]:
@@ -195,9 +238,34 @@ def models(task: str, kinds: dict[str, list[str]], seed: int) -> dict[str, Pipel
     return found
 
 
+class TimeThenGroupSplit:
+    """Forward-chaining folds that also keep groups apart: TimeSeriesSplit ignores groups, so
+    test rows whose group already appears in the training rows are dropped from that fold."""
+
+    def __init__(self, n_splits: int, gap: int) -> None:
+        self.inner = TimeSeriesSplit(n_splits=n_splits, gap=gap)
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        return self.inner.get_n_splits()
+
+    def split(self, X, y=None, groups=None):
+        groups = np.asarray(groups)
+        for train, test in self.inner.split(X):
+            unseen = test[~np.isin(groups[test], groups[train])]
+            if len(unseen) == 0:
+                raise UsageError("every test group also appears in training: use fewer --cv")
+            yield train, unseen
+
+
 def splitter(task: str, args: argparse.Namespace):
+    if args.time and args.group:
+        return (
+            TimeThenGroupSplit(args.cv, args.gap),
+            f"forward-chaining by {args.time}; test rows of {args.group} groups seen in "
+            "training dropped",
+        )
     if args.time:
-        return TimeSeriesSplit(n_splits=args.cv), "forward-chaining by " + args.time
+        return TimeSeriesSplit(n_splits=args.cv, gap=args.gap), "forward-chaining by " + args.time
     if args.group and task != "regression":
         return (
             StratifiedGroupKFold(args.cv, shuffle=True, random_state=args.seed),
@@ -271,6 +339,15 @@ def evaluate(frame: pd.DataFrame, args: argparse.Namespace) -> dict:
     }
 
 
+def one_line(exc: Exception) -> str:
+    """scikit-learn's 'All the fits failed' message embeds whole tracebacks: keep the type,
+    its first line and the underlying error (the last non-empty line)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return f"{type(exc).__name__}: {lines[0] if lines else ''}"
+    return f"{type(exc).__name__}: {lines[0]} ... {lines[-1]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -279,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline.py: error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a clear line instead of a traceback, even for surprises
-        print(f"baseline.py: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"baseline.py: unexpected error: {one_line(exc)}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2))
     return 0

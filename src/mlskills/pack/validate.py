@@ -28,17 +28,20 @@ from mlskills.pack.rules_common import missing_paths
 from mlskills.pack.rules_manifests import PLUGIN_FILE, check_manifests
 from mlskills.pack.rules_skills import check_skill
 
-# Measured in the Claude Code CLI bundled with claude-agent-sdk (2.1.337), request captured
-# on a loopback server: skills are listed as "- plugin:name: description" in one system
-# message whose budget is 1% of the context window at 4 characters per token (8,000
-# characters at 200k tokens, 40,000 at 1M; SLASH_COMMAND_TOOL_CHAR_BUDGET overrides it),
-# each description cut at 1,536 characters. With this pack's 13 skills the listing was
-# 10,378 characters: 3,939 for the pack, ~6,400 for the CLI's own skills. Agent
-# descriptions are listed separately (Agent tool). 4,500 over skills and agents keeps every
-# description under the 1,024 of the Agent Skills spec and the pack under half of the
-# listing on 1M-context models; on 200k models the CLI's own skills already fill most of
-# it, so the CLI shortens descriptions by priority whatever this budget is.
-DESCRIPTION_BUDGET = 4500
+# Description budgets, measured in the Claude Code CLI bundled with claude-agent-sdk
+# (2.1.337), request captured on a loopback server: skills are listed as
+# "- plugin:name: description" in one system message whose budget is 1% of the context
+# window at ~4 characters per token (8,000 characters at 200k tokens, 40,000 at 1M;
+# SLASH_COMMAND_TOOL_CHAR_BUDGET overrides it), each description cut at 1,536 characters.
+# With this pack's 13 skills the listing was 10,378 characters: 3,939 for the pack, ~6,400
+# for the CLI's own skills. So on 200k-context models the CLI already shortens descriptions
+# by priority; the pack's 13 skills get at most 4,500 (a little over half the 200k listing,
+# about a ninth of the 1M one), which keeps each under the 1,024 of the Agent Skills spec.
+# Agent descriptions go into the Agent tool's description instead; 500 characters each
+# leaves room for "use proactively when..." and example requests.
+SKILL_DESCRIPTION_BUDGET = 4500
+AGENT_DESCRIPTION_BUDGET = 1500
+DESCRIPTION_BUDGET = SKILL_DESCRIPTION_BUDGET + AGENT_DESCRIPTION_BUDGET
 NAME = r"[a-z0-9][a-z0-9-]*[a-z0-9]"
 SKILL_REFS = (
     re.compile(rf"`({NAME})`\s+skills?\b"),
@@ -160,22 +163,34 @@ def _check_agent_links(root: Path, folders: list[Path], agents: list[Path]) -> l
 
 
 def _check_budget(documents) -> list[Problem]:
-    sizes = sorted(
-        ((len(str(data.get("description", ""))), label) for label, data, _ in documents),
-        reverse=True,
-    )
-    total = sum(size for size, _ in sizes)
-    if total <= DESCRIPTION_BUDGET:
-        return []
-    longest = ", ".join(f"{label} ({size})" for size, label in sizes[:3])
-    return [
-        Problem(
-            "(pack)",
-            "description",
-            f"all descriptions total {total} chars, over the {DESCRIPTION_BUDGET} budget",
-            f"shorten the longest: {longest}",
+    """Skills and agents are loaded into different places, so each kind has its budget;
+    the total is reported by description_budget_used()."""
+    problems = []
+    for kind, budget in (
+        ("skills", SKILL_DESCRIPTION_BUDGET),
+        ("agents", AGENT_DESCRIPTION_BUDGET),
+    ):
+        sizes = sorted(
+            (
+                (len(str(data.get("description", ""))), label)
+                for label, data, _ in documents
+                if label.startswith(kind + "/")
+            ),
+            reverse=True,
         )
-    ]
+        total = sum(size for size, _ in sizes)
+        if total <= budget:
+            continue
+        longest = ", ".join(f"{label} ({size})" for size, label in sizes[:3])
+        problems.append(
+            Problem(
+                "(pack)",
+                "description",
+                f"{kind} descriptions total {total} chars, over the {budget} budget",
+                f"shorten the longest: {longest}",
+            )
+        )
+    return problems
 
 
 def description_budget_used(root: Path | None = None) -> int:
