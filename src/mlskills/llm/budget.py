@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from mlskills.agents.anthropic_api.pricing import Prices
+from mlskills.llm.pricing import Prices
 from mlskills.schema import Limits, Usage
 
 TIMEOUT_LIMIT = "agent_timeout"
