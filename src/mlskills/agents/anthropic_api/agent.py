@@ -30,7 +30,7 @@ from mlskills.schema import AgentResult
 
 class AnthropicAgent:
     name = "anthropic"
-    OPTIONS: ClassVar[frozenset[str]] = OPTION_KEYS  # --agent-option keys (settings.py)
+    OPTIONS: ClassVar[frozenset[str]] = OPTION_KEYS  # --agent-option keys (llm/settings.py)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
