@@ -8,8 +8,8 @@ import time
 from fakes.messages_api import FakeMessagesAPI, reply, text
 
 from mlskills import api_gate
-from mlskills.agents.anthropic_api.client import Requester
-from mlskills.agents.anthropic_api.settings import Settings
+from mlskills.llm.client import Requester
+from mlskills.llm.settings import Settings
 
 
 def test_the_local_gate_caps_concurrent_requests_through_the_real_client():

@@ -27,9 +27,9 @@ from fakes.messages_api import (
 )
 
 from mlskills.agents import AgentOptions, AgentRequest, create
-from mlskills.agents.anthropic_api.client import APIFailure, DeadlineReached, Requester
-from mlskills.agents.anthropic_api.settings import settings_from
 from mlskills.errors import AgentSetupError
+from mlskills.llm.client import APIFailure, DeadlineReached, Requester
+from mlskills.llm.settings import settings_from
 from mlskills.sandbox import Sandbox
 from mlskills.schema import Arm, Limits, Usage
 from mlskills.transcript import TrialLog
@@ -216,8 +216,7 @@ def test_other_invalid_requests_stay_errors(api, run_trial) -> None:
 def test_a_response_cut_off_at_the_deadline_keeps_its_usage(api) -> None:
     """The deadline passes while a response streams: its input tokens were still spent."""
     api.push(reply("slow", usage={"input_tokens": 1234, "output_tokens": 56}))
-    options = AgentOptions(model="claude-sonnet-5-5", extra={"max_retries": 0})
-    requester = Requester(settings_from(options))
+    requester = Requester(settings_from("claude-sonnet-5-5", {"max_retries": 0}))
     params = {"model": "claude-sonnet-5-5", "max_tokens": 100, "messages": [_hello()]}
     with pytest.raises(DeadlineReached) as caught:
         requester.message(params, deadline=time.monotonic() + 0.001)
@@ -516,8 +515,8 @@ def test_a_refused_connection_is_retried_then_reported(monkeypatch) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-    options = AgentOptions(extra={"max_retries": 2, "base_url": f"http://127.0.0.1:{port}"})
-    requester = Requester(settings_from(options))
+    extra = {"max_retries": 2, "base_url": f"http://127.0.0.1:{port}"}
+    requester = Requester(settings_from(None, extra))
     params = {"model": "claude-sonnet-5-5", "max_tokens": 100, "messages": [_hello()]}
     started = time.monotonic()
     with pytest.raises(APIFailure, match="failed 3 times: APIConnectionError"):
@@ -527,7 +526,7 @@ def test_a_refused_connection_is_retried_then_reported(monkeypatch) -> None:
 
 def test_the_sdk_client_makes_one_attempt_and_the_retries_are_ours(api) -> None:
     """The retry loop lives in Requester.message; the SDK's own would double the budget."""
-    requester = Requester(settings_from(AgentOptions(extra={"max_retries": 3})))
+    requester = Requester(settings_from(None, {"max_retries": 3}))
     assert requester.client.max_retries == 0
     api.push(overloaded(), overloaded(), overloaded(), overloaded())
     params = {"model": "claude-sonnet-5-5", "max_tokens": 100, "messages": [_hello()]}

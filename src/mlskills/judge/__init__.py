@@ -2,11 +2,12 @@
 
 Module map: config (model, votes, knobs) → judge (one workspace: evidence, prompts, votes)
 with evidence (files and harness-run commands), tools (read-only `view`), session (one
-vote through the agent's TrialLoop, one retry), verdicts (parsing the verdict block),
+vote through mlskills.llm's ToolLoop, one retry), verdicts (parsing the verdict block),
 majority (votes → item verdict), scoring (judged items as weighted checks), hook (the trial
 step) and calibration (`mlskills judge check`: agreement with labelled workspaces).
-The judge may import agents, sandbox, pack, schema and grading; never runner, records or
-cli.
+The judge may import llm (model access, shared with the anthropic agent), sandbox, pack,
+tasks and schema; never agents (it is the agent's peer, not its user), runner, records,
+trial or cli.
 """
 
 from __future__ import annotations

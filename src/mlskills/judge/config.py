@@ -1,9 +1,10 @@
 """The judge's settings: model, votes per item, and optional knobs; stored in run.json.
 
 `options` keys (all optional): `max_turns` (per vote, default 12), `timeout` (seconds per
-vote, default 600), `max_output_tokens` (per turn, default 8000), and the `anthropic`
-agent's `base_url`, `max_retries`, `prices`, `output_chars`, `request_timeout`,
-`pack_root` (where agents/evaluator.md comes from).
+vote, default 600), `max_output_tokens` (per turn, default 8000), and the model client's
+keys (mlskills.llm.settings, as for the `anthropic` agent): `base_url`, `max_retries`,
+`prices`, `output_chars`, `request_timeout`, `pack_root` (where agents/evaluator.md comes
+from).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class JudgeConfig:
             command_timeout=60.0,
         )
 
-    def agent_extra(self) -> dict[str, Any]:
-        """Options for the anthropic agent's settings (client, prices, pack)."""
+    def client_extra(self) -> dict[str, Any]:
+        """Options for the model client's settings (mlskills.llm: client, prices, pack)."""
         extra = {"output_chars": VIEW_CHARS, **self.options}
         for own in OWN_KEYS:
             extra.pop(own, None)
@@ -66,8 +67,8 @@ class JudgeConfig:
 
 
 def option_keys() -> frozenset[str]:
-    """The judge's own keys and the anthropic agent's, but pack_agent (it is the evaluator).
+    """The judge's own keys and the model client's, but pack_agent (it is the evaluator).
     Imported here, not at module level: the CLI loads this module, the SDK only with a judge."""
-    from mlskills.agents.anthropic_api.settings import OPTION_KEYS
+    from mlskills.llm.settings import OPTION_KEYS
 
     return OWN_KEYS | (OPTION_KEYS - {"pack_agent"})

@@ -13,17 +13,16 @@ from typing import Any
 
 import jinja2
 
-from mlskills.agents.anthropic_api import prompts
-from mlskills.agents.anthropic_api.client import Requester
-from mlskills.agents.anthropic_api.pricing import prices_for
-from mlskills.agents.anthropic_api.settings import settings_from
-from mlskills.agents.base import AgentOptions
 from mlskills.judge import evidence
 from mlskills.judge.case import Case, Judgement
 from mlskills.judge.config import JudgeConfig
 from mlskills.judge.majority import decide
 from mlskills.judge.session import vote
 from mlskills.judge.tools import GUEST_ROOT, ViewTools
+from mlskills.llm import prompts
+from mlskills.llm.client import Requester
+from mlskills.llm.pricing import prices_for
+from mlskills.llm.settings import settings_from
 from mlskills.pack.load import load_pack
 from mlskills.schema import TaskSpec
 from mlskills.transcript import TrialLog
@@ -36,7 +35,7 @@ EVALUATOR = "evaluator"
 class Judge:
     def __init__(self, config: JudgeConfig) -> None:
         self.config = config
-        self.settings = settings_from(AgentOptions(model=config.model, extra=config.agent_extra()))
+        self.settings = settings_from(config.model, config.client_extra())
         self.requester = Requester(self.settings)
         self.prices = prices_for(self.settings.model, self.settings.prices)
         self.body = load_pack(self.settings.pack_root).agent(EVALUATOR).body.strip()

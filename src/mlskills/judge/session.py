@@ -1,7 +1,7 @@
 """One judge conversation (a vote): the evaluator reads, then answers with its verdict block.
 
-It runs through the agent's own TrialLoop (same client, retries, limits, pricing and
-transcript), with the read-only `view` tool only. A reply whose verdicts cannot be used is
+It runs through the agent's ToolLoop (mlskills.llm: same client, retries, limits, pricing
+and transcript), with the read-only `view` tool only. A reply whose verdicts cannot be used is
 answered once with what was wrong; whatever is still unusable after that becomes a
 "judge error" for those items, never a fail for the agent.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlskills.agents.anthropic_api.budget import Budget
-from mlskills.agents.anthropic_api.client import Requester
-from mlskills.agents.anthropic_api.loop import TrialLoop
-from mlskills.agents.anthropic_api.pricing import Prices
 from mlskills.judge.majority import JUDGE_ERROR
 from mlskills.judge.tools import ViewTools
 from mlskills.judge.verdicts import Parsed, parse
+from mlskills.llm.budget import Budget
+from mlskills.llm.client import Requester
+from mlskills.llm.loop import ToolLoop
+from mlskills.llm.pricing import Prices
 from mlskills.schema import AgentResult, Limits
 from mlskills.transcript import TrialLog
 
@@ -39,7 +39,7 @@ def vote(
 ) -> tuple[dict[str, dict[str, Any]], AgentResult]:
     """Verdicts by item id for one conversation, and how the conversation went."""
     system, message = prompt
-    loop = TrialLoop(requester, system, tools, Budget(limits, prices), log)
+    loop = ToolLoop(requester, system, tools, Budget(limits, prices), log)
     result = loop.run(message)
     parsed = Parsed() if result.status == "error" else parse(final_text(loop), ids)
     if result.status != "error" and parsed.problems:
@@ -51,7 +51,7 @@ def vote(
     return _votes(parsed, ids, result), result
 
 
-def final_text(loop: TrialLoop) -> str:
+def final_text(loop: ToolLoop) -> str:
     """The text of the model's last reply (empty when it ended on tool calls)."""
     replies = [m for m in loop.messages if m["role"] == "assistant"]
     if not replies:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlskills.agents.anthropic_api.tools import ToolOutcome
-from mlskills.agents.anthropic_api.tools.editor import EditorError, TextEditor
-from mlskills.agents.anthropic_api.tools.outcome import error
-from mlskills.agents.anthropic_api.tools.paths import PathRefused, Resolver, Root
+from mlskills.llm.tools.editor import EditorError, TextEditor
+from mlskills.llm.tools.outcome import ToolOutcome, error
+from mlskills.llm.tools.paths import PathRefused, Resolver, Root
 
 NAME = "view"
 GUEST_ROOT = "/workspace"  # how the judge sees the workspace, whatever its host path
@@ -38,7 +37,7 @@ DEFINITION = {
 
 
 class ViewTools:
-    """Duck-types the agent's ToolBox for TrialLoop: definitions(), call(), close()."""
+    """A Toolbox (mlskills.llm.tools) for ToolLoop: definitions(), call(), close()."""
 
     def __init__(self, workspace: Path, output_chars: int) -> None:
         root = Root(PurePosixPath(GUEST_ROOT), Path(workspace).resolve(), writable=False)

@@ -15,9 +15,9 @@ from typing import Any
 
 import anthropic
 
-from mlskills.agents.anthropic_api.pricing import prices_for
-from mlskills.agents.anthropic_api.prompts import render
 from mlskills.errors import AgentSetupError
+from mlskills.llm.pricing import prices_for
+from mlskills.llm.prompts import render
 from mlskills.schema import Usage
 from mlskills.triggers.cases import TriggerCase
 from mlskills.triggers.choice import classify

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from mlskills import sandbox as sandboxes
-from mlskills.agents.anthropic_api.pricing import prices_for
 from mlskills.agents.base import AgentOptions
 from mlskills.agents.claude_code.agent import ALLOWED_TOOLS, ClaudeCodeAgent
 from mlskills.agents.claude_code.stream import StreamSummary
 from mlskills.credproxy.credential import KEY_VARIABLE
+from mlskills.llm.pricing import prices_for
 from mlskills.pack.load import Pack
 from mlskills.sandbox.processes import kill_group
 from mlskills.schema import Limits

@@ -8,11 +8,6 @@ from typing import Any, ClassVar
 import anthropic
 
 from mlskills.agents.anthropic_api import prompts
-from mlskills.agents.anthropic_api.budget import Budget
-from mlskills.agents.anthropic_api.client import Requester
-from mlskills.agents.anthropic_api.loop import TrialLoop
-from mlskills.agents.anthropic_api.pricing import prices_for
-from mlskills.agents.anthropic_api.settings import OPTION_KEYS, Settings
 from mlskills.agents.anthropic_api.skills import (
     SkillEntry,
     SkillReads,
@@ -24,13 +19,18 @@ from mlskills.agents.anthropic_api.skills import (
 from mlskills.agents.anthropic_api.tools import ToolBox
 from mlskills.agents.base import AgentRequest
 from mlskills.errors import MlskillsError
+from mlskills.llm.budget import Budget
+from mlskills.llm.client import Requester
+from mlskills.llm.loop import ToolLoop
+from mlskills.llm.pricing import prices_for
+from mlskills.llm.settings import OPTION_KEYS, Settings
 from mlskills.pack.load import load_pack
 from mlskills.schema import AgentResult
 
 
 class AnthropicAgent:
     name = "anthropic"
-    OPTIONS: ClassVar[frozenset[str]] = OPTION_KEYS  # --agent-option keys (settings.py)
+    OPTIONS: ClassVar[frozenset[str]] = OPTION_KEYS  # --agent-option keys (llm/settings.py)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -46,7 +46,7 @@ class AnthropicAgent:
             budget = self._budget(request)
             toolbox = ToolBox(request.sandbox, self.settings.output_chars, read_only, reads.note)
             self._log_start(request, system, template, toolbox)
-            loop = TrialLoop(self.requester, system, toolbox, budget, request.log, request.sandbox)
+            loop = ToolLoop(self.requester, system, toolbox, budget, request.log, request.sandbox)
             result = loop.run(self._task_message(request))
             if entries:
                 result.details["skills_read"] = reads.names

@@ -1,4 +1,4 @@
-"""The agent's prompts, rendered from Jinja2 templates in prompts/ (reviewable as text).
+"""The agent's prompts, rendered from Jinja2 templates in prompts/ (llm/prompts.py).
 
 Both arms get the same task message; only the system prompt differs: a short brief for a
 capable engineer (bare), or the pack's ml-engineer body plus the skill index (pack).
@@ -6,13 +6,8 @@ capable engineer (bare), or the pack's ml-engineer body plus the skill index (pa
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
-import jinja2
-
-from mlskills import paths
 from mlskills.agents.anthropic_api.skills import SkillEntry
+from mlskills.llm.prompts import render
 from mlskills.schema import Limits
 
 BARE = "system_bare.md.j2"
@@ -20,21 +15,6 @@ PACK = "system_pack.md.j2"
 PLUGIN = "system_plugin.md.j2"  # the pack's skills without the agent body (the plugin arm)
 TASK = "task_instruction.md.j2"
 TEMPLATES = (BARE, PACK, PLUGIN, TASK)
-
-
-@cache
-def environment(folder: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def render(template: str, **values: object) -> str:
-    return environment(paths.prompts_dir()).get_template(template).render(**values).strip()
 
 
 def bare_system(workspace: str) -> str:

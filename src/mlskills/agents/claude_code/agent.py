@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from mlskills import credproxy
-from mlskills.agents.anthropic_api.pricing import prices_for
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.agents.claude_code.locate import cli_version, find_cli
 from mlskills.agents.claude_code.stream import StreamSummary, usage_from_api
 from mlskills.agents.pack_stage import stage_plugin
 from mlskills.credproxy.credential import KEY_VARIABLE
 from mlskills.errors import AgentSetupError
+from mlskills.llm.pricing import prices_for
 from mlskills.pack.load import load_pack
 from mlskills.sandbox.output import CappedBuffer
 from mlskills.sandbox.processes import kill_group

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlskills.agents.anthropic_api.pricing import prices_for
+from mlskills.llm.pricing import prices_for
 from mlskills.schema import Usage
 
 SUBAGENT_TOOLS = ("Agent", "Task")  # the subagent tool's name differs between versions

@@ -1,4 +1,5 @@
-"""The client tools the model may call, run in the trial's sandbox: `bash` and the editor."""
+"""The client tools the model may call in a trial: `bash` in the sandbox, and the text editor
+(mlskills.llm.tools, shared with the judge) over the workspace and read-only roots."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlskills.agents.anthropic_api.tools.editor import NAME as EDITOR_NAME
-from mlskills.agents.anthropic_api.tools.editor import TextEditor
-from mlskills.agents.anthropic_api.tools.outcome import ToolOutcome, error
-from mlskills.agents.anthropic_api.tools.paths import Resolver, Root
 from mlskills.agents.anthropic_api.tools.shell import NAME as BASH_NAME
 from mlskills.agents.anthropic_api.tools.shell import BashSession
+from mlskills.llm.tools.editor import NAME as EDITOR_NAME
+from mlskills.llm.tools.editor import TextEditor
+from mlskills.llm.tools.outcome import ToolOutcome, error
+from mlskills.llm.tools.paths import Resolver, Root
 from mlskills.sandbox import Sandbox
 
 

@@ -19,7 +19,7 @@ import time
 import uuid
 from typing import Any
 
-from mlskills.agents.anthropic_api.tools.outcome import ToolOutcome, error, truncate
+from mlskills.llm.tools.outcome import ToolOutcome, error, truncate
 from mlskills.sandbox import Sandbox
 from mlskills.sandbox.output import CappedBuffer
 from mlskills.sandbox.processes import kill_group

@@ -1,6 +1,7 @@
-"""The agent's settings, read once from AgentOptions and the environment at creation.
+"""Settings of a model client, read once from a model name, option keys and the environment.
 
-AgentOptions.extra keys (all optional): `base_url` (else ANTHROPIC_BASE_URL), `max_retries`
+The anthropic agent passes its AgentOptions (model, extra), the judge its own model and
+options. Option keys (all optional): `base_url` (else ANTHROPIC_BASE_URL), `max_retries`
 (the SDK's retries for 429/529/5xx/connection errors, also used for streams cut mid-way),
 `prices` (see pricing.py), `output_chars` (cap on one tool result), `request_timeout`
 (seconds), `pack_root` (a pack folder other than the installed one), `pack_agent` (the
@@ -12,10 +13,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from mlskills.agents.anthropic_api.pricing import Prices, price_table
-from mlskills.agents.base import AgentOptions
 from mlskills.errors import AgentSetupError
+from mlskills.llm.pricing import Prices, price_table
 
 OPTION_KEYS = frozenset(
     {
@@ -27,7 +28,7 @@ OPTION_KEYS = frozenset(
         "pack_root",
         "pack_agent",
     }
-)  # the AgentOptions.extra keys read below
+)  # the option keys read below
 DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_MAX_RETRIES = 5
 DEFAULT_OUTPUT_CHARS = 30_000
@@ -52,16 +53,17 @@ class Settings:
     pack_agent: str = PACK_AGENT
 
 
-def settings_from(options: AgentOptions) -> Settings:
-    """Settings for `options`; a missing API key is an AgentSetupError with the fix."""
+def settings_from(model: str | None, extra: dict[str, Any] | None) -> Settings:
+    """Settings for `model` (else the default) and the option keys in `extra`; a missing API
+    key is an AgentSetupError with the fix."""
     api_key = os.environ.get("ANTHROPIC_API_KEY", "").strip()
     if not api_key:
         raise AgentSetupError(NO_KEY)
-    extra = options.extra or {}
+    extra = extra or {}
     pack_root = extra.get("pack_root")
     try:
         return Settings(
-            model=options.model or DEFAULT_MODEL,
+            model=model or DEFAULT_MODEL,
             api_key=api_key,
             base_url=extra.get("base_url") or os.environ.get("ANTHROPIC_BASE_URL") or None,
             max_retries=int(extra.get("max_retries", DEFAULT_MAX_RETRIES)),

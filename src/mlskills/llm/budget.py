@@ -1,11 +1,12 @@
-"""What one trial has spent against its limits, and which limit (if any) ends it."""
+"""What one conversation (a trial, a judge's vote) has spent against its limits, and which
+limit (if any) ends it."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
-from mlskills.agents.anthropic_api.pricing import Prices
+from mlskills.llm.pricing import Prices
 from mlskills.schema import Limits, Usage
 
 TIMEOUT_LIMIT = "agent_timeout"
@@ -14,7 +15,7 @@ CONTEXT_LIMIT = "context"  # the conversation outgrew the model's context window
 
 @dataclass
 class Budget:
-    """Turns, tokens, dollars and wall time of one trial; checked before every request."""
+    """Turns, tokens, dollars and wall time of one conversation; checked before every request."""
 
     limits: Limits
     prices: Prices | None

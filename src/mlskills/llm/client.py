@@ -20,8 +20,8 @@ from typing import Any
 import anthropic
 
 from mlskills import api_gate
-from mlskills.agents.anthropic_api.retry import error_detail, retryable, wait_before
-from mlskills.agents.anthropic_api.settings import Settings
+from mlskills.llm.retry import error_detail, retryable, wait_before
+from mlskills.llm.settings import Settings
 
 RETRY_COUNT_HEADER = "x-stainless-retry-count"  # the SDK's own header, set by us per attempt
 

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mlskills.agents.anthropic_api.tools.outcome import ToolOutcome, error, truncate
-from mlskills.agents.anthropic_api.tools.paths import PathRefused, Resolver, Target
 from mlskills.fsafe.beneath import Opened, listing
+from mlskills.llm.tools.outcome import ToolOutcome, error, truncate
+from mlskills.llm.tools.paths import PathRefused, Resolver, Target
 
 NAME = "str_replace_based_edit_tool"
 TYPE = "text_editor_20250728"

@@ -1,30 +1,31 @@
-"""The tool loop of one trial: ask the model, run its tool calls, repeat until it stops.
+"""The tool loop: ask the model, run its tool calls, repeat until it stops or a limit ends it.
 
 Limits are checked before every request (turns, tokens, dollars, wall time, and any limit
 the sandbox itself enforced); the tool calls of a response already received still run,
 except when wall time is up. Every response, content block and tool call goes to the
 transcript as it happens.
 
-The loop needs no AgentRequest: the rubric judge drives it too, with its own tools, log
-and limits (the budget's), and no sandbox. `run()` starts a conversation; `continue_with()`
-carries a finished one on with a follow-up (the judge's one retry).
+The loop knows no agent, trial or sandbox: the anthropic agent drives it with bash and the
+editor in a sandbox, the rubric judge with its read-only viewer, its own log and limits
+(the budget's), and no sandbox. `run()` starts a conversation; `continue_with()` carries a
+finished one on with a follow-up (the judge's one retry).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Protocol
 
-from mlskills.agents.anthropic_api.budget import CONTEXT_LIMIT, TIMEOUT_LIMIT, Budget, status_for
-from mlskills.agents.anthropic_api.caching import mark_conversation, mark_last
-from mlskills.agents.anthropic_api.client import (
+from mlskills.llm.budget import CONTEXT_LIMIT, TIMEOUT_LIMIT, Budget, status_for
+from mlskills.llm.caching import mark_conversation, mark_last
+from mlskills.llm.client import (
     APIFailure,
     ContextOverflow,
     DeadlineReached,
     Requester,
 )
-from mlskills.agents.anthropic_api.tools import ToolBox, ToolOutcome
+from mlskills.llm.tools import Toolbox, ToolOutcome
 from mlskills.schema import AgentResult, Usage
 from mlskills.transcript import TrialLog
 
@@ -34,20 +35,27 @@ CUT_OFF = (
 )
 
 
-class TrialLoop:
-    """One trial's conversation; `run()` returns how it ended and never raises for the API."""
+class LimitSource(Protocol):
+    """Something that may enforce a limit of its own (a sandbox: disk_mb, max_processes)."""
+
+    @property
+    def limit_hit(self) -> str | None: ...
+
+
+class ToolLoop:
+    """One conversation; `run()` returns how it ended and never raises for the API."""
 
     def __init__(
         self,
         requester: Requester,
         system: str,
-        toolbox: ToolBox,
+        toolbox: Toolbox,
         budget: Budget,
         log: TrialLog,
-        sandbox: Any = None,
+        sandbox: LimitSource | None = None,
     ) -> None:
-        """`toolbox` is anything with definitions() and call(name, input, timeout); limits
-        are `budget.limits`; `sandbox`, when given, may report a limit it enforced."""
+        """Limits are `budget.limits`; `sandbox`, when given, may report a limit it enforced
+        (the loop only asks; the toolbox is what runs commands in it)."""
         self.requester = requester
         self.sandbox = sandbox
         self.limits = budget.limits
