@@ -24,6 +24,7 @@ from mlskills.cli.argtypes import (
 from mlskills.cli.summary import print_summary, summary_rows
 from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
+from mlskills.executors import EXECUTORS
 from mlskills.judge import JudgeConfig
 from mlskills.runner import RunConfig, RunOutcome, limits_from_cli, resume_run, start_run
 from mlskills.schema import Arm
@@ -60,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     how.add_argument(
         "--executor",
         default="local",
-        choices=["local", "ray"],
+        choices=EXECUTORS,
         help="local: a thread pool (-j); ray: each trial a Ray task on a cluster",
     )
     how.add_argument("--ray-address", help="Ray cluster address (default: RAY_ADDRESS or local)")
