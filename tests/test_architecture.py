@@ -50,6 +50,8 @@ FORBIDDEN = {
     },
     "sandbox": {"agents", "grading", "runner", "records", "trial", "cli"},
     "tasks": {"agents", "grading", "runner", "records", "trial", "cli", "sandbox"},
+    # rendered once below both readers: the agent's trial and the judge
+    "instructions": {"agents", "grading", "judge", "runner", "records", "trial", "cli", "sandbox"},
     "records": {"agents", "grading", "runner", "trial", "cli", "sandbox"},
     "pack": {"agents", "grading", "runner", "records", "trial", "cli"},
     "report": {"agents", "grading", "runner", "trial", "cli", "sandbox"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,27 @@ def test_validate_reports_a_broken_task(tmp_path, fixture_evals):
     problems = json.loads(result.stdout)
     assert result.returncode == 1
     assert any("no top-level `def grade" in p["message"] for p in problems)
+
+
+def test_validate_renders_every_instruction_with_its_partials(tmp_path, fixture_evals):
+    """The shared Constraints partial is found (here: the bundled one, the folder has
+    none); a missing partial or an unknown variable is a problem before any trial."""
+    import shutil
+
+    evals = tmp_path / "evals"
+    shutil.copytree(fixture_evals, evals)
+    tasks_dir = evals / "tasks"
+    (tasks_dir / "double" / "instruction.md").write_text(
+        'Double x.\n## Constraints\n{% include "constraints.md.j2" %}\n'
+    )
+    (tasks_dir / "double-exec" / "instruction.md").write_text('{% include "nope.md.j2" %}\n')
+    (tasks_dir / "broken-grader" / "instruction.md").write_text("{{ limits.no_such }}\n")
+    result = mlskills("validate", "--evals", str(evals), "--json")
+    assert result.returncode == 1
+    rendering = {
+        Path(p["file"]).parent.name: p["message"]
+        for p in json.loads(result.stdout)
+        if "does not render" in p["message"]
+    }
+    assert set(rendering) == {"double-exec", "broken-grader"}
+    assert "nope.md.j2" in rendering["double-exec"] and "no_such" in rendering["broken-grader"]

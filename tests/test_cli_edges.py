@@ -121,6 +121,30 @@ def test_resume_of_a_finished_run_says_nothing_to_resume_and_takes_jobs(
     assert code == 2 and "drop --seed" in err  # what changes results is still refused
 
 
+def test_resume_is_its_own_command_and_run_resume_its_alias(capsys, tmp_path, fixture_evals):
+    """`mlskills resume RUN -j N --json` runs the trial a run is missing; `run --resume`
+    takes the same path; flags that would change results are not `resume`'s to take."""
+    assert run_main(capsys, *oracle_args(tmp_path, fixture_evals, "--epochs", "3"))[0] == 0
+    [run_dir] = (tmp_path / "runs").iterdir()
+    trials = run_dir / "trials.jsonl"
+    lines = trials.read_text().splitlines()
+    trials.write_text("\n".join(lines[:1]) + "\n")  # as if stopped after the first trial
+    code, out, err = run_main(capsys, "resume", str(run_dir), "-j", "2", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["run_dir"] == str(run_dir)
+    assert [(r["trials"], r["mean_score"]) for r in summary["rows"]] == [(3, 1.0)]
+    assert len(trials.read_text().splitlines()) == 3  # only the two missing trials ran
+    code, _, err = run_main(capsys, "run", "--resume", str(run_dir))
+    assert code == 0 and "nothing to resume" in err  # the alias, on the same run
+    code, _, err = run_main(capsys, "resume", str(run_dir))
+    assert code == 0 and "nothing to resume" in err
+    code, _, err = run_main(capsys, "resume", str(run_dir), "--seed", "4")
+    assert code == 2 and "--seed" in err
+    code, _, err = run_main(capsys, "resume", str(tmp_path / "nowhere"))
+    assert code == 2 and "is not a run folder" in err
+
+
 # ------------------------------------------------------------------- records
 def test_keep_workspaces_records_the_scratch_folder(tmp_path, fixture_evals):
     (tmp_path / "scratch").mkdir()

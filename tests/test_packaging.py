@@ -39,7 +39,12 @@ def run_from(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_wheel_carries_pack_prompts_evals_and_plugin(unpacked_wheel):
     data = unpacked_wheel / "mlskills" / "_data"
-    for rel in ("agents/ml-engineer.md", ".claude-plugin/plugin.json", "evals/suites/core.yaml"):
+    for rel in (
+        "agents/ml-engineer.md",
+        ".claude-plugin/plugin.json",
+        "evals/suites/core.yaml",
+        "evals/_partials/constraints.md.j2",  # every instruction.md includes it
+    ):
         assert (data / rel).is_file(), rel
     assert any((data / "skills").glob("*/SKILL.md"))
     assert any((data / "prompts").glob("*.j2"))

@@ -6,7 +6,6 @@ with status "error" and the reason; only the agent's work is ever scored.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -18,14 +17,13 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from mlskills import sandbox as sandboxes
 from mlskills import workspaces
 from mlskills.agents.base import Agent, AgentRequest
 from mlskills.grading import GradeContext, GraderError, failed, run_grader
 from mlskills.grading.context import WorkspaceFault, copy_workspace
 from mlskills.grading.integrity import protected_hashes, verify
+from mlskills.instructions import render_instruction
 from mlskills.judge import Case, judge_trial
 from mlskills.preparation import Instance, PreparedCache
 from mlskills.records import RunDir
@@ -102,20 +100,6 @@ def host_secrets(passed: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(
         value for name, value in os.environ.items() if value and (is_secret(name) or name in passed)
     )
-
-
-_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-@functools.cache
-def _instruction_template(path: Path, mtime: float) -> jinja2.Template:
-    return _JINJA.from_string(path.read_text(encoding="utf-8"))
-
-
-def render_instruction(task: TaskSpec, sandbox: sandboxes.Sandbox, limits: Limits) -> str:
-    path = task.instruction_path
-    template = _instruction_template(path, path.stat().st_mtime)
-    return template.render(workspace=sandbox.guest_path(sandbox.workdir), limits=limits, task=task)
 
 
 def lay_out_workspace(instance: Instance, workspace: Path) -> None:
@@ -198,6 +182,7 @@ class _Trial:
     scratch: Path
     log: TrialLog
     record: TrialRecord
+    instruction: str = ""  # as rendered for the agent; the judge reads this same text
 
     def run(self) -> None:
         instance = self.env.cache.instance(self.plan.task, self.plan.seed)
@@ -233,8 +218,10 @@ class _Trial:
 
     def request(self, sandbox: sandboxes.Sandbox) -> AgentRequest:
         plan = self.plan
+        workspace = sandbox.guest_path(sandbox.workdir)
+        self.instruction = render_instruction(plan.task, workspace, plan.limits)
         return AgentRequest(
-            instruction=render_instruction(plan.task, sandbox, plan.limits),
+            instruction=self.instruction,
             sandbox=sandbox,
             limits=plan.limits,
             log=self.log,
@@ -269,7 +256,7 @@ class _Trial:
             record.status, record.error = "error", str(exc)
             record.grade_seconds = round(time.monotonic() - start, 4)
             return
-        case = Case(task, graded, self.scratch, env.make_sandbox)
+        case = Case(task, graded, self.scratch, env.make_sandbox, instruction=self.instruction)
         grade = judge_trial(env.judge, case, grade, self.log, record.details)
         _record_grade(record, self.log, grade)
 

@@ -19,8 +19,10 @@ from fakes.messages_api import (
 )
 
 from mlskills import sandbox as sandboxes
+from mlskills.instructions import render_instruction
 from mlskills.judge import Case, JudgeConfig
 from mlskills.judge.judge import Judge
+from mlskills.judge.tools import GUEST_ROOT
 from mlskills.judge.verdicts import NO_EVIDENCE
 from mlskills.schema import TaskSpec
 from mlskills.transcript import TrialLog
@@ -56,7 +58,8 @@ def judge_it(task: TaskSpec, tmp_path: Path, epochs: int = 1, **options) -> tupl
     log = TrialLog(tmp_path / "log" / "judge")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    judgement = judge.judge(Case(task, workspace, scratch, local), log)
+    instruction = render_instruction(task, GUEST_ROOT, task.limits)
+    judgement = judge.judge(Case(task, workspace, scratch, local, instruction=instruction), log)
     log.close()
     lines = (log.folder / "transcript.jsonl").read_text().splitlines()
     return judgement, workspace, [json.loads(line) for line in lines]
@@ -111,7 +114,8 @@ def test_tool_calls_cannot_change_the_workspace_or_leave_it(api, rubric_task, tm
     (workspace / "link.csv").symlink_to(secret)
     before = snapshot(workspace)
     judge = Judge(JudgeConfig("claude-haiku-4-5", 1, {"max_retries": 0}))
-    judge.judge(Case(rubric_task, workspace, tmp_path, local), TrialLog(tmp_path / "log"))
+    case = Case(rubric_task, workspace, tmp_path, local, instruction="Double x.")
+    judge.judge(case, TrialLog(tmp_path / "log"))
     results = last_tool_results(api.message_requests[1].body)
     texts = [result_text(r) for r in results]
     assert NOTES.splitlines()[1] in texts[0] and not results[0].get("is_error")
@@ -186,17 +190,21 @@ def test_a_judge_out_of_turns_still_gets_its_one_retry(api, rubric_task, tmp_pat
     assert [b["type"] for b in last["content"]] == ["tool_result", "text"]
 
 
-def test_an_instruction_that_does_not_render_is_shown_raw_and_said(
+def test_the_judge_reads_the_instruction_it_is_given_word_for_word(
     api, rubric_task, tmp_path
 ) -> None:
-    rubric_task.instruction_path.write_text("Double x. {{ no_such_name }} in {{ workspace }}.\n")
+    """The judge never renders the template itself: a template it could not render, or
+    limits other than the agent's, cannot reach it."""
+    rubric_task.instruction_path.write_text("{{ no_such_name }} would not render.\n")
     api.push(verdict(good("notes_explain"), good("no_overclaim")))
-    judgement, _, events = judge_it(rubric_task, tmp_path)
+    judge = Judge(JudgeConfig("claude-haiku-4-5", 1, {"max_retries": 0}))
+    said = "Double x in /somewhere/else; you have 77 seconds.\n"
+    case = Case(rubric_task, make_workspace(tmp_path), tmp_path, local, instruction=said)
+    judgement = judge.judge(case, TrialLog(tmp_path / "log"))
     assert verdicts(judgement) == {i: "pass" for i in IDS}
-    [event] = [e for e in events if e["kind"] == "judge_instruction_unrendered"]
-    assert "no_such_name" in event["error"]
-    first = json.dumps(api.message_requests[0].body["messages"][0])
-    assert "{{ no_such_name }}" in first  # the raw template, not silently something else
+    first = api.message_requests[0].body["messages"][0]["content"][0]["text"]
+    assert f"<task>\n{said}\n</task>" in first
+    assert "no_such_name" not in first
 
 
 def test_a_judge_past_its_context_window_gives_judge_errors(api, rubric_task, tmp_path) -> None:

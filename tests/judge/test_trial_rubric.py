@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from fakes.judging import JUDGE, bad, good, judged_run, verdict
+from fakes.judging import JUDGE, bad, first_message, good, judged_run, verdict
 
 from mlskills.errors import AgentSetupError
 from mlskills.runner import resume_run
@@ -80,3 +83,29 @@ def test_a_judge_without_an_api_key_stops_the_run_before_it_starts(
     with pytest.raises(AgentSetupError, match="ANTHROPIC_API_KEY"):
         judged_run(tmp_path, evals, judge=JUDGE)
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_a_cli_limit_override_reaches_the_agent_and_the_judge_alike(api, tmp_path, evals) -> None:
+    """One rendering per trial, with the effective limits: the agent (a command that prints
+    the instruction file it was given) and the judge read "77 seconds", not the task's."""
+    api.push(verdict(good("notes_explain"), good("no_overclaim")))
+    solve = 'awk -F, \'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}\' data/numbers.csv'
+    command = f"cat {{instruction_file}}; {solve} > answers.csv"
+    args = ["run", "--task", "double", "--agent", "command", "--agent-command", command]
+    args += ["--agent-timeout", "77", "--judge-model", "claude-haiku-4-5", "--json"]
+    args += ["--judge-option", "max_retries=0", "--sandbox", "local", "--evals", str(evals)]
+    args += ["--runs-dir", str(tmp_path / "runs"), "--cache-dir", str(tmp_path / "cache")]
+    done = subprocess.run(
+        [sys.executable, "-m", "mlskills", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    trial = Path(json.loads(done.stdout)["run_dir"]) / "trials/double/bare/0"
+    agent_saw = (trial / "agent.log").read_text().split("\n--- stderr ---")[0]
+    assert "You have 77 seconds." in agent_saw
+    [request] = api.message_requests
+    judge_saw = first_message(request)
+    assert f"<task>\n{agent_saw}" in judge_saw  # word for word what the agent was given
+    assert "You have 77 seconds." in judge_saw and "60 seconds" not in judge_saw

@@ -20,6 +20,7 @@ from mlskills.sandbox.environment import is_secret
 # Sub-command modules, in the order `mlskills --help` lists them.
 COMMAND_MODULES = (
     "run_cmd",
+    "resume_cmd",
     "tasks_cmd",
     "report_cmd",
     "validate_cmd",

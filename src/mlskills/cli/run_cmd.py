@@ -2,8 +2,8 @@
 
 Exit codes: 0 every trial recorded without an infrastructure error; 1 some trials ended in
 `error` or went missing; 2 bad input (or the run folder is in use by another process);
-3 an internal error (MLSKILLS_DEBUG=1 shows the traceback); 130 interrupted (resume with
-`--resume RUN_DIR`).
+3 an internal error (MLSKILLS_DEBUG=1 shows the traceback); 130 interrupted (finish it
+with `mlskills resume RUN_DIR`; `run --resume RUN_DIR` is an alias).
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from mlskills.cli.argtypes import (
     positive_float,
     positive_int,
 )
-from mlskills.cli.summary import print_summary, summary_rows
+from mlskills.cli.outcome import finish
+from mlskills.cli.resume_cmd import resume
 from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
+from mlskills.executors import EXECUTORS
 from mlskills.judge import JudgeConfig
-from mlskills.runner import RunConfig, RunOutcome, limits_from_cli, resume_run, start_run
+from mlskills.runner import RunConfig, limits_from_cli, start_run
 from mlskills.schema import Arm
 
 
@@ -50,7 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--seed", type=non_negative_int, default=0, help="base seed; epoch e uses seed+e"
     )
     what.add_argument(
-        "--resume", type=Path, metavar="RUN_DIR", help="finish an earlier run (-j may change)"
+        "--resume",
+        type=Path,
+        metavar="RUN_DIR",
+        help="alias of `mlskills resume RUN_DIR` (-j and --json may be given)",
     )
     what.add_argument("--evals", type=existing_dir, help="evals folder (default: the bundled one)")
     how = p.add_argument_group("how")
@@ -60,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     how.add_argument(
         "--executor",
         default="local",
-        choices=["local", "ray"],
+        choices=EXECUTORS,
         help="local: a thread pool (-j); ray: each trial a Ray task on a cluster",
     )
     how.add_argument("--ray-address", help="Ray cluster address (default: RAY_ADDRESS or local)")
@@ -248,33 +253,23 @@ def _scratch(choice: Path | None) -> str | None:
 def handle(args: argparse.Namespace) -> int:
     from mlskills.cli.progress import RunProgress
 
-    if args.resume:
+    if args.resume:  # the alias: `mlskills resume`'s code path, once the flags are checked
         _check_resume_flags(args)
-        with RunProgress(quiet=args.json) as progress:
-            outcome = resume_run(args.resume, progress, jobs=args.jobs)
-    else:
-        config = build_config(args)
-        with RunProgress(quiet=args.json) as progress:
-            # warned once the agent and judge are built: their input errors come first
-            warn = lambda: _warn_sandbox(config)  # noqa: E731
-            outcome = start_run(config, args.runs_dir, progress, ready=warn)
-    for note in outcome.notes:
-        print(f"note: {note}", file=sys.stderr)
-    if outcome.nothing_to_resume:
-        print(
-            f"nothing to resume: every planned trial of {outcome.run.path} is recorded "
-            f"(see `mlskills report {outcome.run.path}`)",
-            file=sys.stderr,
-        )
-        return 0
-    return _report(outcome, args.json)
+        return resume(args.resume, args.jobs, args.json)
+    config = build_config(args)
+    with RunProgress(quiet=args.json) as progress:
+        # warned once the agent and judge are built: their input errors come first
+        warn = lambda: _warn_sandbox(config)  # noqa: E731
+        outcome = start_run(config, args.runs_dir, progress, ready=warn)
+    return finish(outcome, args.json)
 
 
 RESUME_FREE = {"resume", "json", "handler", "command", "jobs"}  # -j does not change results
 
 
 def _check_resume_flags(args: argparse.Namespace) -> None:
-    """--resume reruns the stored config; any other setting would be silently ignored."""
+    """--resume reruns the stored config; any other setting would be silently ignored
+    (`mlskills resume` has no such flags to refuse)."""
     defaults = vars(build_parser_defaults())
     changed = [k for k, v in vars(args).items() if k not in RESUME_FREE and v != defaults.get(k)]
     if changed:
@@ -308,27 +303,3 @@ def _warn_sandbox(config: RunConfig) -> None:
     )
     for exposure in flow["exposure"]:
         print(f"warning: credential exposure: {exposure}", file=sys.stderr)
-
-
-def _report(outcome: RunOutcome, as_json: bool) -> int:
-    records = list(outcome.run.latest().values())
-    if as_json:
-        payload = {
-            "run_dir": str(outcome.run.path),
-            "interrupted": outcome.interrupted,
-            "skipped": outcome.skipped,
-            "rows": summary_rows(records),
-        }
-        print(json.dumps(payload, indent=2))
-    else:
-        print_summary(records, outcome.skipped)
-        print(f"run folder: {outcome.run.path}")
-    if outcome.interrupted:
-        print(
-            f"interrupted: resume with `mlskills run --resume {outcome.run.path}`", file=sys.stderr
-        )
-        return 130
-    if outcome.missing:
-        print(f"error: {outcome.missing} planned trials produced no record", file=sys.stderr)
-        return 1
-    return 1 if any(r.status == "error" for r in records) else 0

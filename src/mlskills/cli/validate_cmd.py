@@ -10,6 +10,8 @@ from pathlib import Path
 from mlskills import paths, tasks
 from mlskills.errors import InvalidInput, Problem
 from mlskills.grading.lint import lint_tasks
+from mlskills.instructions import render_problem
+from mlskills.schema import TaskSpec
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +32,16 @@ def suite_problems(evals: Path) -> list[Problem]:
     return problems
 
 
+def instruction_problems(specs: list[TaskSpec]) -> list[Problem]:
+    """Each instruction.md renders (partials found, every variable known)."""
+    fix = "use only workspace, limits and task, and partials that exist in evals/_partials/"
+    return [
+        Problem(str(spec.instruction_path), "", message, fix)
+        for spec in specs
+        if (message := render_problem(spec))
+    ]
+
+
 def pack_problems(root: Path) -> list[Problem]:
     try:
         from mlskills.pack.validate import validate_pack
@@ -41,6 +53,7 @@ def pack_problems(root: Path) -> list[Problem]:
 def handle(args: argparse.Namespace) -> int:
     evals = args.evals or paths.evals_dir()
     specs, problems = tasks.load_all(evals)
+    problems += instruction_problems(specs)
     problems += suite_problems(evals)
     problems += pack_problems(args.pack or paths.resource_root())
     for warning in lint_tasks(evals):  # advice, never a failure: printed apart, on stderr

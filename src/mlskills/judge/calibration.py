@@ -21,8 +21,10 @@ import yaml
 
 from mlskills import paths, tasks
 from mlskills.errors import InvalidInput, Problem
+from mlskills.instructions import render_instruction
 from mlskills.judge.case import Case, SandboxFactory
 from mlskills.judge.majority import FAIL, PASS
+from mlskills.judge.tools import GUEST_ROOT
 from mlskills.schema import TaskSpec, Usage
 from mlskills.transcript import TrialLog
 
@@ -100,8 +102,21 @@ def run_case(
     with tempfile.TemporaryDirectory(prefix="judge-check-") as scratch:
         try:
             judgement = judge.judge(
-                Case(case.task, case.workspace, Path(scratch), make_sandbox), log
+                Case(
+                    case.task,
+                    case.workspace,
+                    Path(scratch),
+                    make_sandbox,
+                    instruction=calibration_instruction(case.task),
+                ),
+                log,
             )
         finally:
             log.close()
     return CaseResult(case, judgement.entries, judgement.usage)
+
+
+def calibration_instruction(task: TaskSpec) -> str:
+    """A frozen exhibit had no trial: the instruction as an agent under the task's own
+    limits read it, with the workspace at the path the judge sees."""
+    return render_instruction(task, GUEST_ROOT, task.limits)

@@ -21,6 +21,9 @@ class Case:
     workspace: Path
     scratch: Path  # where evidence commands get their throwaway copy
     make_sandbox: SandboxFactory | None = None
+    # The instruction exactly as the agent received it (trial.py renders it once, with the
+    # trial's effective limits); the judge never renders its own.
+    instruction: str = field(kw_only=True)
 
 
 @dataclass

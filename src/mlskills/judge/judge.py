@@ -11,8 +11,6 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-import jinja2
-
 from mlskills.judge import evidence
 from mlskills.judge.case import Case, Judgement
 from mlskills.judge.config import JudgeConfig
@@ -24,7 +22,6 @@ from mlskills.llm.client import Requester
 from mlskills.llm.pricing import prices_for
 from mlskills.llm.settings import settings_from
 from mlskills.pack.load import load_pack
-from mlskills.schema import TaskSpec
 from mlskills.transcript import TrialLog
 
 SYSTEM = "judge_system.md.j2"
@@ -50,7 +47,7 @@ class Judge:
         items = case.task.grading.rubric
         exhibits = evidence.gather(items, case.workspace, case.make_sandbox, case.scratch)
         out = Judgement([])
-        ballots = self._ballots(case, self.prompt(case.task, exhibits, log), log, out)
+        ballots = self._ballots(case, self.prompt(case, exhibits), log, out)
         out.entries = [decide(item, [b[item.id] for b in ballots]) for item in items]
         out.seconds = round(time.monotonic() - start, 4)
         return out
@@ -71,35 +68,15 @@ class Judge:
             out.requests += result.turns
         return ballots
 
-    def prompt(
-        self, task: TaskSpec, exhibits: list[evidence.Exhibit], log: TrialLog | None = None
-    ) -> tuple[str, str]:
-        """(system, first message), both rendered from prompts/ templates."""
+    def prompt(self, case: Case, exhibits: list[evidence.Exhibit]) -> tuple[str, str]:
+        """(system, first message), both rendered from prompts/ templates; the task is the
+        instruction the agent was given, word for word (`case.instruction`)."""
         system = prompts.render(SYSTEM, evaluator_body=self.body, workspace=GUEST_ROOT)
         message = prompts.render(
             MESSAGE,
-            instruction=task_instruction(task, log),
-            items=list(task.grading.rubric),
+            instruction=case.instruction,
+            items=list(case.task.grading.rubric),
             exhibits=exhibits,
             workspace=GUEST_ROOT,
         )
         return system, message
-
-
-def task_instruction(task: TaskSpec, log: TrialLog | None = None) -> str:
-    """The instruction as the agent read it, with the workspace shown at the judge's path.
-
-    The judge may not import trial.py's renderer, so it renders the same template itself.
-    Should that fail, the judge reads the raw template, and says so in its transcript."""
-    text = task.instruction_path.read_text(encoding="utf-8")
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    try:
-        return env.from_string(text).render(workspace=GUEST_ROOT, limits=task.limits, task=task)
-    except jinja2.TemplateError as exc:
-        if log is not None:
-            log.event(
-                "judge_instruction_unrendered",
-                path=str(task.instruction_path),
-                error=f"{type(exc).__name__}: {exc}",
-            )
-        return text

@@ -64,19 +64,6 @@ def measure(folders: list[Path], file_cap: int | None = None) -> Usage:
     return Usage(max(apparent, allocated, floor), at_cap)
 
 
-def apparent_bytes(path: Path) -> int:
-    """Apparent size of a tree (sparse holes counted in full, links not followed).
-
-    For the harness's own copies of an agent's tree: what a copy that is not sparse-aware
-    would write, and so what a copy must be capped by.
-    """
-    if not Path(path).exists():
-        return 0
-    out = _run(["du", "-s", "-P", "--apparent-size", "-B1", "--", str(path)])
-    fields = out.split()
-    return int(fields[0]) if fields and fields[0].isdigit() else 0
-
-
 def _run(argv: list[str]) -> str:
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60)

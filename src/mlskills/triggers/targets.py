@@ -11,8 +11,6 @@ from dataclasses import dataclass, replace
 
 from mlskills.pack.load import Pack
 
-KINDS = ("skill", "agent")
-
 
 @dataclass(frozen=True)
 class Target:
