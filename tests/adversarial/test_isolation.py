@@ -207,17 +207,18 @@ def test_sparse_files_count_their_apparent_size_against_disk_mb(trials, sandbox)
 
 # Eight processes of ~48 MiB each: every one is far below memory_mb, their sum is not.
 HOG = """
+echo HOGS starting
 for i in 1 2 3 4 5 6 7 8; do
   python3 -c 'import time; b = bytearray(48 << 20); b[::4096] = b"x" * (12 << 10)
 time.sleep(30)' &
 done
-sleep 1; echo HOGS started; wait
+wait
 """
 
 
 @pytest.mark.parametrize("sandbox", ["local", pytest.param("bwrap", marks=needs_bwrap)])
 def test_memory_of_many_processes_is_capped_as_a_whole(trials, sandbox):
     [(record, log)] = trials(HOG, sandbox=sandbox, memory_mb=256)
-    assert "HOGS started" in log
+    assert "HOGS starting" in log  # on a quiet machine the cap can hit within a second
     assert (record.status, record.limit) == ("limit", "memory_mb"), (record.status, record.error)
     assert record.agent_seconds < 25

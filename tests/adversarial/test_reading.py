@@ -119,6 +119,7 @@ def test_control_the_same_attack_succeeds_on_local(attack, instance):
     script = f"""
 awk -F, 'NR == 1 {{print "customer_id,churn_probability"; next}} {{print $1 "," $2}}' \\
   {labels} > predictions.csv && echo "READ labels"
+echo '{{"validation_average_precision": 1.0}}' > metrics.json
 """
     [outcome] = attack(script, sandbox="local")
     assert outcome.lines("READ")

@@ -11,6 +11,10 @@ from .conftest import edit
 
 SKILLS = {
     "data-profiling",
+    "experimentation",
+    "feature-pipelines",
+    "interpretability-fairness",
+    "nlp-text-models",
     "leakage-and-splits",
     "tabular-modeling",
     "pytorch-training",
