@@ -25,7 +25,7 @@ def mlskills(*args: str) -> subprocess.CompletedProcess:
 def test_secrets_are_redacted_from_records_and_grades(tmp_path, fixture_evals, monkeypatch):
     monkeypatch.setenv("MYCRED", "plainsecretvalue999")  # not secret-looking, but passed
     monkeypatch.setenv("SERVICE_API_KEY", "sk-looks-secret-123456")
-    template = "echo $MYCRED $SERVICE_API_KEY >&2; exit 127"  # becomes the record's error
+    template = "echo $MYCRED $SERVICE_API_KEY >&2; exit 127"  # the agent's failure: graded
     config = RunConfig(
         agent="command",
         task_ids=["double"],
@@ -36,7 +36,9 @@ def test_secrets_are_redacted_from_records_and_grades(tmp_path, fixture_evals, m
     )
     outcome = start_run(config, tmp_path / "runs")
     [record] = outcome.records
-    assert record.status == "error" and "[redacted]" in record.error
+    assert record.status == "completed" and record.score == 0.0  # an agent's exit is its own
+    log = (outcome.run.path / record.key.relpath / "agent.log").read_text()
+    assert "[redacted] [redacted]" in log
     for path in outcome.run.path.rglob("*"):
         if path.is_file():
             text = path.read_text(errors="replace")

@@ -70,7 +70,7 @@ def test_a_trial_that_prints_encoded_secrets_leaves_none_in_the_run(
         "print(binascii.hexlify(v).decode(), urllib.parse.quote(v, safe=''), v.decode()[::-1])\n"
         "print('piece', v.decode()[2:16], file=sys.stderr)\n"
         "print('failing with', base64.b64encode(b'x' + v).decode(), file=sys.stderr)\n"
-        "sys.exit(127)  # a harness-level failure: the record's error quotes stderr\n"
+        "sys.exit(127)  # the agent's own failure: graded, its stderr kept in agent.log\n"
     )
     (tmp_path / "leak.py").write_text(script)
     config = RunConfig(
@@ -83,7 +83,7 @@ def test_a_trial_that_prints_encoded_secrets_leaves_none_in_the_run(
     )
     outcome = start_run(config, tmp_path / "runs")
     [record] = outcome.records
-    assert REDACTED in (record.error or "")
+    assert record.status == "completed" and record.score == 0.0
     needles = secret_forms(SECRET) | {SECRET[i : i + 12] for i in range(len(SECRET) - 11)}
     files = [p for p in outcome.run.path.rglob("*") if p.is_file()]
     assert any(REDACTED in p.read_text(errors="replace") for p in files)
