@@ -12,8 +12,6 @@ Model folders are protected files, so editing or deleting one is a failed gate.
 import hashlib
 import json
 
-from mlskills.grading.predictions import read_json
-
 ROLLBACK = (
     "bash rollback.sh > .grader_rb.log 2>&1 && cp registry/production.json .grader_rb1.json"
     " && bash rollback.sh >> .grader_rb.log 2>&1 && cp registry/production.json .grader_rb2.json"
@@ -43,8 +41,8 @@ def _rollback(ctx, truth: dict):
     if run.result.exit_code != 0:
         why = "timed out" if run.result.timed_out else f"failed (exit {run.result.exit_code})"
         return ctx.check("rollback works", False, f"bash rollback.sh {why}", weight=2)
-    first = _state(read_json(run.path(".grader_rb1.json"), run.workdir, "rb")[0])
-    second = _state(read_json(run.path(".grader_rb2.json"), run.workdir, "rb")[0])
+    first = _state(run.read_json(".grader_rb1.json", "rb").value)
+    second = _state(run.read_json(".grader_rb2.json", "rb").value)
     history = truth["history"]
     want_first = (truth["previous"], history)
     want_second = (history[-1], history[:-1])
