@@ -23,7 +23,7 @@ FEATURES = [
     "age", "income", "session_minutes", "num_items", "discount_rate", "device", "country",
     "channel",
 ]  # fmt: skip
-BATCHES, REPORTS = ".grader_batches", ".grader_reports"
+BATCHES, OUT_DIR = ".grader_batches", ".grader_reports"
 
 
 def _f1(pairs: list[tuple[bool, bool]]) -> float:
@@ -60,8 +60,8 @@ def grade(ctx):
     truth = json.loads((ctx.hidden / "truth.json").read_text())
     inputs = {f"{BATCHES}/{b}.csv": ctx.hidden / "batches" / f"{b}.csv" for b in truth}
     run = ctx.exec(
-        f"rm -rf {REPORTS} && python monitor.py --reference data/reference.csv "
-        f"--batches {BATCHES} --out {REPORTS}",
+        f"rm -rf {OUT_DIR} && python monitor.py --reference data/reference.csv "
+        f"--batches {BATCHES} --out {OUT_DIR}",
         timeout=120,
         inputs=inputs,
     )
@@ -70,7 +70,7 @@ def grade(ctx):
 
     alerts, flags, problems, pages = [], [], [], {}
     for batch, drifted in truth.items():
-        report, check = run.read_json(f"{REPORTS}/{batch}.json", "report")
+        report, check = run.read_json(f"{OUT_DIR}/{batch}.json", "report")
         parsed = _parse(report) if check.passed else check.message
         if isinstance(parsed, str):
             problems.append(f"{batch}.json: {parsed}")
