@@ -1,4 +1,5 @@
-"""`mlskills validate` warns about graders that let the code under test steer its grade."""
+"""`mlskills validate` warns about graders that let the code under test steer its grade,
+and refuses graders that import from mlskills (their API is ctx alone)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from mlskills.cli import main
-from mlskills.grading.lint import lint_grader
+from mlskills.grading.lint import grader_imports, lint_grader
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"
 
@@ -49,7 +50,7 @@ def test_a_probe_run_beside_agent_code_and_its_results_file_are_flagged(tmp_path
     found = warnings(tmp_path, PROBE_BESIDE_AGENT)
     assert any("own script .probe/probe.py" in m for m in found)
     assert any(".probe/results.json as a measurement" in m for m in found)
-    assert any("harness internals" in m for m in found)
+    assert not any("harness internals" in m for m in found)  # an error, reported apart
 
 
 def test_a_staged_driver_and_a_reported_number_are_flagged(tmp_path):
@@ -70,8 +71,53 @@ def test_the_redesigned_tasks_pass_the_lint():
 def test_validate_prints_warnings_without_failing(tmp_path, capsys):
     evals = tmp_path / "evals"
     shutil.copytree(EVALS, evals)
-    (evals / "tasks" / "model-serving" / "grader.py").write_text(PROBE_BESIDE_AGENT)
+    no_import = PROBE_BESIDE_AGENT.replace("from mlskills.grading.predictions import read_json", "")
+    (evals / "tasks" / "model-serving" / "grader.py").write_text(no_import)
     code = main(["validate", "--evals", str(evals)])
     out = capsys.readouterr()
     assert code == 0, out
     assert "model-serving/grader.py" in out.err and "own script .probe/probe.py" in out.err
+
+
+IMPORTS = """
+import json
+import mlskills
+import mlskillsish
+from . import helper
+from mlskills.grading.predictions import read_json
+
+def grade(ctx):
+    import mlskills.fsafe as fsafe
+    return ctx.fail("x", "y")
+"""
+
+
+def test_every_import_from_mlskills_is_an_error_and_nothing_else_is(tmp_path):
+    grader = tmp_path / "grader.py"
+    grader.write_text(IMPORTS)
+    found = grader_imports(grader)
+    assert sorted(p.field for p in found) == ["line 3", "line 6", "line 9"]
+    assert all(not p.message.startswith("warning") for p in found)
+    assert {"mlskills", "mlskills.grading.predictions", "mlskills.fsafe"} == {
+        p.message.split("(")[1].rstrip(")") for p in found
+    }
+    grader.write_text(SAFE)
+    assert grader_imports(grader) == []
+
+
+def test_no_bundled_grader_imports_from_mlskills():
+    for grader in sorted((EVALS / "tasks").glob("*/grader.py")):
+        assert grader_imports(grader) == [], grader
+
+
+def test_validate_fails_on_a_grader_that_imports_internals(tmp_path, capsys):
+    evals = tmp_path / "evals"
+    shutil.copytree(EVALS, evals)
+    grader = evals / "tasks" / "churn-imbalanced" / "grader.py"
+    grader.write_text(
+        "from mlskills.grading.predictions import finite_number\n" + grader.read_text()
+    )
+    code = main(["validate", "--evals", str(evals)])
+    out = capsys.readouterr()
+    assert code == 1, out
+    assert "churn-imbalanced/grader.py: line 1: the grader imports harness internals" in out.out

@@ -14,8 +14,6 @@ more than CLAIM_TOLERANCE away: in-sample or invented figures (0.9+ against 0.3)
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
-from mlskills.grading.predictions import finite_number
-
 CLAIM_KEY = "validation_average_precision"
 CLAIM_TOLERANCE = 0.25
 
@@ -48,7 +46,7 @@ def _claim_check(ctx, measured: float):
     data, readable = ctx.read_json("metrics.json", "metrics.json readable")
     if not readable.passed:
         return readable
-    claimed = finite_number(data, CLAIM_KEY)
+    claimed = ctx.number(data, CLAIM_KEY)
     if claimed is None or not 0 <= claimed <= 1:
         return ctx.check("reported AP honest", False, f"no {CLAIM_KEY} in [0, 1]", gate=True)
     ok = abs(claimed - measured) <= CLAIM_TOLERANCE

@@ -19,13 +19,11 @@ batches forgives missing one of them:
 import json
 import math
 
-from mlskills.grading.predictions import read_json
-
 FEATURES = [
     "age", "income", "session_minutes", "num_items", "discount_rate", "device", "country",
     "channel",
 ]  # fmt: skip
-BATCHES, REPORTS = ".grader_batches", ".grader_reports"
+BATCHES, OUT_DIR = ".grader_batches", ".grader_reports"
 
 
 def _f1(pairs: list[tuple[bool, bool]]) -> float:
@@ -62,19 +60,17 @@ def grade(ctx):
     truth = json.loads((ctx.hidden / "truth.json").read_text())
     inputs = {f"{BATCHES}/{b}.csv": ctx.hidden / "batches" / f"{b}.csv" for b in truth}
     run = ctx.exec(
-        f"rm -rf {REPORTS} && python monitor.py --reference data/reference.csv "
-        f"--batches {BATCHES} --out {REPORTS}",
+        f"rm -rf {OUT_DIR} && python monitor.py --reference data/reference.csv "
+        f"--batches {BATCHES} --out {OUT_DIR}",
         timeout=120,
         inputs=inputs,
     )
-    if run.result.timed_out or run.result.exit_code != 0:
-        why = "timed out after 120 s" if run.result.timed_out else f"exited {run.result.exit_code}"
-        tail = run.result.stderr.strip()[-300:]
-        return ctx.fail("monitor runs", f"monitor.py {why} on the hidden batches: {tail}")
+    if gate := run.failed_gate("monitor runs", "monitor.py on the hidden batches"):
+        return ctx.grade(None, [gate])
 
     alerts, flags, problems, pages = [], [], [], {}
     for batch, drifted in truth.items():
-        report, check = read_json(run.path(f"{REPORTS}/{batch}.json"), run.workdir, "report")
+        report, check = run.read_json(f"{OUT_DIR}/{batch}.json", "report")
         parsed = _parse(report) if check.passed else check.message
         if isinstance(parsed, str):
             problems.append(f"{batch}.json: {parsed}")

@@ -85,10 +85,8 @@ def _scenario(ctx, name):
     hidden = ctx.hidden / name
     truth = pd.read_csv(hidden / "truth.csv", dtype={"request_id": str}).set_index("request_id")
     run = ctx.exec(_command(), timeout=TIMEOUT, inputs=_inputs(hidden))
-    if run.result.exit_code != 0:
-        why = "timed out" if run.result.timed_out else f"exited {run.result.exit_code}"
-        tail = (run.result.stderr or "").strip()[-500:]
-        return None, ctx.check(f"scenario {name} ran", False, f"{why}: {tail}", gate=True)
+    if gate := run.failed_gate(f"scenario {name} ran", "the feature-store scripts"):
+        return None, gate
     everything = truth.index.tolist()
     offline, problem = _read(ctx, run, ".grader/offline.csv", everything, "training set")
     if problem:

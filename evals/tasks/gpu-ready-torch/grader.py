@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from mlskills.grading.predictions import read_predictions
-
 FEATURES = ".grader/test_features.csv"
 PREDICTIONS = ".grader/predictions.csv"
 FEW, FEW_PREDICTIONS = ".grader/few_parts.csv", ".grader/few_predictions.csv"
@@ -64,12 +62,6 @@ def to_gpu_checkpoint(source: Path, target: Path) -> str | None:
     return None if changed else "the checkpoint holds no CPU tensor storages"
 
 
-def _fail_run(ctx, name, run, command):
-    why = "timed out" if run.result.timed_out else f"exited {run.result.exit_code}"
-    tail = (run.result.stderr or "").strip()[-500:]
-    return ctx.check(name, False, f"`{command}` {why}: {tail}", gate=True)
-
-
 def _gpu_twin(ctx, checkpoint):
     """(host path of the GPU-saved twin of the checkpoint, temp folder) or (None, problem)."""
     if checkpoint.is_symlink() or not checkpoint.is_file():
@@ -95,11 +87,10 @@ def grade(ctx):
         timeout=240,
         inputs={FEATURES: ctx.hidden / "test_features.csv"},
     )
-    if run.result.exit_code != 0:
-        return ctx.grade(None, [_fail_run(ctx, "train and predict on CPU", run, command)])
-    preds = read_predictions(
-        run.path(PREDICTIONS),
-        run.workdir,
+    if gate := run.failed_gate("train and predict on CPU", f"`{command}`"):
+        return ctx.grade(None, [gate])
+    preds = run.read_predictions(
+        PREDICTIONS,
         id_column="id",
         columns={"defect": "number"},
         expected_ids=labels["id"].tolist(),
@@ -128,11 +119,10 @@ def grade(ctx):
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     name = "a GPU-saved checkpoint loads and predicts on CPU"
-    if second.result.exit_code != 0:
-        return ctx.grade(None, [preds.check, _fail_run(ctx, name, second, command)])
-    again = read_predictions(
-        second.path(FEW_PREDICTIONS),
-        second.workdir,
+    if gate := second.failed_gate(name, f"`{command}`"):
+        return ctx.grade(None, [preds.check, gate])
+    again = second.read_predictions(
+        FEW_PREDICTIONS,
         id_column="id",
         columns={"defect": "number"},
         expected_ids=few["id"].tolist(),

@@ -11,8 +11,6 @@ encoding 0.2-0.3.
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from mlskills.grading.predictions import finite_number
-
 TOLERANCE = 0.035
 
 
@@ -28,7 +26,7 @@ def grade(ctx):
         return ctx.grade(None, [preds.check])
     auc = float(roc_auc_score(labels["chargeback"], preds.frame["chargeback_probability"]))
     data, readable = ctx.read_json("metrics.json", "metrics.json readable")
-    estimate = finite_number(data, "validation_auc")
+    estimate = ctx.number(data, "validation_auc")
     if estimate is None:
         why = readable.message if not readable.passed else "no number under 'validation_auc'"
         honest = ctx.check("estimate honest", False, f"metrics.json: {why}", weight=1.0)

@@ -11,8 +11,9 @@ Model folders are protected files, so editing or deleting one is a failed gate.
 
 import hashlib
 import json
-
-from mlskills.grading.predictions import read_json
+import os
+import pathlib
+import stat
 
 ROLLBACK = (
     "bash rollback.sh > .grader_rb.log 2>&1 && cp registry/production.json .grader_rb1.json"
@@ -21,10 +22,28 @@ ROLLBACK = (
 
 
 def _models_digest(root) -> str:
+    """A digest of registry/models/ that never follows a link: a link counts by its target's
+    name, a regular file by its bytes (opened O_NOFOLLOW), anything else by its kind only.
+    As root, reading through an agent's link could hang on /proc/kmsg or leak host files."""
     digest = hashlib.sha256()
-    for path in sorted((root / "registry" / "models").rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + path.read_bytes())
+    top = root / "registry" / "models"
+    for part in (root / "registry", top):
+        if part.is_symlink() or not part.is_dir():
+            return f"not a folder: {part.relative_to(root)}"  # compared, never followed
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs.sort()
+        for name in sorted(files + [d for d in dirs if (pathlib.Path(folder) / d).is_symlink()]):
+            path = pathlib.Path(folder) / name
+            mode = path.lstat().st_mode
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            if stat.S_ISLNK(mode):
+                digest.update(b"link:" + os.readlink(path).encode(errors="replace"))
+            elif stat.S_ISREG(mode):
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+                with os.fdopen(fd, "rb") as handle:
+                    digest.update(handle.read(64 << 20))
+            else:
+                digest.update(b"special:" + str(stat.S_IFMT(mode)).encode())
     return digest.hexdigest()
 
 
@@ -43,8 +62,8 @@ def _rollback(ctx, truth: dict):
     if run.result.exit_code != 0:
         why = "timed out" if run.result.timed_out else f"failed (exit {run.result.exit_code})"
         return ctx.check("rollback works", False, f"bash rollback.sh {why}", weight=2)
-    first = _state(read_json(run.path(".grader_rb1.json"), run.workdir, "rb")[0])
-    second = _state(read_json(run.path(".grader_rb2.json"), run.workdir, "rb")[0])
+    first = _state(run.read_json(".grader_rb1.json", "rb").value)
+    second = _state(run.read_json(".grader_rb2.json", "rb").value)
     history = truth["history"]
     want_first = (truth["previous"], history)
     want_second = (history[-1], history[:-1])

@@ -25,14 +25,8 @@ def _run(ctx, name, ids):
         COMMAND.format(src=src, dst=dst), timeout=TIMEOUT, inputs={src: ctx.hidden / name}
     )
     label = f"predict.py on a batch of {len(ids)} rows"
-    if run.result.timed_out:
-        return None, ctx.check(
-            f"predict.py ran on {name}", False, f"{label} took over {TIMEOUT:.0f} s", gate=True
-        )
-    if run.result.exit_code != 0:
-        tail = run.result.stderr.strip()[-600:] or "(no stderr)"
-        message = f"{label} exited {run.result.exit_code}: {tail}"
-        return None, ctx.check(f"predict.py ran on {name}", False, message, gate=True)
+    if gate := run.failed_gate(f"predict.py ran on {name}", label):
+        return None, gate
     preds = run.read_predictions(
         dst,
         id_column="listing_id",

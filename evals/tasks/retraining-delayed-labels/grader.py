@@ -87,10 +87,8 @@ def grade(ctx):
                 (f"{name}_cut_batches.csv", f"{name}_cut_labels.csv", f"{name}_cut_decisions.csv")
             )
     run = ctx.exec(_command(runs), timeout=TIMEOUT, inputs=inputs)
-    if run.result.exit_code != 0:
-        why = "timed out" if run.result.timed_out else f"exited {run.result.exit_code}"
-        tail = (run.result.stderr or "").strip()[-500:]
-        return ctx.fail("retrain_trigger.py ran", f"{why}: {tail}")
+    if gate := run.failed_gate("retrain_trigger.py ran", "retrain_trigger.py"):
+        return ctx.grade(None, [gate])
     all_weeks = list(range(1, 53))
     verdicts, mismatches = [], []
     for s in scenarios:

@@ -19,8 +19,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from mlskills.grading.predictions import read_predictions
-
 FEATURES = ".grader/test_features.csv"
 PREDICTIONS = ".grader/predictions.csv"
 SMALL, SMALL_PREDICTIONS = ".grader/small_features.csv", ".grader/small_predictions.csv"
@@ -40,15 +38,12 @@ def grade(ctx):
             SMALL: ctx.hidden / "small_features.csv",
         },
     )
-    if run.result.exit_code != 0:
-        why = "timed out" if run.result.timed_out else f"exited {run.result.exit_code}"
-        tail = (run.result.stderr or "").strip()[-400:]
-        return ctx.fail(
-            "train and predict", f"`python3 train.py && python3 predict.py` (x2) {why}: {tail}"
-        )
-    preds = read_predictions(
-        run.path(PREDICTIONS),
-        run.workdir,
+    if gate := run.failed_gate(
+        "train and predict", "`python3 train.py && python3 predict.py` (x2)"
+    ):
+        return ctx.grade(None, [gate])
+    preds = run.read_predictions(
+        PREDICTIONS,
         id_column="id",
         columns={"fault": "number"},
         expected_ids=labels["id"].tolist(),
@@ -78,9 +73,8 @@ def _printed_check(ctx, run, accuracy):
 def _batch_check(ctx, run, full):
     """Gate: the small batch's rows get the faults they got in the full batch."""
     ids = pd.read_csv(ctx.hidden / "small_features.csv", usecols=["id"])["id"].tolist()
-    small = read_predictions(
-        run.path(SMALL_PREDICTIONS),
-        run.workdir,
+    small = run.read_predictions(
+        SMALL_PREDICTIONS,
         id_column="id",
         columns={"fault": "number"},
         expected_ids=ids,

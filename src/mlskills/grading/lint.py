@@ -6,8 +6,9 @@ runs it there, beside the agent's code, in the same sandbox and uid (a planted m
 a watcher process rewrites what it reports), and a grader that takes a measurement from a
 file written inside that sandbox. The safe pattern is in docs/writing-tasks.md: grader
 code runs in the harness (`ctx.serve` for servers, one `ctx.exec` per agent-code run,
-metrics computed by the grader from raw outputs). Also flagged: imports of harness
-internals, which bypass the `ctx` API. The checks parse grader.py; nothing is imported.
+metrics computed by the grader from raw outputs). An error, not a warning: a grader that
+imports anything from `mlskills`, since its whole API comes through `ctx` (a grader tied to
+harness internals breaks when they move). The checks parse grader.py; nothing is imported.
 """
 
 from __future__ import annotations
@@ -37,7 +38,18 @@ def lint_grader(path: Path) -> list[Problem]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             found += _measurement_reads(path, node, staged_dirs)
-        elif isinstance(node, ast.ImportFrom | ast.Import):
+    return found
+
+
+def grader_imports(path: Path) -> list[Problem]:
+    """Errors: every import of `mlskills` in grader.py (graders get everything from ctx)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []  # the task loader reports unreadable graders as problems already
+    found: list[Problem] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom | ast.Import):
             found += _internal_imports(path, node)
     return found
 
@@ -91,13 +103,16 @@ def _measurement_reads(path: Path, call: ast.Call, staged_dirs: set[str]) -> lis
 
 def _internal_imports(path: Path, node: ast.Import | ast.ImportFrom) -> list[Problem]:
     modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+    if isinstance(node, ast.ImportFrom) and node.level:  # `from . import x`: not mlskills
+        return []
     internal = [m for m in modules if m == "mlskills" or m.startswith("mlskills.")]
     return [
         Problem(
             str(path),
             f"line {node.lineno}",
-            f"warning: the grader imports harness internals ({module})",
-            "use the ctx API instead (ctx.read_*, ctx.number, run.failed_gate, ctx.serve)",
+            f"the grader imports harness internals ({module})",
+            "import nothing from mlskills: use the ctx API (ctx.read_*, ctx.number, "
+            "run.failed_gate, ctx.serve; docs/writing-tasks.md)",
         )
         for module in internal
     ]
@@ -108,4 +123,12 @@ def lint_tasks(evals: Path) -> list[Problem]:
     problems = []
     for grader in sorted((evals / "tasks").glob("*/grader.py")):
         problems += lint_grader(grader)
+    return problems
+
+
+def import_problems(evals: Path) -> list[Problem]:
+    """Errors for every task's grader under `evals/tasks` that imports from mlskills."""
+    problems = []
+    for grader in sorted((evals / "tasks").glob("*/grader.py")):
+        problems += grader_imports(grader)
     return problems
