@@ -482,3 +482,13 @@ def test_an_api_error_forged_from_inside_the_sandbox_is_graded_not_excused(
     assert "Claude Code reported an error (529)" in record.details["api_error_unconfirmed"]
     assert record.details["credential_proxy"]["error_responses"] == 0
     assert '"kind": "api_error_unconfirmed"' in (folder / "transcript.jsonl").read_text()
+
+
+def test_a_model_that_kills_its_own_cli_is_graded_not_excused(tmp_path, fixture_evals, api):
+    """Killing the CLI leaves no result line; the proxy relayed an answer and no failure, so
+    the ending is the agent's doing: graded (here 0), never an unscored `error`."""
+    api.push(reply(tool_use("Bash", {"command": "kill -9 $PPID", "description": "x"})))
+    folder, record = trial(tmp_path, fixture_evals)
+    assert record.status == "completed" and record.score == 0.0, record.error
+    assert "without a result line" in record.details["cli_ended_without_result"]
+    assert '"kind": "cli_ended_without_result"' in (folder / "transcript.jsonl").read_text()

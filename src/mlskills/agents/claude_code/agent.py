@@ -190,6 +190,7 @@ class ClaudeCodeAgent:
         result.details["credential_proxy"] = proxy.stats.to_dict()
         _prefer_measured_usage(result, proxy.stats.usage, request)
         _check_api_error_claim(result, proxy.stats, request)
+        _check_vanished_cli(result, proxy.stats, request)
         result.details["credential_scrub"] = scrub_state
         if refused := proxy.stats.key_in_request:  # never expected: say it where it is seen
             request.log.event("key_in_request_refused", count=refused)
@@ -255,6 +256,20 @@ def _check_api_error_claim(result: AgentResult, stats: Any, request: AgentReques
         return
     details["api_error_unconfirmed"] = result.error
     request.log.event("api_error_unconfirmed", claimed=result.error)
+    result.status, result.error = "completed", None
+
+
+def _check_vanished_cli(result: AgentResult, stats: Any, request: AgentRequest) -> None:
+    """A CLI that ended without a result line after the model had answered, with no API
+    failure relayed, was ended from inside its sandbox (the model's commands run as its
+    user and can kill it): the agent's own doing, graded like any other ending. Without a
+    single relayed answer it is the harness's (the CLI could not start or reach the proxy)."""
+    if result.status != "error" or result.details.get("result_lines", 0) != 0:
+        return
+    if not stats.forwarded or stats.error_responses:
+        return
+    result.details["cli_ended_without_result"] = result.error
+    request.log.event("cli_ended_without_result", error=result.error)
     result.status, result.error = "completed", None
 
 
