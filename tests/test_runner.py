@@ -181,7 +181,7 @@ def test_ctrl_c_then_resume_runs_every_trial_exactly_once(tmp_path, fixture_eval
     done_before = len((run_dir / "trials.jsonl").read_text().splitlines())
     assert 4 <= done_before < 20
     assert RunDir.open(run_dir).read_meta()["status"] == "interrupted"
-    assert "--resume" in err and "Traceback" not in err
+    assert "mlskills resume" in err and "Traceback" not in err
 
     second = cli("run", "--resume", str(run_dir))
     _out, err = second.communicate(timeout=120)
