@@ -71,9 +71,9 @@ def test_a_driver_with_another_harness_is_refused(cluster):
 
 
 def test_ctrl_c_then_resume_records_every_trial_once(cluster, tmp_path, fixture_evals):
-    run_cfg = config(tmp_path, fixture_evals, cluster.address, 6, 3.0)
+    run_cfg = config(tmp_path, fixture_evals, cluster.address, 12, 3.0)
     argv = [sys.executable, "-m", "mlskills", "run", "--task", "double", "--agent", "command"]
-    argv += ["--agent-command", run_cfg.agent_options["command"], "--epochs", "6"]
+    argv += ["--agent-command", run_cfg.agent_options["command"], "--epochs", "12"]
     argv += ["--evals", str(fixture_evals), "--sandbox", "local", "--executor", "ray"]
     argv += ["--ray-address", cluster.address, "--runs-dir", str(tmp_path / "runs")]
     first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -89,7 +89,7 @@ def test_ctrl_c_then_resume_records_every_trial_once(cluster, tmp_path, fixture_
     assert first.returncode == 130, err
     [run] = runs.iterdir()
     done_before = len(RunDir.open(run).records())
-    assert 1 <= done_before < 6
+    assert 1 <= done_before < 12, err  # 12 trials of 3 s on 4 CPUs: interrupted mid-way
     resumed = subprocess.run(
         [sys.executable, "-m", "mlskills", "run", "--resume", str(run)],
         capture_output=True,
@@ -99,7 +99,7 @@ def test_ctrl_c_then_resume_records_every_trial_once(cluster, tmp_path, fixture_
     assert resumed.returncode == 0, resumed.stderr
     records = RunDir.open(run).records()
     keys = [r.key for r in records]
-    assert len(keys) == len(set(keys)) == 6  # never lost, never recorded twice
+    assert len(keys) == len(set(keys)) == 12  # never lost, never recorded twice
 
 
 def test_a_node_lost_mid_run_loses_no_trial(tmp_path, fixture_evals):
