@@ -148,8 +148,12 @@ class RayExecutor:
                     records.append(record)
                     on_record(record)
         except KeyboardInterrupt:
+            # force=False: Ray 2.60's forced cancel races a reply already on its way and can
+            # abort the driver ("Tried to complete task that was not pending"). A plain cancel
+            # interrupts the trial in its worker (its sandbox dies with it), and close() ends
+            # the job, which makes Ray kill any worker still running one of ours.
             for ref in pending:
-                ray.cancel(ref, force=True)
+                ray.cancel(ref, force=False)
             return records, True
         return records, False
 
