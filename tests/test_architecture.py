@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,10 @@ def test_nothing_imports_the_cli():
     for path in SRC.rglob("*.py"):
         if "cli" not in path.relative_to(SRC).parts and path.name != "__main__.py":
             assert "cli" not in our_imports(path), path
+
+
+def test_the_cli_starts_without_the_sdk():
+    """The anthropic SDK takes ~0.9 s to import; only commands that call a model may pay it."""
+    probe = "import sys, mlskills.cli; print(sorted(m for m in sys.modules if m == 'anthropic'))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -15,13 +15,14 @@ import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import anthropic
+from typing import TYPE_CHECKING, Any
 
 from mlskills.triggers.cases import TriggerCase
 from mlskills.triggers.record import TriggerRecord
 from mlskills.triggers.stage import replace_description
+
+if TYPE_CHECKING:  # the SDK costs ~0.9 s to import: every CLI command would pay it
+    import anthropic
 
 MAX_DESCRIPTION = 1024  # the Agent Skills limit for one description
 SHOWN_FAILURES = 12
