@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from mlskills import agents, paths, sandbox, tasks
+from mlskills import agents, bytecode, paths, sandbox, tasks
 from mlskills.cli.argtypes import (
     HelpFormat,
     existing_dir,
@@ -303,3 +303,5 @@ def _warn_sandbox(config: RunConfig) -> None:
     )
     for exposure in flow["exposure"]:
         print(f"warning: credential exposure: {exposure}", file=sys.stderr)
+    if config.sandbox == "bwrap" and (slow := bytecode.hint()):
+        print(slow, file=sys.stderr)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from mlskills import paths, sandbox, tasks
+from mlskills import bytecode, paths, sandbox, tasks
 from mlskills.errors import MlskillsError
 
 
@@ -99,6 +100,8 @@ def handle_check(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise MlskillsError("--seeds must be at least 1")
     kind = sandbox.choose(args.sandbox)[0]
+    if kind == "bwrap" and (slow := bytecode.hint()):
+        print(slow, file=sys.stderr)
     with RunProgress(quiet=args.json, label="checking") as progress:
         results = check_tasks(
             _selected(args, args.task_ids),
