@@ -90,3 +90,28 @@ def test_right_and_wrong_scripts_are_validated_statically(evals):
     messages = [f"{p.file}: {p.message}" for p in caught.value.problems]
     assert any("unsafe script name" in m for m in messages), messages
     assert any("no comment naming the approach" in m for m in messages), messages
+
+
+def test_only_right_solutions_are_graded_twice(evals, tmp_path):
+    """A grade that changes on the second grading is a problem for the oracle; wrong
+    solutions are graded once (they may be random by design), which is most of the time
+    the check saves on the torch tasks."""
+    calls = tmp_path / "grader-calls"
+    grader = evals / "tasks" / "double" / "grader.py"
+    grader.write_text(
+        grader.read_text().replace(
+            "    return ctx.grade(accuracy, [preds.check])",
+            f"    with open({str(calls)!r}, 'a') as log:  # a file of the test's, not the agent's\n"
+            "        log.write('x')\n"
+            f"    if len(open({str(calls)!r}).read()) % 2 == 0:  # every second grading: lower\n"
+            "        accuracy -= 0.01\n"
+            "    return ctx.grade(accuracy, [preds.check])",
+        )
+    )
+    code, verdict = _check(evals, tmp_path)
+    # oracle on 2 seeds graded twice each, wrong/half on 2 seeds once each (nop leaves no
+    # answers.csv, so its grading stops before the log)
+    assert len(calls.read_text()) == 2 * 2 + 2
+    assert code == 1
+    assert any("oracle" in p and "twice differed" in p for p in verdict["problems"])
+    assert not any("wrong-" in p for p in verdict["problems"])

@@ -12,7 +12,7 @@ The trials run through the normal runner, so the check exercises the same path a
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,11 +217,21 @@ def check_tasks(
             cache=PreparedCache(cache_dir / "prepared"),
             sandbox_kind=sandbox_kind,
             scratch_root=paths.default_scratch_dir(),
-            regrade=True,
         )
         if observer:
             observer.started(len(plans))
-        records, interrupted = execute(env, plans, jobs, observer)
+        # Only right solutions must grade the same twice (a wrong one may be random by
+        # design), so only they pay for a second grading: in the torch tasks that is most
+        # of the check's time.
+        stable: list[TrialPlan] = []
+        rest: list[TrialPlan] = []
+        for plan in plans:
+            right_kind = _kind_and_name(plan.arm.name)[0] in ("oracle", "right")
+            (stable if right_kind else rest).append(plan)
+        records, interrupted = execute(replace(env, regrade=True), stable, jobs, observer)
+        if not interrupted:
+            more, interrupted = execute(env, rest, jobs, observer)
+            records += more
     if interrupted:
         raise KeyboardInterrupt
     for task in specs:
