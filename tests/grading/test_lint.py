@@ -7,17 +7,15 @@ import shutil
 from pathlib import Path
 
 from mlskills.cli import main
-from mlskills.grading.lint import grader_imports, lint_grader
+from mlskills.grading.lint import grader_errors, lint_grader
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"
 
 PROBE_BESIDE_AGENT = """
-from mlskills.grading.predictions import read_json
-
 def grade(ctx):
     inputs = {".probe/probe.py": ctx.task.path / "probe.py", ".probe/plan.json": ctx.hidden / "p"}
     run = ctx.exec("python .probe/probe.py", inputs=inputs)
-    results, check = read_json(run.path(".probe/results.json"), run.workdir, "probe")
+    results, check = run.read_json(".probe/results.json", "probe")
     return ctx.grade(results["score"], [check])
 """
 
@@ -71,8 +69,7 @@ def test_the_redesigned_tasks_pass_the_lint():
 def test_validate_prints_warnings_without_failing(tmp_path, capsys):
     evals = tmp_path / "evals"
     shutil.copytree(EVALS, evals)
-    no_import = PROBE_BESIDE_AGENT.replace("from mlskills.grading.predictions import read_json", "")
-    (evals / "tasks" / "model-serving" / "grader.py").write_text(no_import)
+    (evals / "tasks" / "model-serving" / "grader.py").write_text(PROBE_BESIDE_AGENT)
     code = main(["validate", "--evals", str(evals)])
     out = capsys.readouterr()
     assert code == 0, out
@@ -95,19 +92,19 @@ def grade(ctx):
 def test_every_import_from_mlskills_is_an_error_and_nothing_else_is(tmp_path):
     grader = tmp_path / "grader.py"
     grader.write_text(IMPORTS)
-    found = grader_imports(grader)
+    found = grader_errors(grader)
     assert sorted(p.field for p in found) == ["line 3", "line 6", "line 9"]
     assert all(not p.message.startswith("warning") for p in found)
     assert {"mlskills", "mlskills.grading.predictions", "mlskills.fsafe"} == {
         p.message.split("(")[1].rstrip(")") for p in found
     }
     grader.write_text(SAFE)
-    assert grader_imports(grader) == []
+    assert grader_errors(grader) == []
 
 
-def test_no_bundled_grader_imports_from_mlskills():
+def test_no_bundled_grader_goes_around_ctx():
     for grader in sorted((EVALS / "tasks").glob("*/grader.py")):
-        assert grader_imports(grader) == [], grader
+        assert grader_errors(grader) == [], grader
 
 
 def test_validate_fails_on_a_grader_that_imports_internals(tmp_path, capsys):
@@ -121,3 +118,24 @@ def test_validate_fails_on_a_grader_that_imports_internals(tmp_path, capsys):
     out = capsys.readouterr()
     assert code == 1, out
     assert "churn-imbalanced/grader.py: line 1: the grader imports harness internals" in out.out
+
+
+DIRECT = """
+def grade(ctx):
+    if not ctx.path("predict.py").is_file():
+        return ctx.fail("predict.py", "missing")
+    run = ctx.exec("python predict.py")
+    text = open(run.path("out.csv")).read()
+    size = run.path("out.csv").stat().st_size
+    here = ctx.task.path / "notes.txt"
+    return ctx.grade(1.0 if here.exists() and ctx.is_file("x") and run.is_file("y") else 0.0, [])
+"""
+
+
+def test_touching_an_agent_path_directly_is_an_error(tmp_path):
+    """pathlib follows links (as root); the ctx and run methods never do."""
+    grader = tmp_path / "grader.py"
+    grader.write_text(DIRECT)
+    found = grader_errors(grader)
+    assert sorted(p.field for p in found) == ["line 3", "line 6", "line 7"]
+    assert all("follow" in p.fix for p in found)

@@ -55,7 +55,7 @@ def _parse(report) -> tuple[bool, set[str]] | str:
 
 
 def grade(ctx):
-    if not ctx.path("monitor.py").is_file():
+    if not ctx.is_file("monitor.py"):
         return ctx.fail("monitor.py present", "monitor.py not found in the workspace root")
     truth = json.loads((ctx.hidden / "truth.json").read_text())
     inputs = {f"{BATCHES}/{b}.csv": ctx.hidden / "batches" / f"{b}.csv" for b in truth}

@@ -106,7 +106,7 @@ def _scenario(ctx, name):
 
 def grade(ctx):
     for script in ("build_training_set.py", "serve_features.py"):
-        if not ctx.path(script).is_file():
+        if not ctx.is_file(script):
             return ctx.fail(f"{script} present", f"{script} not found in the workspace root")
     flags, mismatched, per_scenario = [], 0, {}
     for name in SCENARIOS:

@@ -10,6 +10,7 @@
    small batch also shows whether prediction depends on the batch).
 """
 
+import io
 import pickletools
 import shutil
 import struct
@@ -44,11 +45,13 @@ def _relabel(pickle_bytes: bytes) -> tuple[bytes, int]:
     return bytes(out), changed
 
 
-def to_gpu_checkpoint(source: Path, target: Path) -> str | None:
-    """Write the GPU-saved twin of `source` to `target`; a problem message, or None."""
+def to_gpu_checkpoint(source: io.BytesIO, target: Path) -> str | None:
+    """Write the GPU-saved twin of the archive `source` to `target`; a problem, or None."""
     try:
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
+            if sum(m.file_size for m in members) > MAX_CHECKPOINT_BYTES:  # a zip bomb
+                return "over 200 MB unpacked"
             pickles = [m for m in members if m.filename.endswith("data.pkl")]
             if len(pickles) != 1:
                 return "not a PyTorch zip checkpoint (no single data.pkl)"
@@ -62,14 +65,13 @@ def to_gpu_checkpoint(source: Path, target: Path) -> str | None:
     return None if changed else "the checkpoint holds no CPU tensor storages"
 
 
-def _gpu_twin(ctx, checkpoint):
-    """(host path of the GPU-saved twin of the checkpoint, temp folder) or (None, problem)."""
-    if checkpoint.is_symlink() or not checkpoint.is_file():
-        return None, "train.py did not write a model.pt file"
-    if checkpoint.stat().st_size > MAX_CHECKPOINT_BYTES:
-        return None, "model.pt is over 200 MB"
+def _gpu_twin(run):
+    """(host folder holding the GPU-saved twin of run's model.pt, None) or (None, problem)."""
+    raw = run.read_bytes("model.pt", "model.pt", MAX_CHECKPOINT_BYTES)  # never via a link
+    if not raw.ok:
+        return None, raw.check.message
     folder = Path(tempfile.mkdtemp(prefix="gpu-ckpt-"))
-    problem = to_gpu_checkpoint(checkpoint, folder / "gpu_model.pt")
+    problem = to_gpu_checkpoint(io.BytesIO(raw.value), folder / "gpu_model.pt")
     if problem:
         shutil.rmtree(folder, ignore_errors=True)
         return None, f"model.pt: {problem}"
@@ -100,7 +102,7 @@ def grade(ctx):
     predicted = preds.frame["defect"].to_numpy()
     accuracy = float((predicted == labels["defect"].to_numpy()).mean())
 
-    folder, problem = _gpu_twin(ctx, run.path("model.pt"))
+    folder, problem = _gpu_twin(run)
     if problem:
         return ctx.grade(
             None, [preds.check, ctx.check("GPU checkpoint", False, problem, gate=True)]

@@ -56,7 +56,7 @@ def _state(data) -> tuple | None:
 
 
 def _rollback(ctx, truth: dict):
-    if not ctx.path("rollback.sh").is_file():
+    if not ctx.is_file("rollback.sh"):
         return ctx.check("rollback works", False, "rollback.sh not found", weight=2)
     run = ctx.exec(ROLLBACK, timeout=60)
     if run.result.exit_code != 0:

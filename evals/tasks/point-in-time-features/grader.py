@@ -50,11 +50,11 @@ def _features(ctx, run, when, log, users):
     """The output of one run, indexed by user_id, or (None, the failed check)."""
     out = f"incoming/{when}.{log}"
     name = f"features.py ran on the {log.removeprefix('events_')} log at the {when} cut-off"
-    code = _own_text(run.path(f"{out}.rc"), run.workdir).strip()
+    code = _text(run, f"{out}.rc").strip()
     if code != "0":
         if code == "124":
             return None, ctx.check(name, False, f"took over {TIMEOUT} s", gate=True)
-        tail = _own_text(run.path(f"{out}.log"), run.workdir).strip()[-600:]
+        tail = _text(run, f"{out}.log").strip()[-600:]
         return None, ctx.check(name, False, f"exited {code or '?'}: {tail or '(no output)'}",
                                gate=True)  # fmt: skip
     frame, check = run.read_table(f"{out}.csv", name)
@@ -103,7 +103,7 @@ def _differences(full, cut):
 
 
 def grade(ctx):
-    if not ctx.path("features.py").is_file():
+    if not ctx.is_file("features.py"):
         return ctx.fail("features.py present", "features.py not found in the workspace root")
     run = _run_all(ctx)
     if run.result.timed_out:
@@ -152,11 +152,7 @@ def _cross_validated_auc(ctx, features, y):
     return float(roc_auc_score(y, p[:, 1])), None
 
 
-def _own_text(path, root, limit: int = 1 << 20) -> str:
-    """A small text file the grader's command wrote, never through a link the agent planted."""
-    if path.is_symlink() or not path.is_file():
-        return ""
-    if not path.resolve().is_relative_to(root.resolve()):
-        return ""
-    with open(path, "rb") as handle:
-        return handle.read(limit).decode("utf-8", errors="replace")
+def _text(run, rel: str, limit: int = 1 << 20) -> str:
+    """A small text file the grader's command wrote ("" if missing, empty, too big or a link)."""
+    read = run.read_bytes(rel, rel, limit)
+    return read.value.decode("utf-8", errors="replace") if read.ok else ""

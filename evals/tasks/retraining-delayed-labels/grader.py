@@ -69,7 +69,7 @@ def _verdict(scenario, first):
 
 
 def grade(ctx):
-    if not ctx.path("retrain_trigger.py").is_file():
+    if not ctx.is_file("retrain_trigger.py"):
         return ctx.fail(
             "retrain_trigger.py present", "retrain_trigger.py not found in the workspace root"
         )

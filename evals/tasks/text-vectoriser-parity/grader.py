@@ -64,7 +64,7 @@ def _honesty(ctx, macro_f1):
 
 
 def grade(ctx):
-    if not ctx.path("predict.py").is_file():
+    if not ctx.is_file("predict.py"):
         return ctx.fail("predict.py present", "predict.py not found in the workspace root")
     labels = pd.read_csv(ctx.hidden / "batch_labels.csv", dtype={"ticket_id": str})
     small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"ticket_id": str})[

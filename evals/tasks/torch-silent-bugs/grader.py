@@ -23,6 +23,7 @@ FEATURES = ".grader/test_features.csv"
 PREDICTIONS = ".grader/predictions.csv"
 SMALL, SMALL_PREDICTIONS = ".grader/small_features.csv", ".grader/small_predictions.csv"
 VAL_TOLERANCE = 0.06
+MAX_LOG_BYTES = 16 << 20  # what train.py prints; a per-batch log stays far below
 PRINTED = re.compile(r"val accuracy\s*[:=]?\s*([0-9]*\.?[0-9]+)")
 
 
@@ -58,7 +59,10 @@ def grade(ctx):
 
 def _printed_check(ctx, run, accuracy):
     """Gate: the last validation accuracy train.py printed is close to the true accuracy."""
-    text = _own_text(run.path(".grader/train.log"), run.workdir)[-20000:]
+    log = run.read_bytes(".grader/train.log", "train.log", MAX_LOG_BYTES)  # never via a link
+    if not log.ok:
+        return ctx.check("printed validation accuracy true", False, log.check.message, gate=True)
+    text = log.value.decode("utf-8", errors="replace")[-20000:]
     found = PRINTED.findall(text)
     if not found:
         return ctx.check("printed validation accuracy true", False,
@@ -90,13 +94,3 @@ def _batch_check(ctx, run, full):
         f"{changed} of {len(ids)} rows changed fault between the full and a small batch",
         gate=True,
     )
-
-
-def _own_text(path, root, limit: int = 1 << 20) -> str:
-    """A small text file the grader's command wrote, never through a link the agent planted."""
-    if path.is_symlink() or not path.is_file():
-        return ""
-    if not path.resolve().is_relative_to(root.resolve()):
-        return ""
-    with open(path, "rb") as handle:
-        return handle.read(limit).decode("utf-8", errors="replace")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mlskills import paths, tasks
 from mlskills.errors import InvalidInput, Problem
-from mlskills.grading.lint import import_problems, lint_tasks
+from mlskills.grading.lint import api_problems, lint_tasks
 from mlskills.instructions import render_problem
 from mlskills.schema import TaskSpec
 
@@ -56,7 +56,7 @@ def handle(args: argparse.Namespace) -> int:
     problems += instruction_problems(specs)
     problems += suite_problems(evals)
     problems += pack_problems(args.pack or paths.resource_root())
-    problems += import_problems(evals)  # a grader's API is ctx alone: an import is an error
+    problems += api_problems(evals)  # a grader's API is ctx alone: going around it is an error
     for warning in lint_tasks(evals):  # advice, never a failure: printed apart, on stderr
         print(f"mlskills: {warning}", file=sys.stderr)
     if args.json:

@@ -8,7 +8,11 @@ file written inside that sandbox. The safe pattern is in docs/writing-tasks.md: 
 code runs in the harness (`ctx.serve` for servers, one `ctx.exec` per agent-code run,
 metrics computed by the grader from raw outputs). An error, not a warning: a grader that
 imports anything from `mlskills`, since its whole API comes through `ctx` (a grader tied to
-harness internals breaks when they move). The checks parse grader.py; nothing is imported.
+harness internals breaks when they move), and one that takes a host path into an agent-made
+tree (`ctx.path("x")`, `run.path("x")`) to open it itself: pathlib follows links and the
+grader runs as root, so a linked deliverable would be read wherever it points; the ctx
+readers take the relative path and never follow one. The checks parse grader.py; nothing
+is imported.
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ def lint_grader(path: Path) -> list[Problem]:
     return found
 
 
-def grader_imports(path: Path) -> list[Problem]:
-    """Errors: every import of `mlskills` in grader.py (graders get everything from ctx)."""
+def grader_errors(path: Path) -> list[Problem]:
+    """Errors: every import of `mlskills` in grader.py (graders get everything from ctx),
+    and every agent-made path the grader touches itself instead of through ctx."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError):
@@ -51,6 +56,8 @@ def grader_imports(path: Path) -> list[Problem]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom | ast.Import):
             found += _internal_imports(path, node)
+        elif isinstance(node, ast.Call):
+            found += _direct_access(path, node)
     return found
 
 
@@ -101,6 +108,24 @@ def _measurement_reads(path: Path, call: ast.Call, staged_dirs: set[str]) -> lis
     ]
 
 
+def _direct_access(path: Path, call: ast.Call) -> list[Problem]:
+    """`ctx.path(...)`, `run.path(...)`: a host path into an agent-made tree, which the
+    grader could only use by opening it itself (pathlib and open() follow links)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "path"):
+        return []
+    return [
+        Problem(
+            str(path),
+            f"line {call.lineno}",
+            f"the grader takes a host path into an agent-made tree ({ast.unparse(call)}): "
+            "opening, stat-ing or listing it follows links, as root",
+            "pass the relative path to ctx.is_file / ctx.read_* (or run.is_file / "
+            "run.read_*): they never follow a link",
+        )
+    ]
+
+
 def _internal_imports(path: Path, node: ast.Import | ast.ImportFrom) -> list[Problem]:
     modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
     if isinstance(node, ast.ImportFrom) and node.level:  # `from . import x`: not mlskills
@@ -126,9 +151,9 @@ def lint_tasks(evals: Path) -> list[Problem]:
     return problems
 
 
-def import_problems(evals: Path) -> list[Problem]:
-    """Errors for every task's grader under `evals/tasks` that imports from mlskills."""
+def api_problems(evals: Path) -> list[Problem]:
+    """Errors for every task's grader under `evals/tasks` that goes around the ctx API."""
     problems = []
     for grader in sorted((evals / "tasks").glob("*/grader.py")):
-        problems += grader_imports(grader)
+        problems += grader_errors(grader)
     return problems
