@@ -281,8 +281,9 @@ class JudgeFacts:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JudgeFacts:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         usage = data.get("usage")
-        return cls(**{**data, "usage": Usage(**usage) if usage is not None else None})
+        return cls(**{**values, "usage": Usage(**usage) if usage is not None else None})
 
 
 @dataclass
