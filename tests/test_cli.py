@@ -140,3 +140,36 @@ def test_validate_renders_every_instruction_with_its_partials(tmp_path, fixture_
     }
     assert set(rendering) == {"double-exec", "broken-grader"}
     assert "nope.md.j2" in rendering["double-exec"] and "no_such" in rendering["broken-grader"]
+
+
+def test_keep_workspaces_puts_the_kept_folder_in_the_record_and_the_report(fixture_evals, tmp_path):
+    """The fixed bug (issue 19): the path was promised in the record and lost there."""
+    (tmp_path / "scratch").mkdir()
+    result = mlskills(
+        "run",
+        "--task",
+        "double",
+        "--agent",
+        "oracle",
+        "--keep-workspaces",
+        "--json",
+        "--sandbox",
+        "local",
+        "--evals",
+        str(fixture_evals),
+        "--runs-dir",
+        str(tmp_path / "runs"),
+        "--scratch-dir",
+        str(tmp_path / "scratch"),
+    )
+    assert result.returncode == 0, result.stderr
+    run_dir = Path(json.loads(result.stdout)["run_dir"])
+    [line] = (run_dir / "trials.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    kept = Path(record["scratch"])
+    assert kept.parent == tmp_path / "scratch" and (kept / "workspace" / "answers.csv").is_file()
+    assert record["details"] == {"exit_code": 0}  # the agent's facts only
+    report = mlskills("report", str(run_dir), "--format", "json")
+    assert report.returncode == 0, report.stderr
+    [row] = json.loads(report.stdout)["trials"]
+    assert row["scratch"] == str(kept)

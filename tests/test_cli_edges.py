@@ -18,7 +18,7 @@ from mlskills.cli import main
 from mlskills.pack.install import install, uninstall
 from mlskills.records import RunDir
 from mlskills.runner import RunConfig, execute, make_env, plan_trials, start_run
-from mlskills.schema import AgentResult
+from mlskills.schema import SCHEMA_VERSION, AgentResult
 from mlskills.tasks import find_task
 
 
@@ -158,10 +158,10 @@ def test_keep_workspaces_records_the_scratch_folder(tmp_path, fixture_evals):
         keep_workspaces=True,
     )
     [record] = start_run(config, tmp_path / "runs").records
-    scratch = Path(record.details["scratch"])
+    scratch = Path(record.scratch)
     assert record.passed and scratch.parent == tmp_path / "scratch"
     assert (scratch / "workspace" / "answers.csv").is_file()
-    assert record.details["exit_code"] == 0  # the agent's details are kept beside it
+    assert record.details == {"exit_code": 0}  # the agent's facts, and only those
 
 
 class BrokenAgent:
@@ -217,8 +217,9 @@ def test_a_trial_line_of_a_newer_schema_is_refused(tmp_path):
     run_dir = write_run(tmp_path / "runs", [trial("t", "bare", 0, 1.0)])
     line = json.loads((run_dir / "trials.jsonl").read_text())
     with (run_dir / "trials.jsonl").open("a") as handle:
-        handle.write(json.dumps({**line, "schema_version": 2}) + "\n")
-    with pytest.raises(Exception, match=r"trials.jsonl:2: written with schema_version 2"):
+        handle.write(json.dumps({**line, "schema_version": SCHEMA_VERSION + 1}) + "\n")
+    newer = f"trials.jsonl:2: written with schema_version {SCHEMA_VERSION + 1}"
+    with pytest.raises(Exception, match=newer):
         RunDir.open(run_dir).records()
 
 

@@ -6,7 +6,10 @@ power cut is skipped on load). The last line for a (task, arm, epoch) wins: `--r
 reruns errored trials and appends their new record.
 
 Both files carry `schema_version`; reading one this version does not know (a newer mlskills
-wrote it) stops with a message instead of misreading fields whose meaning changed.
+wrote it) stops with a message instead of misreading fields whose meaning changed. Older
+versions are upgraded line by line as they are read (`upgrade`), so a run written before
+a schema change still reports and resumes; a resumed run's new lines are of today's
+schema, and each line says which it is.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from typing import Any
 
 from mlskills import __version__
 from mlskills.errors import MlskillsError
-from mlskills.schema import SCHEMA_VERSION, TrialKey, TrialRecord
+from mlskills.schema import SCHEMA_VERSION, JudgeFacts, TrialKey, TrialRecord
 
 RUN_FILE = "run.json"
 TRIALS_FILE = "trials.jsonl"
+OLDEST_SCHEMA = 1  # the oldest schema_version this mlskills still reads (upgraded)
 
 
 def new_run_id() -> str:
@@ -114,17 +118,51 @@ class RunDir:
 
 def check_schema(version: Any, where: Path | str) -> None:
     """Refuse a record whose schema this version does not know, saying what to do."""
-    if version == SCHEMA_VERSION:
+    known = isinstance(version, int) and not isinstance(version, bool)
+    if known and OLDEST_SCHEMA <= version <= SCHEMA_VERSION:
         return
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+    if known and version > SCHEMA_VERSION:
         raise MlskillsError(
             f"{where}: written with schema_version {version}, newer than this mlskills "
             f"{__version__} reads ({SCHEMA_VERSION}); upgrade mlskills to read it"
         )
     raise MlskillsError(
-        f"{where}: unknown schema_version {version!r} (this mlskills reads {SCHEMA_VERSION}); "
-        "it was not written by `mlskills run`"
+        f"{where}: unknown schema_version {version!r} (this mlskills reads {OLDEST_SCHEMA} "
+        f"to {SCHEMA_VERSION}); it was not written by `mlskills run`"
     )
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """One trials.jsonl line of a known schema, in today's shape."""
+    if data["schema_version"] < 2:
+        data = _from_v1(data)
+    return data
+
+
+# Version 1 kept the harness's own facts in `details`, beside the agent's.
+V1_HARNESS_KEYS = ("scratch", "regrade_equal", "judge")
+
+
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Move the harness's facts out of v1's `details` into their fields; the rest of
+    `details` was the agent's and stays."""
+    details = dict(data.get("details") or {})
+    moved = {key: details.pop(key, None) for key in V1_HARNESS_KEYS}
+    if isinstance(moved["judge"], dict):
+        moved["judge"] = _judge_from_v1(moved["judge"], data)
+    return {**data, **moved, "details": details, "schema_version": SCHEMA_VERSION}
+
+
+def _judge_from_v1(old: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """v1's `details.judge` kept the grader's own score under `deterministic`."""
+    before = old.get("deterministic") or {}
+    known = set(JudgeFacts.__dataclass_fields__) - {"grader_score", "grader_passed"}
+    return {
+        **{key: value for key, value in old.items() if key in known},
+        "configured": bool(old.get("configured")),
+        "grader_score": before.get("score", record.get("score")),
+        "grader_passed": before.get("passed", record.get("passed")),
+    }
 
 
 def load_records(path: Path) -> list[TrialRecord]:
@@ -137,6 +175,7 @@ def load_records(path: Path) -> list[TrialRecord]:
                 data = json.loads(line)
                 if isinstance(data, dict) and "schema_version" in data:
                     check_schema(data["schema_version"], f"{path}:{number}")
+                    data = upgrade(data)
                 records.append(TrialRecord.from_dict(data))
             except (json.JSONDecodeError, TypeError, KeyError, AttributeError):
                 continue  # a torn or foreign line

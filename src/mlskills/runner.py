@@ -171,15 +171,8 @@ def _worker(work: queue.Queue, env: TrialEnv, done: queue.Queue) -> None:
 
 def _crashed(plan: TrialPlan, env: TrialEnv, exc: BaseException) -> TrialRecord:
     keep_traceback(env, plan, exc)
-    return TrialRecord(
-        task_id=plan.task.id,
-        arm=plan.arm.name,
-        epoch=plan.epoch,
-        seed=plan.seed,
-        agent=plan.agent_name or env.agent_name,
-        status="error",
-        error=f"the harness failed running this trial: {type(exc).__name__}: {exc}",
-    )
+    why = f"the harness failed running this trial: {type(exc).__name__}: {exc}"
+    return plan.blank_record(env.agent_name, error=why)
 
 
 def _shut_down(env: TrialEnv, threads: list[threading.Thread]) -> None:

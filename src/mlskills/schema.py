@@ -2,7 +2,7 @@
 
 Plain dataclasses, serialised with `to_dict`/`from_dict`, so records on disk stay readable
 and a report can load them without running anything. Bump SCHEMA_VERSION when a stored
-field changes meaning.
+field changes meaning, and teach records.py to read the old shape (or to refuse it).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the harness's facts left `details` for typed fields
 RESERVED_ARMS = ("bare", "pack", "plugin")
 SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # ids that become folder names
 
@@ -261,8 +261,38 @@ class TrialKey:
 
 
 @dataclass
+class JudgeFacts:
+    """What the rubric step did for one trial, kept apart from the agent's usage.
+
+    Written by judge/hook.py only, for tasks with a rubric. `model` is None when nothing
+    was judged (no judge configured, or a gate failed first)."""
+
+    configured: bool  # the run had a judge (--judge-model)
+    grader_score: float  # the score before judged items joined it
+    grader_passed: bool
+    model: str | None = None
+    epochs: int | None = None  # votes per item
+    usage: Usage | None = None  # the judge's own tokens and dollars, never the agent's
+    cost_known: bool | None = None
+    requests: int = 0
+    seconds: float = 0.0
+    transcript: str | None = None  # relative to the trial folder
+    rubric_fraction: float | None = None  # share of judged weight that passed
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JudgeFacts:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        usage = data.get("usage")
+        return cls(**{**values, "usage": Usage(**usage) if usage is not None else None})
+
+
+@dataclass
 class TrialRecord:
-    """One line of trials.jsonl: everything a report needs about one finished trial."""
+    """One line of trials.jsonl: everything a report needs about one finished trial.
+
+    Each field has one writer (docs/architecture.md, "The trial record"): trial.py builds
+    the record, copies the agent's result in, and stores what the grader and the judge
+    return. `details` is the agent's own (AgentResult.details), never the harness's."""
 
     task_id: str
     arm: str
@@ -282,7 +312,10 @@ class TrialRecord:
     wall_seconds: float = 0.0
     started_at: str = ""
     grade: dict[str, Any] | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    scratch: str | None = None  # the kept scratch folder (--keep-workspaces), else None
+    regrade_equal: bool | None = None  # graded twice alike (tasks check); None: graded once
+    judge: JudgeFacts | None = None  # None: the task has no rubric, or it was not graded
+    details: dict[str, Any] = field(default_factory=dict)  # the agent's facts, as returned
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -294,7 +327,10 @@ class TrialRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrialRecord:
+        """A record of the current schema (records.py upgrades older lines first)."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["usage"] = Usage(**data.get("usage", {}))
+        if (judge := data.get("judge")) is not None:
+            values["judge"] = JudgeFacts.from_dict(judge)
         return cls(**values)

@@ -150,7 +150,7 @@ def judge(task: TaskSpec, records: list[TrialRecord]) -> TaskCheck:
             continue
         # Stable grades are required of deterministic solutions (oracle, right/). A wrong
         # one may be random by design (dropout left on at prediction), so may its grade.
-        if kind in ("oracle", "right") and record.details.get("regrade_equal") is False:
+        if kind in ("oracle", "right") and record.regrade_equal is False:
             check.problems.append(f"{label}: grading the same workspace twice differed")
         if kind in ("oracle", "right"):
             _judge_right(check, record, label)

@@ -51,6 +51,23 @@ class TrialPlan:
     def key(self) -> TrialKey:
         return TrialKey(self.task.id, self.arm.name, self.epoch)
 
+    def blank_record(
+        self, agent_name: str, error: str | None = None, started: float | None = None
+    ) -> TrialRecord:
+        """The one place a trial's record is born (run_trial, a crashed worker, a lost Ray
+        node): status `error` until the trial proves otherwise, so a failure at any point
+        leaves an honest, resumable line."""
+        return TrialRecord(
+            task_id=self.task.id,
+            arm=self.arm.name,
+            epoch=self.epoch,
+            seed=self.seed,
+            agent=self.agent_name or agent_name,
+            status="error",
+            error=error,
+            started_at="" if started is None else utc_stamp(started),
+        )
+
 
 @dataclass
 class TrialEnv:
@@ -112,18 +129,14 @@ def lay_out_workspace(instance: Instance, workspace: Path) -> None:
     )
 
 
+def utc_stamp(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
 def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
     """Run one trial to a record; never raises for a failure inside the trial."""
     started = time.time()
-    record = TrialRecord(
-        task_id=plan.task.id,
-        arm=plan.arm.name,
-        epoch=plan.epoch,
-        seed=plan.seed,
-        agent=plan.agent_name or env.agent_name,
-        status="error",
-        started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-    )
+    record = plan.blank_record(env.agent_name, started=started)
     scratch, log, marker = None, None, None
     try:
         scratch = Path(tempfile.mkdtemp(prefix=f"mlskills-{plan.task.id}-", dir=env.scratch_root))
@@ -131,7 +144,7 @@ def run_trial(plan: TrialPlan, env: TrialEnv) -> TrialRecord:
             marker = workspaces.mark(env.run.path, scratch)
         log = TrialLog(env.run.trial_dir(plan.key), secrets=host_secrets(env.passed_env))
         if env.keep_workspaces:
-            record.details["scratch"] = str(scratch)
+            record.scratch = str(scratch)
         _Trial(plan, env, scratch, log, record).run()
     except Exception as exc:  # anything unexpected is the harness's fault, not the agent's
         record.status, record.error = "error", f"{type(exc).__name__}: {exc}"
@@ -251,13 +264,13 @@ class _Trial:
                 record.grade_seconds = round(time.monotonic() - start, 4)
                 if env.regrade:  # tasks check: the same workspace must get the same grade
                     again = run_grader(task, ctx)
-                    record.details["regrade_equal"] = verdict(again) == verdict(grade)
+                    record.regrade_equal = verdict(again) == verdict(grade)
         except GraderError as exc:
             record.status, record.error = "error", str(exc)
             record.grade_seconds = round(time.monotonic() - start, 4)
             return
         case = Case(task, graded, self.scratch, env.make_sandbox, instruction=self.instruction)
-        grade = judge_trial(env.judge, case, grade, self.log, record.details)
+        grade, record.judge = judge_trial(env.judge, case, grade, self.log)
         _record_grade(record, self.log, grade)
 
 
@@ -301,7 +314,7 @@ def _copy_result(result: AgentResult, record: TrialRecord) -> None:
     record.limit = result.limit
     record.turns = result.turns
     record.usage = result.usage
-    record.details = {**record.details, **result.details}  # keep the harness's (scratch)
+    record.details = dict(result.details)  # the agent's facts only; the harness's are fields
 
 
 def _record_grade(record: TrialRecord, log: TrialLog, grade: Grade) -> None:

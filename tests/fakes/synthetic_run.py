@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mlskills.records import RunDir, write_json_atomic
-from mlskills.schema import Check, Grade, TrialRecord, Usage
+from mlskills.schema import SCHEMA_VERSION, Check, Grade, TrialRecord, Usage
 from mlskills.transcript import TrialLog
 
 SYSTEM_PROMPT = "You are an ML engineer. " * 300  # ~7 KB, the same in every trial
@@ -54,7 +54,7 @@ def meta_for(spec: Spec, task_ids: list[str]) -> dict[str, Any]:
         "agent_options": {"model": "claude-test"},
     }
     return {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "config": config,
         "agent": {"agent": spec.agent, "model": "claude-test"},
         "versions": {"mlskills": "0.1.0", "python": "3.11"},

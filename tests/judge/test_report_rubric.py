@@ -16,7 +16,7 @@ def test_every_format_shows_the_rubric_apart_from_the_grader(api, tmp_path, eval
     report = build_report(run_dir.path)
     cell = report.cell("double", "bare")
     assert (cell.grader_score, cell.mean_score) == (1.0, 0.75)
-    assert cell.judge_cost == record.details["judge"]["usage"]["cost"] > 0
+    assert cell.judge_cost == record.judge.usage.cost > 0
     assert cell.cost == 0 and cell.judge_tokens > 0  # the oracle spent nothing; the judge did
     md = render(report, "md")
     assert (

@@ -12,6 +12,7 @@ from fakes.judging import JUDGE, bad, first_message, good, judged_run, verdict
 
 from mlskills.errors import AgentSetupError
 from mlskills.runner import resume_run
+from mlskills.schema import JudgeFacts
 
 
 def test_without_a_judge_items_are_not_judged_and_the_score_stands(tmp_path, evals) -> None:
@@ -20,10 +21,8 @@ def test_without_a_judge_items_are_not_judged_and_the_score_stands(tmp_path, eva
     rubric = record.grade["rubric"]
     assert [e["verdict"] for e in rubric] == ["not judged", "not judged"]
     assert "no judge configured" in rubric[0]["reason"]
-    assert record.details["judge"] == {
-        "configured": False,
-        "deterministic": {"score": 1.0, "passed": True},
-    }
+    assert record.judge == JudgeFacts(configured=False, grader_score=1.0, grader_passed=True)
+    assert "judge" not in record.details  # the agent's facts only
 
 
 def test_a_judged_rubric_joins_the_score_and_is_kept_apart(api, tmp_path, evals) -> None:
@@ -32,12 +31,14 @@ def test_a_judged_rubric_joins_the_score_and_is_kept_apart(api, tmp_path, evals)
     assert record.status == "completed" and record.usage.total_tokens == 0  # the oracle's
     # metric weight 1 scored 1.0; one of two items (0.5 each) passed: (1 + 0.5) / (1 + 1)
     assert record.score == 0.75 and record.passed is False  # pass mark 0.9
-    judge = record.details["judge"]
-    assert judge["deterministic"] == {"score": 1.0, "passed": True}
-    assert judge["rubric_fraction"] == 0.5 and judge["model"] == "claude-haiku-4-5"
-    assert judge["usage"]["cost"] > 0 and judge["requests"] == 1
+    judge = record.judge
+    assert (judge.grader_score, judge.grader_passed) == (1.0, True)
+    assert judge.rubric_fraction == 0.5 and judge.model == "claude-haiku-4-5"
+    assert judge.usage.cost > 0 and judge.requests == 1
     folder = run_dir.path / "trials/double/bare/0"
-    assert (folder / judge["transcript"]).is_file()
+    assert (folder / judge.transcript).is_file()
+    [line] = run_dir.records()  # as stored in trials.jsonl, read back
+    assert line.judge == judge and "judge" not in line.details
     assert (
         not (folder / "transcript.jsonl").exists()
         or "judge_vote" not in (folder / "transcript.jsonl").read_text()

@@ -161,3 +161,26 @@ def test_keyboard_opens_trials_and_steps_through_them(page):
     # a selector wait, not wait_for_function: the page's CSP forbids evaluating strings
     page.locator("#detail-title", has_text="epoch 1").wait_for()
     assert "task-000 · pack · epoch 1" in page.inner_text("#detail-title")
+
+
+V1_RUN = Path(__file__).parents[1] / "fixtures" / "runs" / "20261201-120000-v1ab"
+
+
+def test_a_schema_1_run_shows_its_kept_workspace_and_judge_facts(browser, tmp_path):
+    """A run written before the typed record: its details.scratch and details.judge are
+    read into the record's fields, and the drill-down shows them."""
+    out = tmp_path / "report.html"
+    out.write_text(render(build_report(V1_RUN), "html"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri() + "#trial=double/bare/0")
+    page.locator("#detail-title", has_text="epoch 0").wait_for()  # no agent transcript
+    facts = page.inner_text("#detail .facts")
+    assert "/tmp/v1gen/out/scratch/mlskills-double-p3ux9udl" in facts
+    assert "score, grader only" in facts and "claude-haiku-4-5 × 1" in facts
+    page.goto(out.as_uri() + "#trial=double/bare/1")
+    page.locator("#detail-title", has_text="epoch 1").wait_for()
+    assert "score, grader only" not in page.inner_text("#detail .facts")  # never graded
+    assert errors == []
+    page.close()

@@ -188,7 +188,7 @@ def judge_usage(records: list[dict[str, Any]]) -> dict[str, Any]:
     """The judge's tokens and dollars per trial (the figure the issue asks for)."""
     rows = []
     for r in records:
-        judge = r.get("details", {}).get("judge") or {}
+        judge = r.get("judge") or {}  # the record's JudgeFacts (schema 2)
         usage = judge.get("usage") or {}
         tokens = sum(v for k, v in usage.items() if k.endswith("_tokens"))
         rows.append({"trial": f"{r['task_id']}/{r['arm']}/{r['epoch']}", "requests":

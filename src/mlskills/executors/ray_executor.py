@@ -187,12 +187,5 @@ def _arm_text(plan: TrialPlan) -> str:
 
 
 def _lost(plan: TrialPlan, agent: str, exc: Exception) -> TrialRecord:
-    return TrialRecord(
-        task_id=plan.task.id,
-        arm=plan.arm.name,
-        epoch=plan.epoch,
-        seed=plan.seed,
-        agent=plan.agent_name or agent,
-        status="error",
-        error=f"the trial's Ray worker was lost: {type(exc).__name__}: {str(exc)[:300]}",
-    )
+    why = f"the trial's Ray worker was lost: {type(exc).__name__}: {str(exc)[:300]}"
+    return plan.blank_record(agent, error=why)

@@ -9,7 +9,7 @@ were not judged, or where the judge erred, are left out of both sums, so without
 the deterministic score stands exactly as the grader gave it. A failed gate keeps the
 score at 0 (the judge cannot rescue a broken deliverable). `passed` keeps its one meaning:
 the combined score reaches the pass mark and no gate failed. The grader's own score and
-pass are kept in the record (details.judge.deterministic) so a report can show both.
+pass are kept in the record (`TrialRecord.judge.grader_score`) so a report can show both.
 """
 
 from __future__ import annotations

@@ -54,12 +54,11 @@ def judge_facts(records: list[TrialRecord]) -> tuple[float | None, int, float]:
     """Mean grader-only score, judge tokens and dollars: the judge's share, kept apart."""
     grader, tokens, cost = [], 0, 0.0
     for record in records:
-        judge = record.details.get("judge") if isinstance(record.details, dict) else None
-        judge = judge if isinstance(judge, dict) else {}
-        grader.append(float((judge.get("deterministic") or {}).get("score", record.score)))
-        usage = judge.get("usage") or {}
-        tokens += sum(int(usage.get(f"{kind}_tokens", 0)) for kind in TOKEN_KINDS)
-        cost += float(usage.get("cost", 0.0))
+        judge = record.judge
+        grader.append(float(judge.grader_score if judge else record.score))
+        if judge and judge.usage:
+            tokens += judge.usage.total_tokens
+            cost += judge.usage.cost
     return _mean(grader), tokens, cost
 
 

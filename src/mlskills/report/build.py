@@ -71,6 +71,7 @@ def trial_row(record: TrialRecord) -> dict[str, Any]:
         "wall_seconds": record.wall_seconds,
         "error": clean(record.error) if record.error is not None else None,
         "limit": record.limit,
+        "scratch": record.scratch,  # the kept workspace (--keep-workspaces), else None
     }
 
 

@@ -172,12 +172,14 @@
       fact("input tokens", toks(u.input_tokens)), fact("output tokens", toks(u.output_tokens)),
       fact("cache read", toks(u.cache_read_tokens)), fact("cache write", toks(u.cache_write_tokens)),
       fact("cost", money(u.cost)), fact("started", rec.started_at || "—"), fact("agent", rec.agent),
-      fact("folder", el("code", { text: data.folder })), ...judgeFacts(rec.details?.judge));
+      fact("folder", el("code", { text: data.folder })),
+      ...(rec.scratch ? [fact("workspace kept", el("code", { text: rec.scratch }))] : []),
+      ...judgeFacts(rec.judge));
   }
 
   function judgeFacts(j) {  // the rubric judge's share, apart from the agent's usage above
-    if (!j || !j.deterministic) return [];
-    const out = [fact("score, grader only", num(j.deterministic.score))];
+    if (!j) return [];
+    const out = [fact("score, grader only", num(j.grader_score))];
     if (j.usage) out.push(fact("judge tokens", toks(["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"].reduce((s, k) => s + (j.usage[k] || 0), 0))),
       fact("judge cost", money(j.usage.cost)), fact("judge", `${j.model} × ${j.epochs}`));
     return out;
