@@ -38,7 +38,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=HelpFormat,
     )
-    what = p.add_argument_group("what to run")
+    _selection_flags(p.add_argument_group("what to run"))
+    how = p.add_argument_group("how")
+    _executor_flags(how)
+    _sandbox_flags(how)
+    _folder_flags(how)
+    how.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _agent_flags(p.add_argument_group("agent settings"))
+    _judge_flags(p.add_argument_group("rubric judge (without one, rubric items are 'not judged')"))
+    _limit_flags(p.add_argument_group("limits (override each task's)"))
+    p.set_defaults(handler=handle)
+
+
+def _selection_flags(what: argparse._ArgumentGroup) -> None:
+    """Which tasks, agent, arms, epochs and seed; or an earlier run to finish."""
     what.add_argument("--suite", help="suite name (evals/suites/NAME.yaml) or path")
     what.add_argument("--task", action="append", default=[], metavar="ID", help="repeatable")
     what.add_argument("--agent", help="oracle, nop, command, anthropic or claude-code")
@@ -58,7 +71,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="alias of `mlskills resume RUN_DIR` (-j and --json may be given)",
     )
     what.add_argument("--evals", type=existing_dir, help="evals folder (default: the bundled one)")
-    how = p.add_argument_group("how")
+
+
+def _executor_flags(how: argparse._ArgumentGroup) -> None:
+    """Where trials run and how many at once."""
     how.add_argument(
         "-j", "--jobs", type=positive_int, help="trials in parallel (default: 1, or the run's)"
     )
@@ -75,6 +91,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="model calls in flight at once across the whole run (on Ray: cluster-wide)",
     )
+
+
+def _sandbox_flags(how: argparse._ArgumentGroup) -> None:
+    """The isolation backend; `auto` never falls back to local while bwrap is installed."""
     how.add_argument(
         "--sandbox",
         default="auto",
@@ -82,12 +102,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="auto: bwrap; local only if bubblewrap is not installed (refuses if it is "
         "installed but cannot start)",
     )
+
+
+def _folder_flags(how: argparse._ArgumentGroup) -> None:
+    """Where run records, prepared data and trial workspaces go."""
     how.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
     how.add_argument("--cache-dir", type=Path, help="prepared data cache (default: XDG cache)")
     how.add_argument("--scratch-dir", type=Path, help="where workspaces live (default: tmpfs)")
     how.add_argument("--keep-workspaces", action="store_true", help="keep trial scratch dirs")
-    how.add_argument("--json", action="store_true", help="print the summary as JSON")
-    agent = p.add_argument_group("agent settings")
+
+
+def _agent_flags(agent: argparse._ArgumentGroup) -> None:
+    """Settings the chosen agent reads (model, command template, network, options)."""
     agent.add_argument("--model", help="model id for API-backed agents")
     agent.add_argument("--agent-command", help="template for --agent command")
     agent.add_argument(
@@ -110,7 +136,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="agent-specific setting, e.g. max_retries=3 (VALUE is parsed as JSON if it can be)",
     )
-    judge = p.add_argument_group("rubric judge (without one, rubric items are 'not judged')")
+
+
+def _judge_flags(judge: argparse._ArgumentGroup) -> None:
     judge.add_argument("--judge-model", metavar="MODEL", help="judge rubric items with MODEL")
     judge.add_argument(
         "--judge-epochs", type=positive_int, default=1, metavar="N", help="majority of N"
@@ -122,14 +150,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="judge setting, e.g. max_turns=8 (see mlskills.judge.config)",
     )
-    limits = p.add_argument_group("limits (override each task's)")
+
+
+def _limit_flags(limits: argparse._ArgumentGroup) -> None:
+    """Overrides of the task's Limits; each dest is a Limits field (see limits_from_cli)."""
     limits.add_argument("--agent-timeout", type=positive_float, metavar="SECONDS")
     limits.add_argument("--command-timeout", type=positive_float, metavar="SECONDS")
     limits.add_argument("--max-turns", type=positive_int, help="model turns per trial")
     limits.add_argument("--max-output-tokens", type=positive_int, help="per model turn")
     limits.add_argument("--token-budget", type=positive_int, help="tokens per trial, all kinds")
     limits.add_argument("--cost-limit", type=positive_float, metavar="DOLLARS")
-    p.set_defaults(handler=handle)
 
 
 def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
