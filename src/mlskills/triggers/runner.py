@@ -109,6 +109,8 @@ def execute(
     max_cost: float | None,
     on_record: Callable[[TriggerRecord], None] | None = None,
 ) -> TriggerOutcome:
+    """Probe the planned sessions on `jobs` threads; the calling thread appends each record
+    to the run as it arrives (one writer) and owns Ctrl-C."""
     todo: queue.Queue = queue.Queue()
     for item in the_plan.work:
         todo.put(item)
@@ -122,22 +124,8 @@ def execute(
                 case, repeat = todo.get_nowait()
             except queue.Empty:
                 return
-            try:
-                outcome = session.probe(case, targets)
-                record = TriggerRecord.from_outcome(
-                    case.id, repeat, list(case.expect), session.name, digest, outcome
-                )
-            except Exception as exc:  # a session bug: record it, never lose the case
-                record = TriggerRecord(
-                    case.id,
-                    repeat,
-                    list(case.expect),
-                    "error",
-                    error=f"the harness failed: {type(exc).__name__}: {exc}",
-                    agent=session.name,
-                    descriptions=digest,
-                )
-            if not stop.is_set():
+            record = _probe(session, targets, digest, case, repeat)
+            if not stop.is_set():  # after Ctrl-C nothing more is recorded
                 spend.add(record)
                 done.put(record)
 
@@ -146,15 +134,7 @@ def execute(
     try:
         for thread in threads:
             thread.start()
-        while any(t.is_alive() for t in threads) or not done.empty():
-            try:
-                record = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            run.append(record)
-            records.append(record)
-            if on_record:
-                on_record(record)
+        _collect(threads, done, run, records, on_record)
     except KeyboardInterrupt:
         stop.set()
         session.close()
@@ -162,6 +142,54 @@ def execute(
             thread.join(timeout=10)
         run.update(status="interrupted")
         return TriggerOutcome(run, records, "interrupted")
+    return _finish(run, records, the_plan, spend)
+
+
+def _probe(
+    session: Session, targets: Targets, digest: str, case: TriggerCase, repeat: int
+) -> TriggerRecord:
+    """One session's record; a session bug becomes an `error` record, never a lost case."""
+    try:
+        outcome = session.probe(case, targets)
+        return TriggerRecord.from_outcome(
+            case.id, repeat, list(case.expect), session.name, digest, outcome
+        )
+    except Exception as exc:
+        return TriggerRecord(
+            case.id,
+            repeat,
+            list(case.expect),
+            "error",
+            error=f"the harness failed: {type(exc).__name__}: {exc}",
+            agent=session.name,
+            descriptions=digest,
+        )
+
+
+def _collect(
+    threads: list[threading.Thread],
+    done: queue.Queue,
+    run: TriggerRun,
+    records: list[TriggerRecord],
+    on_record: Callable[[TriggerRecord], None] | None,
+) -> None:
+    """Append records to the run (and to `records`) until every worker has stopped and
+    nothing is left; polls so that Ctrl-C reaches this thread."""
+    while any(t.is_alive() for t in threads) or not done.empty():
+        try:
+            record = done.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        run.append(record)
+        records.append(record)
+        if on_record:
+            on_record(record)
+
+
+def _finish(
+    run: TriggerRun, records: list[TriggerRecord], the_plan: Plan, spend: Spend
+) -> TriggerOutcome:
+    """Finished, or why sessions are missing: the cost cap, or workers that stopped early."""
     status = "finished"
     if len(records) < the_plan.sessions:
         status = "cost_limit" if spend.exhausted else "incomplete"
