@@ -28,7 +28,14 @@ from mlskills.triggers import runner
 from mlskills.triggers.cases import TriggerCase, load_cases, project_dir
 from mlskills.triggers.metrics import compute
 from mlskills.triggers.record import TriggerRecord, TriggerRun
-from mlskills.triggers.render import FORMATS, compare_rows, print_table, render
+from mlskills.triggers.render import (
+    FORMATS,
+    compare_rows,
+    md_table,
+    print_table,
+    render,
+    rich_table,
+)
 from mlskills.triggers.session import Session
 from mlskills.triggers.targets import Targets
 
@@ -107,10 +114,6 @@ def cases_folder(given: Path | None) -> Path:
     return given if given else paths.evals_dir() / "triggers"
 
 
-def _targets(pack: Pack) -> Targets:
-    return Targets.from_pack(pack)
-
-
 def make_session(config: runner.TriggerConfig, pack: Pack, scratch: Path | None = None) -> Session:
     project = project_dir(Path(config.cases_dir))
     if not project.is_dir():
@@ -154,11 +157,40 @@ def _progress(total: int, quiet: bool):
     return on_record
 
 
+def _config(args: argparse.Namespace, folder: Path, case_ids: list[str]) -> runner.TriggerConfig:
+    """A new run's config from the session flags (`--resume` reads the stored one instead)."""
+    return runner.TriggerConfig(
+        agent=args.agent,
+        model=args.model,
+        repeats=args.repeats,
+        jobs=args.jobs,
+        cases_dir=str(folder.resolve()),
+        case_ids=case_ids,
+        max_cost=args.max_cost,
+        sandbox=args.sandbox,
+        claude_bin=args.claude_bin,
+    )
+
+
+def _execute(
+    run: TriggerRun,
+    session: Session,
+    targets: Targets,
+    plan: runner.Plan,
+    config: runner.TriggerConfig,
+    quiet: bool,
+) -> runner.TriggerOutcome:
+    """The plan run with the config's parallelism and cost cap, a line per record unless quiet."""
+    return runner.execute(
+        run, session, targets, plan, config.jobs, config.max_cost, _progress(plan.sessions, quiet)
+    )
+
+
 # ------------------------------------------------------------------ verbs
 
 
 def _list(args: argparse.Namespace) -> int:
-    targets = _targets(load_pack())
+    targets = Targets.from_pack(load_pack())
     cases = load_cases(cases_folder(args.cases), targets.labels)
     for label in targets.labels:
         n = sum(1 for c in cases if c.is_positive_for(label))
@@ -168,13 +200,9 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pack(args: argparse.Namespace) -> Pack:
-    return load_pack(args.pack)
-
-
 def _run(args: argparse.Namespace) -> int:
-    pack = _pack(args)
-    targets = _targets(pack)
+    pack = load_pack(args.pack)
+    targets = Targets.from_pack(pack)
     if args.resume:
         run, config = runner.open_for_resume(args.resume)
         runner.check_resumable(run, targets)
@@ -188,17 +216,7 @@ def _run(args: argparse.Namespace) -> int:
             raise MlskillsError("choose an agent with --agent (anthropic or claude-code)")
         folder = cases_folder(args.cases)
         cases = _select(load_cases(folder, targets.labels), args.case)
-        config = runner.TriggerConfig(
-            agent=args.agent,
-            model=args.model,
-            repeats=args.repeats,
-            jobs=args.jobs,
-            cases_dir=str(folder.resolve()),
-            case_ids=list(args.case),
-            max_cost=args.max_cost,
-            sandbox=args.sandbox,
-            claude_bin=args.claude_bin,
-        )
+        config = _config(args, folder, case_ids=list(args.case))
         plan = runner.plan(cases, config.repeats)
     session = make_session(config, pack, args.scratch_dir)
     print(runner.describe_plan(plan, config.agent, config.max_cost), file=sys.stderr)
@@ -207,15 +225,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         run.update(status="running")
     try:
-        outcome = runner.execute(
-            run,
-            session,
-            targets,
-            plan,
-            config.jobs,
-            config.max_cost,
-            _progress(plan.sessions, args.json),
-        )
+        outcome = _execute(run, session, targets, plan, config, quiet=args.json)
     finally:
         session.close()
     return _finish_run(outcome, targets, {c.id: c for c in cases}, args.json)
@@ -300,21 +310,17 @@ def _compare(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return 0
     if args.format == "md":
-        from mlskills.triggers.render import _md_table
-
-        print("\n".join(_md_table(rows)))
+        print("\n".join(md_table(rows)))
         return 0
-    from mlskills.triggers.render import _rich
-
-    print_table(_rich(f"{args.run_a.name} → {args.run_b.name}", rows))
+    print_table(rich_table(f"{args.run_a.name} → {args.run_b.name}", rows))
     return 0
 
 
 def _improve(args: argparse.Namespace) -> int:
     if not args.agent:
         raise MlskillsError("choose an agent with --agent (anthropic or claude-code)")
-    pack = _pack(args)
-    targets = _targets(pack)
+    pack = load_pack(args.pack)
+    targets = Targets.from_pack(pack)
     label = f"skill:{args.skill}" if args.skill else f"agent:{args.subagent}"
     if label not in targets.labels:
         raise MlskillsError(f"{label} is not in the pack; known: {', '.join(targets.labels)}")
@@ -324,16 +330,7 @@ def _improve(args: argparse.Namespace) -> int:
     held = [c for c in cases if c.held_out]
     if not any(c.is_positive_for(label) for c in held):
         raise MlskillsError(f"no held-out positive case for {label}: add cases first")
-    config = runner.TriggerConfig(
-        agent=args.agent,
-        model=args.model,
-        repeats=args.repeats,
-        jobs=args.jobs,
-        cases_dir=str(folder.resolve()),
-        max_cost=args.max_cost,
-        sandbox=args.sandbox,
-        claude_bin=args.claude_bin,
-    )
+    config = _config(args, folder, case_ids=[])
     session = make_session(config, pack, args.scratch_dir)
     try:
         baseline = _measure(session, targets, cases, config, args.runs_dir, "current")
@@ -386,15 +383,7 @@ def _measure(session, targets, cases, config, runs_dir, what: str) -> list[Trigg
     plan = runner.plan(cases, config.repeats)
     print(f"{what}: " + runner.describe_plan(plan, config.agent, config.max_cost), file=sys.stderr)
     run = TriggerRun.create(runs_dir, runner.run_metadata(config, session, targets, cases))
-    outcome = runner.execute(
-        run,
-        session,
-        targets,
-        plan,
-        config.jobs,
-        config.max_cost,
-        _progress(plan.sessions, quiet=False),
-    )
+    outcome = _execute(run, session, targets, plan, config, quiet=False)
     if outcome.status != "finished":
         raise MlskillsError(f"the {what} run did not finish ({outcome.status}): {run.path}")
     print(f"{what} descriptions: {run.path}", file=sys.stderr)

@@ -87,14 +87,14 @@ def _run_facts(meta: dict[str, Any]) -> dict[str, Any]:
 def as_markdown(metrics: TriggerMetrics, meta: dict[str, Any], cases: dict) -> str:
     out = [f"# Trigger run ({meta.get('descriptions_digest', DASH)})", ""]
     out += [f"- **{k}**: {v}" for k, v in headline(metrics).items()] + [""]
-    out += ["## Per pack item", "", *_md_table(target_rows(metrics)), ""]
+    out += ["## Per pack item", "", *md_table(target_rows(metrics)), ""]
     columns, rows = confusion_rows(metrics)
-    out += ["## Confusion (expected → chosen)", "", *_md_table(rows, columns), ""]
-    out += ["## Cases that failed most", "", *_md_table(worst_rows(metrics, cases)), ""]
+    out += ["## Confusion (expected → chosen)", "", *md_table(rows, columns), ""]
+    out += ["## Cases that failed most", "", *md_table(worst_rows(metrics, cases)), ""]
     return "\n".join(out)
 
 
-def _md_table(rows: list[dict[str, str]], columns: list[str] | None = None) -> list[str]:
+def md_table(rows: list[dict[str, str]], columns: list[str] | None = None) -> list[str]:
     if not rows:
         return ["(none)"]
     columns = columns or list(rows[0])
@@ -147,13 +147,13 @@ def as_table(metrics: TriggerMetrics, meta: dict[str, Any], cases: dict) -> Grou
     columns, rows = confusion_rows(metrics)
     return Group(
         facts,
-        _rich("Per pack item", target_rows(metrics)),
-        _rich("Confusion (expected → chosen)", rows, columns),
-        _rich("Cases that failed most", worst_rows(metrics, cases)),
+        rich_table("Per pack item", target_rows(metrics)),
+        rich_table("Confusion (expected → chosen)", rows, columns),
+        rich_table("Cases that failed most", worst_rows(metrics, cases)),
     )
 
 
-def _rich(title: str, rows: list[dict[str, str]], columns: list[str] | None = None) -> Table:
+def rich_table(title: str, rows: list[dict[str, str]], columns: list[str] | None = None) -> Table:
     table = Table(title=title, title_justify="left")
     columns = columns or (list(rows[0]) if rows else ["(none)"])
     for column in columns:
