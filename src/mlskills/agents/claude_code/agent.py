@@ -22,20 +22,23 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mlskills import credproxy
 from mlskills.agents.base import AgentOptions, AgentRequest
 from mlskills.agents.claude_code.locate import cli_version, find_cli
-from mlskills.agents.claude_code.stream import StreamSummary, usage_from_api
+from mlskills.agents.claude_code.stream import StreamSummary, priced_usage
 from mlskills.agents.pack_stage import stage_plugin
 from mlskills.credproxy.credential import KEY_VARIABLE
 from mlskills.errors import AgentSetupError
-from mlskills.llm.pricing import prices_for
 from mlskills.pack.load import load_pack
 from mlskills.sandbox.output import CappedBuffer
 from mlskills.sandbox.processes import kill_group
 from mlskills.schema import AgentResult, Usage
+
+if TYPE_CHECKING:  # for annotations only
+    from mlskills.credproxy.server import ProxyStats
+    from mlskills.credproxy.usage import UsageTotals
 
 PLUGIN_NAME = "mlskills"
 PACK_AGENT = f"{PLUGIN_NAME}:ml-engineer"
@@ -215,7 +218,9 @@ def _watch(proc: subprocess.Popen, request: AgentRequest) -> AgentResult:
     return _result(summary, code, timed_out, stderr.text())
 
 
-def _prefer_measured_usage(result: AgentResult, measured: Any, request: AgentRequest) -> None:
+def _prefer_measured_usage(
+    result: AgentResult, measured: UsageTotals, request: AgentRequest
+) -> None:
     """Record the proxy's token count when it exceeds what the CLI reported.
 
     The CLI's numbers come from inside the sandbox: the model's commands run as the same
@@ -227,10 +232,7 @@ def _prefer_measured_usage(result: AgentResult, measured: Any, request: AgentReq
         return
     proxied = Usage()
     for model, tokens in measured.by_model.items():
-        usage = usage_from_api(tokens)
-        prices = prices_for(model) if model else None
-        usage.cost = prices.cost(usage) if prices else 0.0
-        proxied.add(usage)
+        proxied.add(priced_usage(model, tokens))
     if proxied.total_tokens <= result.usage.total_tokens:
         return
     reported = result.usage
@@ -241,7 +243,7 @@ def _prefer_measured_usage(result: AgentResult, measured: Any, request: AgentReq
     request.log.event("usage_from_proxy", reported=asdict(reported), measured=measured.to_dict())
 
 
-def _check_api_error_claim(result: AgentResult, stats: Any, request: AgentRequest) -> None:
+def _check_api_error_claim(result: AgentResult, stats: ProxyStats, request: AgentRequest) -> None:
     """An API error the proxy never relayed did not happen: grade the trial instead.
 
     Every API response reaches the CLI through the proxy, so an `error` record blaming the

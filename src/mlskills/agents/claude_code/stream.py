@@ -96,10 +96,7 @@ class StreamSummary:
     def message_usage_total(self) -> Usage:
         total = Usage()
         for model, raw in self.message_usage.values():
-            usage = usage_from_api(raw)
-            prices = prices_for(model) if model else None
-            usage.cost = prices.cost(usage) if prices else 0.0
-            total.add(usage)
+            total.add(priced_usage(model, raw))
         return total
 
     def details(self) -> dict[str, Any]:
@@ -133,3 +130,11 @@ def usage_from_api(raw: dict[str, Any]) -> Usage:
         cache_read_tokens=int(raw.get("cache_read_input_tokens") or 0),
         cache_write_tokens=int(raw.get("cache_creation_input_tokens") or 0),
     )
+
+
+def priced_usage(model: str | None, raw: dict[str, Any]) -> Usage:
+    """`usage_from_api` costed at `model`'s prices; an unknown or unnamed model costs 0."""
+    usage = usage_from_api(raw)
+    prices = prices_for(model) if model else None
+    usage.cost = prices.cost(usage) if prices else 0.0
+    return usage
