@@ -30,10 +30,8 @@ READERS = {"read_json", "read_table", "read_predictions", "read_bytes"}
 
 def lint_grader(path: Path) -> list[Problem]:
     """Warnings (not errors) about grader.py, each with the safe alternative."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return []  # the task loader reports unreadable graders as problems already
+    if (tree := _parsed(path)) is None:
+        return []
     found: list[Problem] = []
     staged_dirs: set[str] = set()
     for node in ast.walk(tree):
@@ -48,10 +46,8 @@ def lint_grader(path: Path) -> list[Problem]:
 def grader_errors(path: Path) -> list[Problem]:
     """Errors: every import of `mlskills` in grader.py (graders get everything from ctx),
     and every agent-made path the grader touches itself instead of through ctx."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return []  # the task loader reports unreadable graders as problems already
+    if (tree := _parsed(path)) is None:
+        return []
     found: list[Problem] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom | ast.Import):
@@ -59,6 +55,14 @@ def grader_errors(path: Path) -> list[Problem]:
         elif isinstance(node, ast.Call):
             found += _direct_access(path, node)
     return found
+
+
+def _parsed(path: Path) -> ast.Module | None:
+    """grader.py's syntax tree; None when unreadable (the task loader reports that already)."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
 
 
 def _staged_scripts(path: Path, inputs: ast.Dict, staged_dirs: set[str]) -> list[Problem]:
