@@ -88,8 +88,8 @@ def main(argv):
         except OSError as exc:
             sys.stderr.write(f"credential forwarder: cannot start {command[0]}: {exc}\n")
             os._exit(127)
-    for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # pass stops on to the command
-        signal.signal(getattr(signal, name), lambda sig, _: os.kill(child, sig))
+    for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # pass stops on to the command
+        signal.signal(stop, lambda sig, _: os.kill(child, sig))
     sel = selectors.DefaultSelector()
     sel.register(listener, selectors.EVENT_READ, None)
     while True:

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlskills.stats import Interval, bootstrap_mean
+from mlskills.triggers.choice import NONE  # the label of "no pack item chosen"
 from mlskills.triggers.record import TriggerRecord
-
-NONE = "none"
 
 
 @dataclass
