@@ -127,9 +127,6 @@ class ApiSlots:
     def release(self) -> None:
         self.used = max(0, self.used - 1)
 
-    def in_use(self) -> int:
-        return self.used
-
 
 class ActorGate:
     """An `api_gate.Gate` over the ApiSlots actor: waits politely for a free slot."""
