@@ -1,0 +1,1 @@
+../solution/retrain_trigger.py
