@@ -9,6 +9,7 @@ with `mlskills resume RUN_DIR`; `run --resume RUN_DIR` is an alias).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
@@ -289,7 +290,7 @@ def handle(args: argparse.Namespace) -> int:
     config = build_config(args)
     with RunProgress(quiet=args.json) as progress:
         # warned once the agent and judge are built: their input errors come first
-        warn = lambda: _warn_sandbox(config)  # noqa: E731
+        warn = functools.partial(_warn_sandbox, config)
         outcome = start_run(config, args.runs_dir, progress, ready=warn)
     return finish(outcome, args.json)
 

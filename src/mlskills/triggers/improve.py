@@ -11,9 +11,10 @@ never written unless asked (`--write`), and then only the description line chang
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,7 @@ class Score:
     sessions: int
 
     def to_dict(self) -> dict[str, Any]:
-        return vars(self)
+        return asdict(self)  # a copy: vars() would hand out the live __dict__
 
 
 def score(records: list[TriggerRecord], label: str) -> Score:
@@ -125,7 +126,7 @@ def propose(client: anthropic.Anthropic, model: str, prompt: str) -> str:
 
 
 def diff(label: str, current: str, candidate: str) -> str:
-    wrap = lambda s: textwrap.wrap(s, 88)  # noqa: E731
+    wrap = functools.partial(textwrap.wrap, width=88)
     lines = difflib.unified_diff(
         wrap(current), wrap(candidate), f"{label} (current)", f"{label} (candidate)", lineterm=""
     )

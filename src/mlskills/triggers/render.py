@@ -98,12 +98,16 @@ def md_table(rows: list[dict[str, str]], columns: list[str] | None = None) -> li
     if not rows:
         return ["(none)"]
     columns = columns or list(rows[0])
-    esc = lambda v: str(v).replace("|", "\\|").replace("\n", " ")  # noqa: E731
     return [
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
-        *("| " + " | ".join(esc(row.get(c, "")) for c in columns) + " |" for row in rows),
+        *("| " + " | ".join(_md_cell(row.get(c, "")) for c in columns) + " |" for row in rows),
     ]
+
+
+def _md_cell(value: Any) -> str:
+    """A value that cannot break its Markdown table row."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def as_html(metrics: TriggerMetrics, meta: dict[str, Any], cases: dict) -> str:
