@@ -1,8 +1,9 @@
 """A cap on concurrent model calls, shared by everything that calls a model API.
 
-Locally there is no cap (the slot is free). On a Ray cluster `--api-concurrency N`
-installs a gate backed by one cluster-wide actor, so 100 workers make at most N calls at
-once instead of a wall of 429s. Callers wrap each request in `slot()`.
+Without `--api-concurrency` there is no cap (the slot is free). With `--api-concurrency N`
+the local executor's threads share a semaphore (LocalGate), and on a Ray cluster a gate
+backed by one cluster-wide actor, so 100 workers make at most N calls at once instead of
+a wall of 429s. Callers wrap each request in `slot()`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def install(gate: Gate | None) -> None:
 
 @contextlib.contextmanager
 def slot() -> Iterator[None]:
-    """Hold one of the cluster's model-call slots for the duration of a request."""
+    """Hold one of the run's model-call slots for the duration of a request."""
     gate = _gate
     if gate is None:
         yield
