@@ -4,8 +4,11 @@ the parser and help format every sub-command uses."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+
+from mlskills.errors import MlskillsError
 
 
 class Parser(argparse.ArgumentParser):
@@ -64,3 +67,18 @@ def _number(text: str, kind: type) -> int | float:
     except ValueError:
         noun = "whole number" if kind is int else "number"
         raise argparse.ArgumentTypeError(f"{text!r} is not a {noun}") from None
+
+
+def key_values(pairs: list[str], flag: str) -> dict[str, object]:
+    """`KEY=VALUE` pairs given with `flag`; values that parse as JSON (numbers, objects) are
+    used as such."""
+    extra: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise MlskillsError(f"{flag} {pair!r}: use KEY=VALUE, e.g. max_retries=3")
+        try:
+            extra[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            extra[key.strip()] = value
+    return extra

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlskills import sandbox
-from mlskills.cli.run_cmd import parse_agent_options
+from mlskills.cli.argtypes import key_values
 from mlskills.errors import MlskillsError
 from mlskills.judge import JudgeConfig, create
 from mlskills.judge.agreement import OVERALL, Agreement, agreement, disagreements
@@ -54,7 +54,7 @@ def handle_check(args: argparse.Namespace) -> int:
     if not cases:
         raise MlskillsError(f"no labelled cases found under {args.cases or default_root()}")
     config = JudgeConfig(
-        args.judge_model, args.judge_epochs, parse_agent_options(args.judge_option)
+        args.judge_model, args.judge_epochs, key_values(args.judge_option, "--judge-option")
     )
     judge = create(config.to_dict())
     results = _run(judge, cases, args)

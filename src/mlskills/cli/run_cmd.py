@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from mlskills import agents, bytecode, paths, sandbox, tasks
 from mlskills.cli.argtypes import (
     HelpFormat,
     existing_dir,
+    key_values,
     non_negative_int,
     positive_float,
     positive_int,
@@ -179,20 +179,6 @@ def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
     return ids, epochs, limits
 
 
-def parse_agent_options(pairs: list[str], flag: str = "--agent-option") -> dict[str, object]:
-    """`KEY=VALUE` pairs; values that parse as JSON (numbers, objects) are used as such."""
-    extra: dict[str, object] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise MlskillsError(f"{flag} {pair!r}: use KEY=VALUE, e.g. max_retries=3")
-        try:
-            extra[key.strip()] = json.loads(value)
-        except json.JSONDecodeError:
-            extra[key.strip()] = value
-    return extra
-
-
 ARMLESS_AGENTS = ("oracle", "nop", "command")
 
 
@@ -226,7 +212,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
     if args.agent not in agents.REGISTRY:
         known = ", ".join(agents.REGISTRY)
         raise MlskillsError(f"unknown agent {args.agent!r}: use one of {known}")
-    extra = parse_agent_options(args.agent_option)
+    extra = key_values(args.agent_option, "--agent-option")
     agents.check_options(args.agent, extra)
     _check_arms(args.arm, args.agent)
     ids, suite_epochs, suite_limits = _task_ids(args)
@@ -269,7 +255,7 @@ def _judge(args: argparse.Namespace) -> dict | None:
     """The judge's stored config, checked now so a typo fails before any trial runs."""
     if not args.judge_model:
         return None
-    options = parse_agent_options(args.judge_option, "--judge-option")
+    options = key_values(args.judge_option, "--judge-option")
     return JudgeConfig(args.judge_model, args.judge_epochs, options).to_dict()
 
 
