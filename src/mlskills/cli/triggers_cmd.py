@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from mlskills import paths, sandbox
@@ -140,17 +141,19 @@ def _select(cases: list[TriggerCase], ids: list[str]) -> list[TriggerCase]:
     return [known[i] for i in ids]
 
 
-def _progress(total: int, quiet: bool):
-    seen = [0]
+def _progress(total: int, quiet: bool) -> Callable[[TriggerRecord], None]:
+    """A line per record on stderr, `[n/total] case#repeat -> choice ok|MISS|ERROR`."""
+    seen = 0
 
     def on_record(record: TriggerRecord) -> None:
-        seen[0] += 1
+        nonlocal seen
+        seen += 1
         if quiet:
             return
         mark = {True: "ok", False: "MISS", None: "ERROR"}[record.correct]
         what = record.choice or (record.error or "")[:80]
         print(
-            f"[{seen[0]}/{total}] {record.case_id}#{record.repeat} -> {what} {mark}",
+            f"[{seen}/{total}] {record.case_id}#{record.repeat} -> {what} {mark}",
             file=sys.stderr,
         )
 
