@@ -12,7 +12,7 @@ The trials run through the normal runner, so the check exercises the same path a
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -117,14 +117,21 @@ def right(name: str) -> ScriptAgent:
 
 
 def plans_for(task: TaskSpec, seeds: int) -> list[TrialPlan]:
-    """Oracle, each right/* and each wrong/* on every seed; nop on seed 0."""
+    """Oracle, each right/* and each wrong/* on every seed; nop on seed 0.
+
+    Only right solutions must grade the same twice (a wrong one may be random by design,
+    dropout left on at prediction), so only they pay for a second grading: in the torch
+    tasks a grading is most of a trial's time."""
     limits = task.limits
     plans = [TrialPlan(task, Arm("nop"), 0, 0, limits, NopAgent(), "nop")]
-    agents = [(Arm("oracle"), oracle())]
-    agents += [(Arm(f"right-{p.stem}"), right(p.stem)) for p in task.right_solutions]
-    agents += [(Arm(f"wrong-{p.stem}"), wrong(p.stem)) for p in task.wrong_solutions]
-    for arm, agent in agents:
-        plans += [TrialPlan(task, arm, s, s, limits, agent, agent.name) for s in range(seeds)]
+    agents = [(Arm("oracle"), oracle(), True)]
+    agents += [(Arm(f"right-{p.stem}"), right(p.stem), True) for p in task.right_solutions]
+    agents += [(Arm(f"wrong-{p.stem}"), wrong(p.stem), False) for p in task.wrong_solutions]
+    for arm, agent, twice in agents:
+        plans += [
+            TrialPlan(task, arm, s, s, limits, agent, agent.name, regrade=twice)
+            for s in range(seeds)
+        ]
     return plans
 
 
@@ -203,7 +210,9 @@ def check_tasks(
 ) -> list[TaskCheck]:
     specs = [tasks.find_task(t, evals) for t in task_ids]
     results, plans = {}, []
-    for task in specs:
+    # The PyTorch tasks' trials are the longest: started first, they do not leave one core
+    # idle at the end while the last of them runs alone.
+    for task in sorted(specs, key=lambda t: "torch" not in t.requires):
         if missing := tasks.missing_requirements(task):
             results[task.id] = TaskCheck(task.id, skipped=f"needs {', '.join(missing)}")
         else:
@@ -220,18 +229,7 @@ def check_tasks(
         )
         if observer:
             observer.started(len(plans))
-        # Only right solutions must grade the same twice (a wrong one may be random by
-        # design), so only they pay for a second grading: in the torch tasks that is most
-        # of the check's time.
-        stable: list[TrialPlan] = []
-        rest: list[TrialPlan] = []
-        for plan in plans:
-            right_kind = _kind_and_name(plan.arm.name)[0] in ("oracle", "right")
-            (stable if right_kind else rest).append(plan)
-        records, interrupted = execute(replace(env, regrade=True), stable, jobs, observer)
-        if not interrupted:
-            more, interrupted = execute(env, rest, jobs, observer)
-            records += more
+        records, interrupted = execute(env, plans, jobs, observer)
     if interrupted:
         raise KeyboardInterrupt
     for task in specs:

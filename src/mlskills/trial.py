@@ -46,6 +46,7 @@ class TrialPlan:
     limits: Limits
     agent: Agent | None = None  # overrides the run's agent (tasks check: oracle, nop, wrong)
     agent_name: str | None = None
+    regrade: bool = False  # grade twice and record whether the grades agree (tasks check)
 
     @property
     def key(self) -> TrialKey:
@@ -80,7 +81,6 @@ class TrialEnv:
     sandbox_kind: str = "local"
     scratch_root: Path | None = None
     keep_workspaces: bool = False
-    regrade: bool = False  # grade twice and record whether the grades agree (tasks check)
     judge: object | None = None  # a mlskills.judge.Judge for rubric items; None: "not judged"
     passed_env: tuple[str, ...] = ()  # variables the agent may see: their values are redacted
     stop: threading.Event = field(default_factory=threading.Event)
@@ -262,7 +262,7 @@ class _Trial:
             with ctx:
                 grade = run_grader(task, ctx)
                 record.grade_seconds = round(time.monotonic() - start, 4)
-                if env.regrade:  # tasks check: the same workspace must get the same grade
+                if self.plan.regrade:  # tasks check: the same workspace must get the same grade
                     again = run_grader(task, ctx)
                     record.regrade_equal = verdict(again) == verdict(grade)
         except GraderError as exc:
