@@ -122,3 +122,17 @@ def test_two_caches_preparing_one_instance_both_succeed(tmp_path, fixture_evals)
     PreparedCache(tmp_path)._prepare_into(task, 7, published.public_dir.parent)
     assert (published.public_dir / "data" / "numbers.csv").read_text() == before
     assert not list(published.public_dir.parent.parent.glob(".prep-*"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["tasks", "check", "double", "--seeds", "0"],
+        ["tasks", "check", "double", "-j", "0"],
+        ["judge", "check", "--judge-model", "m", "--judge-epochs", "0"],
+    ],
+)
+def test_counts_outside_run_are_refused_too(fixture_evals, argv):
+    result = mlskills(*argv)
+    assert result.returncode == 2 and "at least 1" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

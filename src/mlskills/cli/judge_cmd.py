@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mlskills import sandbox
-from mlskills.cli.argtypes import key_values
+from mlskills.cli.argtypes import key_values, positive_int
 from mlskills.errors import MlskillsError
 from mlskills.judge import JudgeConfig, create
 from mlskills.judge.agreement import OVERALL, Agreement, agreement, disagreements
@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check", help="judge labelled cases; report agreement", description=__doc__
     )
     check.add_argument("--judge-model", metavar="MODEL", help="the judge's model (required)")
-    check.add_argument("--judge-epochs", type=int, default=1, metavar="N", help="majority of N")
+    check.add_argument(
+        "--judge-epochs", type=positive_int, default=1, metavar="N", help="majority of N"
+    )
     check.add_argument("--judge-option", action="append", default=[], metavar="KEY=VALUE")
     check.add_argument("--task", action="append", default=[], metavar="ID", help="repeatable")
     check.add_argument("--cases", type=Path, help="cases folder (default: evals/judge)")

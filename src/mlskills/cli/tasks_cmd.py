@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mlskills import bytecode, paths, sandbox, tasks
-from mlskills.errors import MlskillsError
+from mlskills.cli.argtypes import positive_int
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument("task_ids", nargs="*", metavar="ID", help="default: all tasks")
     check.add_argument("--suite", help="check the tasks of this suite")
     check.add_argument(
-        "--seeds", type=int, default=3, help="seeds per solution (default 3); nop runs seed 0"
+        "--seeds",
+        type=positive_int,
+        default=3,
+        help="seeds per solution (default 3); nop runs seed 0",
     )
     check.add_argument(
         "--metrics", action="store_true", help="also show the raw metric behind each score"
@@ -43,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--strict", action="store_true", help="a flagged margin fails the check (exit 1)"
     )
-    check.add_argument("-j", "--jobs", type=int, default=1)
+    check.add_argument("-j", "--jobs", type=positive_int, default=1)
     check.add_argument("--sandbox", default="auto", choices=["auto", "local", "bwrap"])
     check.add_argument("--cache-dir", type=Path)
     check.add_argument("--json", action="store_true")
@@ -87,6 +90,7 @@ def handle_show(args: argparse.Namespace) -> int:
         f"metric {g.metric}: baseline {g.baseline}, reference {g.reference}, "
         f"pass mark {g.pass_mark}; tags: {', '.join(task.tags)}"
     )
+    console.print(f"right solutions: {', '.join(p.stem for p in task.right_solutions) or 'none'}")
     console.print(f"wrong solutions: {', '.join(p.stem for p in task.wrong_solutions) or 'none'}")
     console.print("\n[bold]instruction.md[/] (template)\n")
     console.print(task.instruction_path.read_text(encoding="utf-8"), markup=False)
@@ -97,8 +101,6 @@ def handle_check(args: argparse.Namespace) -> int:
     from mlskills.cli.progress import RunProgress
     from mlskills.selfcheck import check_tasks
 
-    if args.seeds < 1:
-        raise MlskillsError("--seeds must be at least 1")
     kind = sandbox.choose(args.sandbox)[0]
     if kind == "bwrap" and (slow := bytecode.hint()):
         print(slow, file=sys.stderr)
