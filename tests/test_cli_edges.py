@@ -287,3 +287,14 @@ def test_uninstall_keeps_a_claude_folder_the_user_had(tmp_path):
     install(target)
     lines = uninstall(target).lines()
     assert "already" not in lines[-1] and target.is_dir() and not any(target.iterdir())
+
+
+def test_every_limit_flag_overrides_a_limits_field_of_its_name():
+    """The run command's limit flags map onto Limits by name: a renamed field must fail here,
+    not silently stop a flag from overriding anything."""
+    from dataclasses import fields
+
+    from mlskills.cli.run_cmd import LIMIT_FLAGS
+    from mlskills.schema import Limits
+
+    assert set(LIMIT_FLAGS) <= {f.name for f in fields(Limits)}

@@ -28,7 +28,7 @@ from mlskills.preparation import PreparedCache
 from mlskills.records import RunDir
 from mlskills.runlock import RunLock
 from mlskills.sandbox.environment import is_secret
-from mlskills.schema import SCHEMA_VERSION, Arm, Limits, TaskSpec, TrialRecord
+from mlskills.schema import SCHEMA_VERSION, Arm, TaskSpec, TrialRecord
 from mlskills.trial import TrialEnv, TrialPlan, keep_traceback, run_trial
 
 
@@ -368,17 +368,10 @@ def _execute_on_ray(
         executor.close()
 
 
-def limits_from_cli(**values: Any) -> dict[str, Any]:
-    """CLI limit overrides, keeping only those given and known to Limits."""
-    known = set(Limits.__dataclass_fields__)
-    return {k: v for k, v in values.items() if v is not None and k in known}
-
-
 __all__ = [
     "RunConfig",
     "RunOutcome",
     "execute",
-    "limits_from_cli",
     "plan_trials",
     "resume_run",
     "seed_for",

@@ -12,6 +12,7 @@ import argparse
 import functools
 import sys
 from pathlib import Path
+from typing import Any
 
 from mlskills import agents, bytecode, paths, sandbox, tasks
 from mlskills.cli.argtypes import (
@@ -28,7 +29,7 @@ from mlskills.credproxy.exposure import credential_flow
 from mlskills.errors import MlskillsError
 from mlskills.executors import EXECUTORS
 from mlskills.judge import JudgeConfig
-from mlskills.runner import RunConfig, limits_from_cli, start_run
+from mlskills.runner import RunConfig, start_run
 from mlskills.schema import Arm
 
 
@@ -153,14 +154,27 @@ def _judge_flags(judge: argparse._ArgumentGroup) -> None:
     )
 
 
+# Each flag overrides the task's Limits field of the same name (a test holds them to it).
+LIMIT_FLAGS: dict[str, dict[str, Any]] = {
+    "agent_timeout": {"type": positive_float, "metavar": "SECONDS"},
+    "command_timeout": {"type": positive_float, "metavar": "SECONDS"},
+    "max_turns": {"type": positive_int, "help": "model turns per trial"},
+    "max_output_tokens": {"type": positive_int, "help": "per model turn"},
+    "token_budget": {"type": positive_int, "help": "tokens per trial, all kinds"},
+    "cost_limit": {"type": positive_float, "metavar": "DOLLARS"},
+}
+
+
 def _limit_flags(limits: argparse._ArgumentGroup) -> None:
-    """Overrides of the task's Limits; each dest is a Limits field (see limits_from_cli)."""
-    limits.add_argument("--agent-timeout", type=positive_float, metavar="SECONDS")
-    limits.add_argument("--command-timeout", type=positive_float, metavar="SECONDS")
-    limits.add_argument("--max-turns", type=positive_int, help="model turns per trial")
-    limits.add_argument("--max-output-tokens", type=positive_int, help="per model turn")
-    limits.add_argument("--token-budget", type=positive_int, help="tokens per trial, all kinds")
-    limits.add_argument("--cost-limit", type=positive_float, metavar="DOLLARS")
+    """Overrides of the task's Limits, one flag per LIMIT_FLAGS entry."""
+    for field, options in LIMIT_FLAGS.items():
+        limits.add_argument("--" + field.replace("_", "-"), dest=field, **options)
+
+
+def _limit_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The limit flags the user gave, by Limits field."""
+    given = {field: getattr(args, field) for field in LIMIT_FLAGS}
+    return {field: value for field, value in given.items() if value is not None}
 
 
 def _task_ids(args: argparse.Namespace) -> tuple[list[str], int | None, dict]:
@@ -216,7 +230,7 @@ def build_config(args: argparse.Namespace) -> RunConfig:
     agents.check_options(args.agent, extra)
     _check_arms(args.arm, args.agent)
     ids, suite_epochs, suite_limits = _task_ids(args)
-    cli_limits = limits_from_cli(**vars(args))
+    cli_limits = _limit_overrides(args)
     options = {
         "extra": extra,
         "model": args.model,
