@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from mlskills.agents.base import Agent, AgentOptions, AgentRequest
 from mlskills.errors import MlskillsError
 
-# name -> "module:factory"; a factory takes AgentOptions and returns an Agent.
+
+@dataclass(frozen=True)
+class Entry:
+    """Where an agent lives, as import paths (loaded only when that agent is used)."""
+
+    factory: str  # "module:callable": takes AgentOptions, returns the Agent
+    declares: str  # "module:Class" whose OPTIONS are the --agent-option keys it reads
+
+
 REGISTRY = {
-    "oracle": "mlskills.agents.script:oracle",
-    "nop": "mlskills.agents.nop:NopAgent",
-    "command": "mlskills.agents.command:CommandAgent",
-    "anthropic": "mlskills.agents.anthropic_api:create",
-    "claude-code": "mlskills.agents.claude_code:create",
-}
-# name -> "module:Class": the class declares the AgentOptions.extra keys it reads (OPTIONS).
-CLASSES = {
-    "oracle": "mlskills.agents.script:ScriptAgent",
-    "nop": "mlskills.agents.nop:NopAgent",
-    "command": "mlskills.agents.command:CommandAgent",
-    "anthropic": "mlskills.agents.anthropic_api.agent:AnthropicAgent",
-    "claude-code": "mlskills.agents.claude_code.agent:ClaudeCodeAgent",
+    "oracle": Entry("mlskills.agents.script:oracle", "mlskills.agents.script:ScriptAgent"),
+    "nop": Entry("mlskills.agents.nop:NopAgent", "mlskills.agents.nop:NopAgent"),
+    "command": Entry(
+        "mlskills.agents.command:CommandAgent", "mlskills.agents.command:CommandAgent"
+    ),
+    "anthropic": Entry(
+        "mlskills.agents.anthropic_api:create",
+        "mlskills.agents.anthropic_api.agent:AnthropicAgent",
+    ),
+    "claude-code": Entry(
+        "mlskills.agents.claude_code:create",
+        "mlskills.agents.claude_code.agent:ClaudeCodeAgent",
+    ),
 }
 
 
@@ -31,12 +40,12 @@ def create(name: str, options: AgentOptions | None = None) -> Agent:
         raise MlskillsError(f"unknown agent {name!r}: use one of {', '.join(REGISTRY)}")
     options = options or AgentOptions()
     check_options(name, options.extra)
-    return _load(name, REGISTRY[name])(options)
+    return _load(name, REGISTRY[name].factory)(options)
 
 
 def accepted_options(name: str) -> frozenset[str]:
     """The `--agent-option` keys agent `name` reads (its class's declared OPTIONS)."""
-    return _load(name, CLASSES[name]).OPTIONS
+    return _load(name, REGISTRY[name].declares).OPTIONS
 
 
 def check_options(name: str, extra: dict[str, Any]) -> None:
@@ -61,11 +70,11 @@ def _load(name: str, where: str) -> Any:
 
 
 __all__ = [
-    "CLASSES",
     "REGISTRY",
     "Agent",
     "AgentOptions",
     "AgentRequest",
+    "Entry",
     "accepted_options",
     "check_options",
     "create",
