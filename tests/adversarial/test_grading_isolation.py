@@ -9,7 +9,10 @@ and no label reaches agent code. Through the real runner, command agent, bubblew
 
 from __future__ import annotations
 
+import importlib.util
 import json
+
+import pytest
 
 NO_VALIDATION_SERVER = r"""
 import argparse, json
@@ -119,7 +122,14 @@ open(os.path.join(args.out, "predictions.csv"), "w").write(
     "id,label\n" + "".join(f"{i},0\n" for i in ids))
 """
 
+# torch-reproducible-resume is skipped by the runner where torch is missing; so are these.
+needs_torch = pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None,
+    reason="torch-reproducible-resume needs torch (pip install torch==2.13.0)",
+)
 
+
+@needs_torch
 def test_torch_reported_numbers_and_constant_outputs_score_zero(attack):
     """A train.py that trains nothing and reports 0.99, with identical bytes every run:
     identical 'weights' everywhere, but the grader's own accuracy and the resume after a
@@ -132,6 +142,7 @@ def test_torch_reported_numbers_and_constant_outputs_score_zero(attack):
     assert {"model learns", "resume continues the stopped run"} <= set(outcome.failed_gates)
 
 
+@needs_torch
 def test_no_label_reaches_agent_code_at_grading_time(attack, scratch):
     """Every file agent code sees while graded is listed by the planted train.py: the
     scoring batch carries ids and features only."""
