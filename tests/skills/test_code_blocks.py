@@ -135,7 +135,10 @@ from sklearn.compose import ColumnTransformer
 features = ColumnTransformer([("num", "passthrough", ["age", "tenure_days", "debt"])])
 """,
     "skills/experiment-tracking/references/mlflow.md": """
+import json, pathlib
 config, commit, data_hash = {"C": 1.0}, "abc123", "d41d8c"
+pathlib.Path("runs/r1").mkdir(parents=True)
+pathlib.Path("runs/r1/manifest.json").write_text(json.dumps({"config": config}))
 from sklearn.linear_model import LogisticRegression
 X_val = df[["age", "tenure_days"]]
 pipe = LogisticRegression().fit(X_val, y)
@@ -164,6 +167,17 @@ def documents() -> list[Path]:
     files = sorted((ROOT / "skills").rglob("*.md")) + sorted((ROOT / "agents").glob("*.md"))
     return [f for f in files if blocks(f)]
 
+
+# The blocks must run offline, as on a user's air-gapped machine and in CI (which reaches
+# only package registries): a block that tries to download a model fails instead of hanging,
+# and libraries that phone home (MLflow, the Hugging Face hub) are told not to.
+BLOCK_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    "HF_HUB_OFFLINE": "1",
+    "DO_NOT_TRACK": "true",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+}
 
 RUNNER = """
 import json, sys, traceback
@@ -203,7 +217,7 @@ def test_python_blocks_run(path: Path, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
+        env={**os.environ, **BLOCK_ENV},
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
