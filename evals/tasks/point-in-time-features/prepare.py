@@ -3,7 +3,8 @@
 Each user has a visit rate that drifts, may churn (activity drops to a trickle, often
 after support tickets), buys on some visits, and may hold a subscription that renews at
 00:00:00 on the 1st of each month. The agent sees the log up to the cut-off, 2024-06-01;
-the hidden full log runs to 2024-07-01 and includes June's events and June's new users.
+the hidden full log runs to 2024-07-01 and includes June's events and June's new users;
+the grader gets it only moved to another period (events_shifted.csv).
 The label is "made a purchase in [cut-off, cut-off + 30 days)": recent activity and its
 trend predict it, so point-in-time windows beat lifetime counts.
 """
@@ -111,7 +112,6 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     before = (events["t"] < CUTOFF).to_numpy()
     (public_dir / "data").mkdir()
     log[before].to_csv(public_dir / "data" / "events.csv", index=False)
-    log.to_csv(hidden_dir / "events_full.csv", index=False)
     shutil.copyfile(public_dir / "data" / "events.csv", hidden_dir / "events_truncated.csv")
     _labels(log, events["t"], CUTOFF).to_csv(hidden_dir / "labels.csv", index=False)
     before_past = (events["t"] < PAST).to_numpy()
