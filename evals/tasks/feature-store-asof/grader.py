@@ -1,15 +1,23 @@
-"""Run the agent's training-set builder and online server on two hidden stores.
+"""Run the agent's training-set builder and online server on two hidden stores, and
+check the training set it delivered.
 
 Per scenario (A: the public store with new request times; B: a new store with more late
 and restated rows and customers who appear late), in one fresh sandbox:
 - the builder gets the full store and the hidden training requests mixed with every
-  online request (same request id, customer and timestamp);
-- the server gets the store as it was at one moment (day 70 in A, day 35 in B: only the
-  rows ingested by then) and that moment's requests, including customers the store has never seen.
-The metric is the share of requests (training and online) whose four features equal the
-hidden truth (the ticket's rule applied by the generator). Online/offline parity is a
-gate: for every online request, the builder's features for the same request must equal
-what the server returned.
+  online request (same request id, customer and timestamp) and with probes of the
+  ticket's two tie rules: requests at the very second a row was ingested ("at or before
+  t"), and requests soon after a restatement landed ("the one ingested last"), each kept
+  by the generator only where the rule changes the answer;
+- the server gets the store as it was at one moment (an ingestion second on day 70 in A,
+  day 35 in B: only the rows ingested by then) and that moment's requests, including
+  customers the store has never seen.
+A request is correct when its four features equal the hidden truth (the ticket's rule
+applied by the generator). The metric is the lower of two shares: the share of correct
+requests over both scenarios (training, probes and online), and the share of correct rows
+in the delivered training_set.csv (against the truth for data/training_requests.csv).
+Gates: online/offline parity (for every online request the builder's features equal
+what the server returned), and each tie rule right on at least RULE_SHARE of its probes,
+because a rule the ticket states is not one a share over random requests may forgive.
 """
 
 import numpy as np
@@ -20,6 +28,12 @@ SCENARIOS = ("A", "B")
 SNAPSHOTS = ("snapshot0",)
 TABLES = ("profile", "activity")
 TIMEOUT = 120.0
+# Probe kinds (see prepare.py) and the rule each one tests.
+RULES = {
+    "boundary": "a row ingested at the request's second is known at it",
+    "restated": "a restatement wins once ingested",
+}
+RULE_SHARE = 0.9  # of a rule's probes answered right; honest solutions get all of them
 
 
 def _inputs(hidden):
@@ -81,7 +95,7 @@ def _same(a, b):
 
 
 def _scenario(ctx, name):
-    """(correct flags for the metric, parity problem or None), or a failed gate check."""
+    """({kind of request: correct flags}, parity mismatches), or (None, a failed gate)."""
     hidden = ctx.hidden / name
     truth = pd.read_csv(hidden / "truth.csv", dtype={"request_id": str}).set_index("request_id")
     run = ctx.exec(_command(), timeout=TIMEOUT, inputs=_inputs(hidden))
@@ -91,38 +105,70 @@ def _scenario(ctx, name):
     offline, problem = _read(ctx, run, ".grader/offline.csv", everything, "training set")
     if problem:
         return None, problem
-    labelled = truth.index[truth["kind"] == "offline"]
-    correct = [_same(offline.loc[labelled], truth.loc[labelled, FEATURES])]
+    correct = {}
+    for kind in ("offline", *RULES):
+        ids = truth.index[truth["kind"] == kind]
+        correct[kind] = _same(offline.loc[ids], truth.loc[ids, FEATURES])
     mismatched = 0
     for snap in SNAPSHOTS:
         ids = truth.index[truth["kind"] == snap].tolist()
         online, problem = _read(ctx, run, f".grader/{snap}/online.csv", ids, "online features")
         if problem:
             return None, problem
-        correct.append(_same(online, truth.loc[ids, FEATURES]))
+        correct[snap] = _same(online, truth.loc[ids, FEATURES])
         mismatched += int((~_same(online, offline.loc[ids])).sum())
-    return np.concatenate(correct), mismatched
+    return correct, mismatched
+
+
+def _training_set(ctx):
+    """Correct flags for the delivered training_set.csv, or (None, a failed gate)."""
+    truth = pd.read_csv(ctx.hidden / "training_truth.csv", dtype={"request_id": str})
+    truth = truth.set_index("request_id")
+    ids = truth.index.tolist()
+    delivered, problem = _read(ctx, ctx, "training_set.csv", ids, "training_set.csv")
+    if problem:
+        return None, problem
+    return _same(delivered, truth.loc[ids, FEATURES]), None
 
 
 def grade(ctx):
     for script in ("build_training_set.py", "serve_features.py"):
         if not ctx.is_file(script):
             return ctx.fail(f"{script} present", f"{script} not found in the workspace root")
-    flags, mismatched, per_scenario = [], 0, {}
+    delivered, problem = _training_set(ctx)
+    if problem:
+        return ctx.grade(None, [problem])
+    by_kind, mismatched, metrics = {}, 0, {}
     for name in SCENARIOS:
         correct, result = _scenario(ctx, name)
         if correct is None:
             return ctx.grade(None, [result])
-        flags.append(correct)
+        for kind, flags in correct.items():
+            by_kind.setdefault(kind, []).append(flags)
         mismatched += result
-        per_scenario[f"correct_share_{name}"] = float(correct.mean())
-    parity = ctx.check(
-        "online/offline parity",
-        mismatched == 0,
-        f"{mismatched} online requests got different features from the training-set builder"
-        if mismatched
-        else "the builder and the server agree on every online request",
-        gate=True,
-    )
-    share = float(np.concatenate(flags).mean())
-    return ctx.grade(share, [parity], per_scenario)
+        metrics[f"correct_share_{name}"] = float(np.concatenate(list(correct.values())).mean())
+    checks = [
+        ctx.check(
+            "online/offline parity",
+            mismatched == 0,
+            f"{mismatched} online requests got different features from the training-set builder"
+            if mismatched
+            else "the builder and the server agree on every online request",
+            gate=True,
+        )
+    ]
+    for kind, rule in RULES.items():
+        flags = np.concatenate(by_kind[kind])
+        metrics[f"correct_share_{kind}"] = share = float(flags.mean())
+        checks.append(
+            ctx.check(
+                f"rule: {rule}",
+                share >= RULE_SHARE,
+                f"{int(flags.sum())} of {len(flags)} requests where this rule decides are right",
+                gate=True,
+            )
+        )
+    requests = float(np.concatenate([f for flags in by_kind.values() for f in flags]).mean())
+    metrics["correct_share_requests"] = requests
+    metrics["correct_share_training_set"] = float(delivered.mean())
+    return ctx.grade(min(requests, float(delivered.mean())), checks, metrics)

@@ -11,6 +11,12 @@ among the rows ingested at or before t (ties: the later ingestion).
 Two hidden scenarios: A is the public store with new request times and a late snapshot;
 B is a new store with more late rows and new customers, and an early snapshot. For each,
 the hidden truth is the features every request should get, computed by the rule above.
+Random request times rarely land where the ticket's two tie rules decide, so each
+scenario also holds probes for them, mixed in as ordinary training requests: requests at
+the very second a row was ingested ("at or before t" counts it), and requests just after
+a restatement landed ("the one ingested last" wins). Each probe is kept only where the
+rule changes the answer, and each snapshot moment is itself such an ingestion second.
+The public training requests' truth is hidden too, to grade training_set.csv.
 """
 
 from pathlib import Path
@@ -124,9 +130,10 @@ def _label_requests(rng, ids, first_day, per_customer, prefix):
     ).sort_values("timestamp", kind="stable", ignore_index=True)
 
 
-def _snapshot_requests(rng, ids, at, prefix, n_unknown=15):
+def _snapshot_requests(rng, ids, at, prefix, must, n_unknown=15):
     unknown = [f"X{90000 + i}" for i in rng.choice(5000, n_unknown, replace=False)]
-    who = np.concatenate([ids[rng.random(len(ids)) < 0.6], unknown])
+    chosen = (rng.random(len(ids)) < 0.6) | (ids == must)
+    who = np.concatenate([ids[chosen], unknown])
     rng.shuffle(who)
     return pd.DataFrame(
         {
@@ -156,20 +163,85 @@ def _write_store(folder, profile, activity, at=None):
         _fmt(rows).to_csv(folder / f"{name}.csv", index=False)
 
 
-def _scenario(rng, hidden_dir, name, ids, first_day, profile, activity, snapshots):
+N_PROBES = 40  # per tie rule and scenario
+
+
+def _differs(a, b):
+    """Per row: some feature differs between two truth frames (empty equals empty)."""
+    a, b = a.set_index("request_id")[FEATURES], b.set_index("request_id")[FEATURES]
+    same = (a == b) | (a.isna() & b.isna())
+    return ~same.all(axis=1).to_numpy()
+
+
+def _requests(customers, times):
+    """Requests with provisional ids (unique here; renumbered once the probes are kept)."""
+    ids = [f"P{i:06d}" for i in range(len(customers))]
+    return pd.DataFrame(
+        {"request_id": ids, "customer_id": np.asarray(customers), "timestamp": times}
+    )
+
+
+def _boundary_probes(rng, profile, activity):
+    """Requests at the second a row landed, where counting that row changes the answer."""
+    rows = pd.concat([profile, activity], ignore_index=True)
+    rows = rows.iloc[rng.permutation(len(rows))[: 20 * N_PROBES]]
+    at = _requests(rows["customer_id"], rows["ingested_at"].to_numpy())
+    before = at.assign(timestamp=at["timestamp"] - pd.Timedelta(seconds=1))
+    keep = _differs(truth(profile, activity, at), truth(profile, activity, before))
+    return at[keep].head(N_PROBES).reset_index(drop=True)
+
+
+def _restated_probes(rng, profile, activity):
+    """Requests soon after a restatement landed, where it (not the original) is the answer."""
+    key = ["customer_id", "event_time"]
+    restated = activity[activity.duplicated(key, keep=False)]
+    corrections = restated.sort_values("ingested_at").drop_duplicates(key, keep="last")
+    corrections = corrections.iloc[rng.permutation(len(corrections))[: 10 * N_PROBES]]
+    times = corrections["ingested_at"] + _seconds(rng, 0, 3 * 3600, len(corrections))
+    after = _requests(corrections["customer_id"], times.to_numpy())
+    originals = activity.sort_values("ingested_at").drop_duplicates(key, keep="first")
+    keep = _differs(truth(profile, activity, after), truth(profile, originals, after))
+    return after[keep].head(N_PROBES).reset_index(drop=True)
+
+
+def _snapshot_moment(rng, profile, activity, day):
+    """An ingestion second on `day` at which that row changes its customer's features."""
+    rows = pd.concat([profile, activity], ignore_index=True)
+    rows = rows[rows["ingested_at"].dt.normalize() == START + pd.Timedelta(days=day)]
+    rows = rows.iloc[rng.permutation(len(rows))]
+    at = _requests(rows["customer_id"], rows["ingested_at"].to_numpy())
+    before = at.assign(timestamp=at["timestamp"] - pd.Timedelta(seconds=1))
+    pick = at[_differs(truth(profile, activity, at), truth(profile, activity, before))].iloc[0]
+    return pick["timestamp"], pick["customer_id"]
+
+
+def _scenario(rng, hidden_dir, name, ids, first_day, profile, activity, snapshot_days):
     """Hidden files for one scenario: store, requests (offline + online) and the truth."""
     base = hidden_dir / name
     _write_store(base / "store", profile, activity)
-    offline = [_label_requests(rng, ids, first_day, 3, f"{name}L")]
-    frames = [truth(profile, activity, offline[0]).assign(kind="offline")]
-    for i, at in enumerate(snapshots):
+    labelled = _label_requests(rng, ids, first_day, 3, f"{name}L")
+    boundary = _boundary_probes(rng, profile, activity)
+    restated = _restated_probes(rng, profile, activity)
+    offline = [labelled, boundary, restated]
+    # Probes look like any training request: the same id series, numbered on.
+    n = len(labelled)
+    for probes in (boundary, restated):
+        probes["request_id"] = [f"{name}L{i:06d}" for i in range(n, n + len(probes))]
+        n += len(probes)
+    frames = [
+        truth(profile, activity, requests).assign(kind=kind)
+        for requests, kind in zip(offline, ("offline", "boundary", "restated"), strict=True)
+    ]
+    for i, day in enumerate(snapshot_days):
+        at, customer = _snapshot_moment(rng, profile, activity, day)
         snap = base / f"snapshot{i}"
         _write_store(snap / "store", profile, activity, at)
-        requests = _snapshot_requests(rng, ids, at, f"{name}S{i}")
+        requests = _snapshot_requests(rng, ids, at, f"{name}S{i}", customer)
         _fmt(requests).to_csv(snap / "requests.csv", index=False)
         offline.append(requests)
         frames.append(truth(profile, activity, requests).assign(kind=f"snapshot{i}"))
-    # The builder sees the online requests too (same customer and time), mixed in by time.
+    # The builder sees the probes and the online requests too (same customer and time),
+    # mixed in by time.
     offline = pd.concat(offline, ignore_index=True).sort_values("timestamp", kind="stable")
     _fmt(offline).to_csv(base / "offline_requests.csv", index=False)
     pd.concat(frames, ignore_index=True).to_csv(base / "truth.csv", index=False)
@@ -190,9 +262,7 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     train = _label_requests(rng, ids, first_day, 4, "T")
     train["churned_30d"] = _label(rng, profile, activity, train)
     _fmt(train).to_csv(public_dir / "data" / "training_requests.csv", index=False)
-    day = pd.Timedelta(days=1)
-    at_a = [START + 70 * day + pd.Timedelta(seconds=int(rng.integers(0, 86400)))]
-    _scenario(rng, hidden_dir, "A", ids, first_day, profile, activity, at_a)
+    truth(profile, activity, train).to_csv(hidden_dir / "training_truth.csv", index=False)
+    _scenario(rng, hidden_dir, "A", ids, first_day, profile, activity, [70])
     ids_b, first_b, profile_b, activity_b = _store(rng, 250, 0.35, 50001)
-    at_b = [START + 35 * day + pd.Timedelta(seconds=int(rng.integers(0, 86400)))]
-    _scenario(rng, hidden_dir, "B", ids_b, first_b, profile_b, activity_b, at_b)
+    _scenario(rng, hidden_dir, "B", ids_b, first_b, profile_b, activity_b, [35])

@@ -3,16 +3,24 @@
 The ticket's script builds training sets at past cut-offs and the scoring set at the
 newest one, so both are graded: the newest cut-off (2024-06-01) and a past one
 (2024-05-01), where windows anchored at a fixed date or at the end of the log go wrong.
-1. At each cut-off, the full hidden log (with later events and new users) and the log with
-   everything at or after the cut-off removed. Point-in-time features cannot tell the two
-   apart, so the outputs must match: same users, same columns, same values. Any
-   difference means the script used something it could not have known at the cut-off.
+1. At each cut-off, two logs that hold the same knowledge at the cut-off: the log with
+   everything at or after the cut-off removed, and the full hidden log (with later events
+   and new users) moved with the cut-off to another period by a multiple of 28 years
+   (the calendar repeats, so weekdays, month starts and leap days stay; the seed picks
+   1996, 2052 or 2080). Point-in-time features measured from the cut-off cannot tell the
+   two apart, so the outputs must match (same users, same columns, same values within a
+   float tolerance), or a failed gate. A difference means the script used events it could
+   not have known at the cut-off, or measured time from something other than the cut-off:
+   a hard-coded date, today's date, or the first or last date in the file.
 2. Usefulness: a fixed, simple model (median imputation, quantile scaling, logistic
    regression) is cross-validated on the features against the hidden label "purchased in
    the 30 days after the cut-off"; the metric is the lower of the two cut-offs' out-of-fold
    ROC AUC. The model is the grader's, fitted on the agent's output read as data.
-All four runs share one sandbox (start-up dominates); each has its own time limit.
+All four runs share one sandbox (start-up dominates); each has its own time limit. No
+label enters it: the sandbox gets event logs only.
 """
+
+import json
 
 import numpy as np
 import pandas as pd
@@ -30,20 +38,32 @@ CUTOFFS = {
     "newest": ("2024-06-01T00:00:00Z", "labels.csv", "events_truncated"),
     "past": ("2024-05-01T00:00:00Z", "labels_past.csv", "events_past"),
 }
-RUNS = [(when, log) for when, (_, _, cut) in CUTOFFS.items() for log in ("events_full", cut)]
+SHIFTED = "events_shifted"  # the full log in another period; cut-offs in shifted.json
+# The two runs may differ by float rounding of epoch arithmetic (days computed from
+# nanoseconds since 1970), never by a later event or the days a moved anchor adds.
+RTOL, ATOL = 1e-6, 1e-6
 
 
-def _run_all(ctx):
+def _runs(ctx):
+    """(cut-off name, log, cut-off time) for every run of features.py."""
+    shifted = json.loads((ctx.hidden / "shifted.json").read_text())
+    runs = []
+    for when, (cutoff, _, cut) in CUTOFFS.items():
+        runs += [(when, cut, cutoff), (when, SHIFTED, shifted[when])]
+    return runs
+
+
+def _run_all(ctx, runs):
     """Every (cut-off, log) run in one sandbox; each writes its output, log and exit code."""
     steps = []
-    for when, log in RUNS:
+    for when, log, cutoff in runs:
         out = f"incoming/{when}.{log}"
         steps.append(
             f"timeout {TIMEOUT} python features.py --events incoming/{log}.csv "
-            f"--cutoff {CUTOFFS[when][0]} --out {out}.csv > {out}.log 2>&1; echo $? > {out}.rc"
+            f"--cutoff {cutoff} --out {out}.csv > {out}.log 2>&1; echo $? > {out}.rc"
         )
-    inputs = {f"incoming/{log}.csv": ctx.hidden / f"{log}.csv" for _, log in RUNS}
-    return ctx.exec("; ".join(steps), timeout=TIMEOUT * len(RUNS) + 30, inputs=inputs)
+    inputs = {f"incoming/{log}.csv": ctx.hidden / f"{log}.csv" for _, log, _ in runs}
+    return ctx.exec("; ".join(steps), timeout=TIMEOUT * len(runs) + 30, inputs=inputs)
 
 
 def _features(ctx, run, when, log, users):
@@ -94,7 +114,7 @@ def _differences(full, cut):
     if list(full.columns) != list(cut.columns):
         return f"columns differ: {list(full.columns)[:8]} vs {list(cut.columns)[:8]}"
     a, b = full.to_numpy(), cut.to_numpy()
-    same = np.isclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
+    same = np.isclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True)
     if same.all():
         return None
     rows, cols = np.nonzero(~same)
@@ -105,25 +125,33 @@ def _differences(full, cut):
 def grade(ctx):
     if not ctx.is_file("features.py"):
         return ctx.fail("features.py present", "features.py not found in the workspace root")
-    run = _run_all(ctx)
+    runs = _runs(ctx)
+    run = _run_all(ctx, runs)
     if run.result.timed_out:
-        return ctx.fail("features.py ran", "the four runs together timed out")
+        return ctx.fail("features.py ran", f"the {len(runs)} runs together timed out")
+    shifted_to = {when: cutoff for when, log, cutoff in runs if log == SHIFTED}
     checks, aucs = [], {}
-    for when, (_, label_file, cut_log) in CUTOFFS.items():
+    for when, (cutoff, label_file, cut_log) in CUTOFFS.items():
         labels = pd.read_csv(ctx.hidden / label_file, dtype={"user_id": str})
         users = labels["user_id"].tolist()
-        full, problem = _features(ctx, run, when, "events_full", users)
-        if problem:
-            return ctx.grade(None, [*checks, problem])
-        cut, problem = _features(ctx, run, when, cut_log, users)
-        if problem:
-            return ctx.grade(None, [*checks, problem])
-        diff = _differences(full, cut)
+        outputs = {}
+        for log in (cut_log, SHIFTED):
+            outputs[log], problem = _features(ctx, run, when, log, users)
+            if problem:
+                return ctx.grade(None, [*checks, problem])
+        cut = outputs[cut_log]
+        moved = (
+            f"the full log (later events kept) and the cut-off moved from {cutoff[:10]} "
+            f"to {shifted_to[when][:10]}"
+        )
+        diff = _differences(outputs[SHIFTED], cut)
         checks.append(
             ctx.check(
-                f"features are point-in-time at the {when} cut-off",
+                f"features are point-in-time and measured from the {when} cut-off",
                 diff is None,
-                diff or "identical with and without the events after the cut-off",
+                f"{moved}: {diff}"
+                if diff
+                else f"the same features as on the log truncated at the cut-off with {moved}",
                 gate=True,
             )
         )

@@ -3,11 +3,13 @@
 Each user has a visit rate that drifts, may churn (activity drops to a trickle, often
 after support tickets), buys on some visits, and may hold a subscription that renews at
 00:00:00 on the 1st of each month. The agent sees the log up to the cut-off, 2024-06-01;
-the hidden full log runs to 2024-07-01 and includes June's events and June's new users.
+the hidden full log runs to 2024-07-01 and includes June's events and June's new users;
+the grader gets it only moved to another period (events_shifted.csv).
 The label is "made a purchase in [cut-off, cut-off + 30 days)": recent activity and its
 trend predict it, so point-in-time windows beat lifetime counts.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,6 +22,12 @@ CUTOFF = pd.Timestamp("2024-06-01")
 PAST = pd.Timestamp("2024-05-01")  # a past cut-off, as when the script builds training sets
 END = pd.Timestamp("2024-07-01")
 N_DAYS = (END - START).days
+# The same history in another period: the Gregorian calendar repeats every 28 years
+# (10227 days) between 1901 and 2099, so a shift by a multiple of it keeps weekdays, month
+# starts (the renewals) and leap days. Only a script that measures from the cut-off gives
+# the same features; one anchored at a fixed date or at the clock does not.
+CALENDAR_CYCLE_DAYS = 10227
+SHIFT_CYCLES = (-1, 1, 2)  # 1996, 2052 or 2080; the seed picks one
 
 
 def _users(rng):
@@ -104,12 +112,23 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     before = (events["t"] < CUTOFF).to_numpy()
     (public_dir / "data").mkdir()
     log[before].to_csv(public_dir / "data" / "events.csv", index=False)
-    log.to_csv(hidden_dir / "events_full.csv", index=False)
     shutil.copyfile(public_dir / "data" / "events.csv", hidden_dir / "events_truncated.csv")
     _labels(log, events["t"], CUTOFF).to_csv(hidden_dir / "labels.csv", index=False)
     before_past = (events["t"] < PAST).to_numpy()
     log[before_past].to_csv(hidden_dir / "events_past.csv", index=False)
     _labels(log, events["t"], PAST).to_csv(hidden_dir / "labels_past.csv", index=False)
+    _shifted(seed, events["t"], log, hidden_dir)
+
+
+def _shifted(seed: int, t: pd.Series, log: pd.DataFrame, hidden_dir: Path) -> None:
+    """The full log moved to another period, and the two cut-offs moved with it."""
+    cycles = SHIFT_CYCLES[np.random.default_rng(8300 + seed).integers(len(SHIFT_CYCLES))]
+    offset = pd.Timedelta(days=CALENDAR_CYCLE_DAYS * int(cycles))
+    shifted = log.assign(timestamp=(t + offset).dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy())
+    shifted.to_csv(hidden_dir / "events_shifted.csv", index=False)
+    cutoffs = {"newest": CUTOFF + offset, "past": PAST + offset}
+    plan = {when: at.strftime("%Y-%m-%dT%H:%M:%SZ") for when, at in cutoffs.items()}
+    (hidden_dir / "shifted.json").write_text(json.dumps(plan, indent=1))
 
 
 def _labels(log: pd.DataFrame, t: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:

@@ -2,36 +2,18 @@
 # Point-in-time on ingestion time, but the last row written wins: a late row for an older
 # day overwrites a newer day's values, in training and serving alike.
 set -euo pipefail
+cp "$(dirname "$0")/asof_kit.py" .
 cat > lookup.py <<'PY'
-import argparse
-
-import pandas as pd
-
-TABLES = {"profile": ["plan", "credit_limit"], "activity": ["txn_count_7d", "spend_7d"]}
+from asof_kit import TABLES, asof_join, read_table
 
 
 def features_at(store, requests):
-    out = requests.assign(_t=pd.to_datetime(requests["timestamp"], utc=True))
-    out = out.assign(_o=range(len(out))).sort_values("_t")
-    for table, columns in TABLES.items():
-        rows = pd.read_csv(f"{store}/{table}.csv", dtype={"customer_id": str})
-        rows["ingested_at"] = pd.to_datetime(rows["ingested_at"], utc=True)
-        rows = rows.sort_values("ingested_at")
-        out = pd.merge_asof(
-            out, rows[["customer_id", "ingested_at", *columns]], left_on="_t",
-            right_on="ingested_at", by="customer_id",
-        ).drop(columns="ingested_at")
-    return out.sort_values("_o").drop(columns=["_t", "_o"])
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    for flag in ("--store", "--requests", "--out"):
-        parser.add_argument(flag, required=True)
-    args = parser.parse_args()
-    requests = pd.read_csv(args.requests, dtype={"request_id": str, "customer_id": str})
-    features_at(args.store, requests).to_csv(args.out, index=False)
+    lines = {
+        table: read_table(store, table).sort_values("ingested_at")[
+            ["customer_id", "ingested_at", *columns]
+        ]
+        for table, columns in TABLES.items()
+    }
+    return asof_join(requests, lines, "ingested_at")
 PY
-printf 'from lookup import main\n\nmain()\n' > build_training_set.py
-cp build_training_set.py serve_features.py
-python build_training_set.py --store data/store --requests data/training_requests.csv --out training_set.csv
+python asof_kit.py

@@ -2,41 +2,13 @@
 # The training set takes each customer's row nearest in time to the request, before or
 # after it: training rows see values from the future that serving never has.
 set -euo pipefail
-cat > lookup.py <<'PY'
-import argparse
+bash "$(dirname "$0")/event_time_only.sh"  # serving: the backward join on event_time
+cat > build_training_set.py <<'PY'
+from functools import partial
 
-import pandas as pd
+from asof_kit import main
+from lookup import features_at
 
-TABLES = {"profile": ["plan", "credit_limit"], "activity": ["txn_count_7d", "spend_7d"]}
-
-
-DIRECTION = "backward"
-
-
-def features_at(store, requests):
-    out = requests.assign(_t=pd.to_datetime(requests["timestamp"], utc=True))
-    out = out.assign(_o=range(len(out))).sort_values("_t")
-    for table, columns in TABLES.items():
-        rows = pd.read_csv(f"{store}/{table}.csv", dtype={"customer_id": str})
-        rows["event_time"] = pd.to_datetime(rows["event_time"], utc=True)
-        rows = rows.sort_values(["event_time", "ingested_at"]).drop_duplicates(
-            ["customer_id", "event_time"], keep="last"
-        )
-        out = pd.merge_asof(
-            out, rows[["customer_id", "event_time", *columns]], left_on="_t",
-            right_on="event_time", by="customer_id", direction=DIRECTION,
-        ).drop(columns="event_time")
-    return out.sort_values("_o").drop(columns=["_t", "_o"])
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    for flag in ("--store", "--requests", "--out"):
-        parser.add_argument(flag, required=True)
-    args = parser.parse_args()
-    requests = pd.read_csv(args.requests, dtype={"request_id": str, "customer_id": str})
-    features_at(args.store, requests).to_csv(args.out, index=False)
+main(partial(features_at, direction="nearest"))
 PY
-printf 'import lookup\n\nlookup.DIRECTION = "nearest"\nlookup.main()\n' > build_training_set.py
-printf 'from lookup import main\n\nmain()\n' > serve_features.py
 python build_training_set.py --store data/store --requests data/training_requests.csv --out training_set.csv

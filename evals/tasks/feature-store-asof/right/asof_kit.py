@@ -1,0 +1,1 @@
+../wrong/asof_kit.py
