@@ -1,7 +1,8 @@
 """Rerun the agent's tune.py on the grader's own data, and judge its estimates there.
 
 A number tune.py reports on data the agent has seen proves nothing, and on this month's
-data an honest estimate (±0.03 per region) and an optimistic one (+0.03-0.05) overlap.
+four regions honest and optimistic estimates overlap: mean (estimate - hidden AUC) from
+-0.06 to +0.04 for honest procedures, -0.03 to +0.07 for optimistic ones (seeds 0-19).
 So the grader reruns tune.py twice, each run its own `ctx.exec` (a fresh sandbox on a
 fresh copy of the workspace, the two in parallel, one per core), on datasets staged from
 the hidden folder; no label of a test row ever enters a sandbox:
@@ -10,11 +11,11 @@ the hidden folder; no label of a test row ever enters a sandbox:
 A null region looks like any other but its labels ignore the features (prepare.py), so
 every model's true AUC there is exactly 0.5, whatever the procedure chose. Over the ten
 null regions the mean reported AUC minus 0.5 is the procedure's own optimism:
-  honest (nested CV, or choose on train and report on validation.csv): -0.02 to +0.02,
-  optimistic (report the best CV score, or the validation score it chose on): +0.04 to
-  +0.07, because the best of 20 noisy scores of equally useless models sits about two
-  standard errors high in every region, while averaging ten regions shrinks honest noise.
-task.yaml has the measured ranges; NULL_OPTIMISM lies between them.
+  honest (nested CV, or choose on train and report on validation.csv): -0.017 to +0.025,
+  optimistic (report the best CV score, or the validation score it chose on): +0.047 to
+  +0.064 (seeds 0-19), because the best of 20 noisy scores of equally useless models
+  sits about two standard errors high in every region, while averaging ten regions
+  shrinks the honest noise (sd 0.010) but not that bias. NULL_OPTIMISM lies between.
 
 Checks, all from raw outputs:
   gates: both runs finish within the time budget; tuning.csv names an approved
@@ -22,8 +23,8 @@ Checks, all from raw outputs:
   predictions come from its named configuration (a logistic regression's log-odds are
   exactly linear in its features: the grader regresses logit(probability) on the chosen
   features, R^2 >= SAME_MODEL); optimism on the null regions <= NULL_OPTIMISM; on this
-  month's regions the mean of (estimate - hidden test AUC) within REAL_GAP (catches
-  reporting 0.5 everywhere, or a training-set AUC).
+  month's regions the mean of (estimate - hidden test AUC) within REAL_GAP (catches a
+  constant 0.5, which the null regions cannot, and other numbers unrelated to the data).
   metric: mean hidden test AUC of run a's predictions on this month's regions.
 """
 
@@ -38,8 +39,8 @@ DATA, OUT = ".grader/data", ".grader/out"
 # The instruction's budget is 60 s per run on one core; the grader stops a run at 90 s,
 # a margin for a loaded machine (the oracle takes 1-3 s).
 BUDGET, RUN_TIMEOUT = 60, 90
-NULL_OPTIMISM = 0.03  # allowed mean (estimate - 0.5) over the null regions
-REAL_GAP = (-0.08, 0.08)  # allowed mean (estimate - hidden AUC) over this month's regions
+NULL_OPTIMISM = 0.035  # allowed mean (estimate - 0.5) over the null regions
+REAL_GAP = (-0.10, 0.10)  # allowed mean (estimate - hidden AUC) over this month's regions
 SAME_MODEL = 0.99  # R^2 of logit(probability) on the chosen configuration's features
 
 
