@@ -63,19 +63,27 @@ def _linear_fit(features, logits):
 
 
 def _rerun(ctx) -> dict:
-    """Both reruns, in parallel lanes: {"a": ExecRun, "b": ExecRun}."""
-    runs = {}
+    """Both reruns, in parallel lanes: {"a": ExecRun, "b": ExecRun}.
+
+    A lane's exception (a WorkspaceFault: say, a file where the grader's input folder
+    goes) is raised again here, so the harness scores it as the agent's failed gate."""
+    runs, faults = {}, []
 
     def lane(name: str) -> None:
         staged = {f"{DATA}/{f}": ctx.hidden / f"run_{name}" / f for f in FILES}
         command = f"python tune.py --data {DATA} --out {OUT}"
-        runs[name] = ctx.exec(command, timeout=RUN_TIMEOUT, inputs=staged)
+        try:
+            runs[name] = ctx.exec(command, timeout=RUN_TIMEOUT, inputs=staged)
+        except Exception as exc:  # re-raised in the grading thread below
+            faults.append(exc)
 
     lanes = [threading.Thread(target=lane, args=(name,)) for name in ("a", "b")]
     for thread in lanes:
         thread.start()
     for thread in lanes:
         thread.join()
+    if faults:
+        raise faults[0]
     return {name: runs[name] for name in ("a", "b")}  # a fixed order: checks compare in order
 
 
