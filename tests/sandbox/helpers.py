@@ -39,3 +39,31 @@ def gone_soon(needle: str, within: float = 3.0) -> bool:
             return False
         time.sleep(0.05)
     return True
+
+
+def toward_python(path: Path) -> set[str]:
+    """The children of `path` that exist inside a bwrap sandbox only because an interpreter
+    folder is bound below it (`python -m venv .venv` in the checkout binds
+    <checkout>/.venv, so <checkout> holds just `.venv` there); empty when none is."""
+    from mlskills.sandbox.mounts import python_dirs
+
+    path = path.resolve()
+    return {
+        d.relative_to(path).parts[0] for d in python_dirs() if d != path and d.is_relative_to(path)
+    }
+
+
+def invisible_check(paths: list[Path]) -> str:
+    """Shell lines that print `VISIBLE <path>` for each path the sandbox shows beyond what an
+    interpreter folder bound below it needs (a path toward one may exist, holding only that)."""
+    lines = []
+    for path in paths:
+        allowed = toward_python(path)
+        if not allowed:
+            lines.append(f'test -e "{path}" && echo "VISIBLE {path}"')
+            continue
+        keep = "|".join(sorted(allowed))
+        lines.append(
+            f'ls -A "{path}" 2>/dev/null | grep -Evx "{keep}" | sed "s|^|VISIBLE {path}/|"'
+        )
+    return "\n".join(lines)

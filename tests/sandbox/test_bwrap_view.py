@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sandbox.helpers import needs_bwrap
+from sandbox.helpers import invisible_check, needs_bwrap, toward_python
 
 import mlskills
 from mlskills import paths
@@ -45,8 +45,7 @@ def test_repository_package_and_cache_do_not_exist_inside(make_sandbox):
         Path(__file__).parent,
     ]
     box = make_sandbox()
-    checks = "; ".join(f"test -e {p} && echo VISIBLE {p}" for p in hidden)
-    out = run_ok(box, f"{checks}; python -c 'import mlskills' 2>&1 | tail -1")
+    out = run_ok(box, f"{invisible_check(hidden)}\npython -c 'import mlskills' 2>&1 | tail -1")
     assert "VISIBLE" not in out
     assert "No module named 'mlskills'" in out
 
@@ -56,9 +55,12 @@ def test_other_trials_and_host_tmp_are_invisible(make_sandbox, tmp_path):
     other.mkdir(parents=True)
     (other / "predictions.csv").write_text("secret")
     box = make_sandbox()
-    out = run_ok(box, f"test -e {other} && echo VISIBLE; ls /tmp; ls /home")
+    out = run_ok(box, f"{invisible_check([other])}\necho TMP; ls -A /tmp; echo HOME; ls -A /home")
     assert "VISIBLE" not in out
-    assert out.split() == ["agent"]  # /tmp is empty; /home holds only the agent's HOME
+    tmp, home = out.split("HOME")
+    # /tmp is empty but for the way to a venv made under /tmp; /home holds the agent's HOME
+    assert set(tmp.split()) - {"TMP"} == toward_python(Path("/tmp"))
+    assert home.split() == ["agent"]
 
 
 def test_system_and_python_are_read_only_but_usable(make_sandbox):

@@ -12,6 +12,7 @@ Markers, on the line right before a block's opening fence (use sparingly):
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
@@ -225,6 +226,9 @@ def test_python_blocks_run(path: Path, tmp_path: Path) -> None:
                 pytest.skip(f"{relative}:{line} needs {', '.join(absent)} (not installed)")
         runnable.append((line, code))
     prelude = PRELUDES.get(relative, COMMON) + EXTRA.get(relative, "")
+    code = "\n".join([textwrap.dedent(prelude), *(textwrap.dedent(c) for _, c in runnable)])
+    if absent := sorted(m for m in OPTIONAL & imported(code) if not importable(m)):
+        pytest.skip(f"{relative} needs {', '.join(absent)} (not installed)")
     payload = [(0, textwrap.dedent(prelude)), *runnable]
     (tmp_path / "blocks.json").write_text(json.dumps(payload))
     (tmp_path / "runner.py").write_text(RUNNER)
@@ -241,6 +245,27 @@ def test_python_blocks_run(path: Path, tmp_path: Path) -> None:
 
 def importable(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
+
+
+# Libraries a user may not have (extras: torch, skills-check): a document whose blocks or
+# prelude import one that is missing skips with its name, marked `requires` or not. Any
+# other import must succeed: a typo or a module a block forgot to write is a failure.
+OPTIONAL = {"torch", "mlflow", "shap", "fastapi", "httpx", "transformers", "tokenizers", "skops"}
+
+
+def imported(code: str) -> set[str]:
+    """The top-level modules `code` imports (blocks that do not parse import nothing)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
 
 
 def test_every_fragment_marker_says_why() -> None:
