@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,12 @@ def test_skill_and_subagent_choices_stop_the_cli_at_its_first_tool_call(
         "neg-1": "none",
     }
     assert records["prof-1"].tool == "Skill" and records["build-1"].tool == "Agent"
-    # one model call per session: the CLI was killed before any tool ran or a 2nd turn
-    assert len(cli_fake.message_requests) == 3
+    # the CLI was killed at its first tool call: no request carries a tool result (a second
+    # turn). Each session's first request reached the fake; a loaded machine can make the
+    # CLI send that first turn again (its own retry), which is not a second turn.
+    assert len(cli_fake.message_requests) >= 3
+    for request in cli_fake.message_requests:
+        assert "tool_result" not in json.dumps(request.body.get("messages")), request.body
     first = cli_fake.message_requests[0]
     listing = system_text(first.body) + str(first.body.get("messages"))
     assert "mlskills:data-profiling" in listing and "mlskills:ml-engineer" in listing
