@@ -92,12 +92,14 @@ def test_right_and_wrong_scripts_are_validated_statically(evals):
     assert any("no comment naming the approach" in m for m in messages), messages
 
 
-def test_only_right_solutions_are_graded_twice(evals, tmp_path):
-    """A grade that changes on the second grading is a problem for the oracle; wrong
-    solutions are graded once (they may be random by design), which is most of the time
-    the check saves on the torch tasks."""
+def test_each_right_solution_is_graded_twice_on_one_seed_of_its_own(evals, tmp_path):
+    """A grade that changes on the second grading is a problem for the oracle and right/;
+    each is regraded on one seed, a different one per solution (oracle seed 0, the first
+    right/ seed 1), and wrong solutions are graded once (they may be random by design)."""
     calls = tmp_path / "grader-calls"
-    grader = evals / "tasks" / "double" / "grader.py"
+    task = evals / "tasks" / "double"
+    _script(task / "right" / "awk_again.sh", "the same doubling, written again", DOUBLE_ALL)
+    grader = task / "grader.py"
     grader.write_text(
         grader.read_text().replace(
             "    return ctx.grade(accuracy, [preds.check])",
@@ -109,9 +111,10 @@ def test_only_right_solutions_are_graded_twice(evals, tmp_path):
         )
     )
     code, verdict = _check(evals, tmp_path)
-    # oracle on 2 seeds graded twice each, wrong/half on 2 seeds once each (nop leaves no
-    # answers.csv, so its grading stops before the log)
-    assert len(calls.read_text()) == 2 * 2 + 2
+    # oracle and right/awk_again on 2 seeds, each graded twice on one of them (2 x 3), and
+    # wrong/half on 2 seeds once each (nop leaves no answers.csv: its grading stops earlier)
+    assert len(calls.read_text()) == 2 * 3 + 2
     assert code == 1
-    assert any("oracle" in p and "twice differed" in p for p in verdict["problems"])
+    differed = sorted(p.split(":")[0] for p in verdict["problems"] if "twice differed" in p)
+    assert differed == ["oracle (seed 0)", "right-awk_again (seed 1)"], verdict["problems"]
     assert not any("wrong-" in p for p in verdict["problems"])
