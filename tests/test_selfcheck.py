@@ -8,6 +8,7 @@ mark 0.9, 50 rows): each script is a real awk program, no mocks.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -118,3 +119,25 @@ def test_each_right_solution_is_graded_twice_on_one_seed_of_its_own(evals, tmp_p
     differed = sorted(p.split(":")[0] for p in verdict["problems"] if "twice differed" in p)
     assert differed == ["oracle (seed 0)", "right-awk_again (seed 1)"], verdict["problems"]
     assert not any("wrong-" in p for p in verdict["problems"])
+
+
+@pytest.mark.parametrize("preset", [None, "3"])
+def test_prepare_runs_with_one_math_thread_unless_the_user_set_one(evals, tmp_path, preset):
+    """The harness's own numeric work (prepare.py, graders) runs beside the trials, where
+    OpenMP on every core spin-waits (model-serving's prepare: 17 s instead of 1.2 s)."""
+    prepare = evals / "tasks" / "double" / "prepare.py"
+    prepare.write_text(
+        prepare.read_text()
+        + "    import os\n"
+        + "    (hidden_dir / 'threads.txt').write_text(os.environ.get('OMP_NUM_THREADS', '-'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    if preset:
+        env["OMP_NUM_THREADS"] = preset
+    subprocess.run(
+        [sys.executable, "-m", "mlskills", "tasks", "check", "double", "--seeds", "1",
+         "--sandbox", "local", "--evals", str(evals), "--cache-dir", str(tmp_path / "cache")],
+        capture_output=True, text=True, timeout=300, env=env, check=True,
+    )  # fmt: skip
+    [written] = (tmp_path / "cache").glob("prepared/double/0-*/hidden/threads.txt")
+    assert written.read_text() == (preset or "1")
