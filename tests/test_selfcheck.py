@@ -59,6 +59,8 @@ def test_right_solutions_run_on_every_seed_and_must_pass(evals, tmp_path):
     assert sorted(r["seed"] for r in wrongs) == [0, 1], "wrong/ runs on every seed too"
     assert verdict["worst_right"]["score"] == 1.0
     assert verdict["best_wrong"]["name"] == "half" and verdict["best_wrong"]["score"] < 0.9
+    # what the task costs the check: at least its slowest grading, at most the whole check
+    assert verdict["grade_seconds"] <= verdict["trial_seconds"] < 300
 
     _script(
         task / "right" / "forgets.sh",

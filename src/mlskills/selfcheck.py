@@ -52,6 +52,7 @@ class TaskCheck:
     runs: list[SolutionRun] = field(default_factory=list)
     oracle_seconds: float = 0.0
     grade_seconds: float = 0.0
+    trial_seconds: float = 0.0  # the task's share of the check: every trial's wall time
 
     @property
     def ok(self) -> bool:
@@ -108,6 +109,7 @@ class TaskCheck:
             "runs": [r.__dict__ for r in self.runs],
             "oracle_seconds": self.oracle_seconds,
             "grade_seconds": self.grade_seconds,
+            "trial_seconds": round(self.trial_seconds, 2),
         }
 
 
@@ -153,6 +155,7 @@ def judge(task: TaskSpec, records: list[TrialRecord]) -> TaskCheck:
     for record in sorted(records, key=lambda r: (r.arm, r.epoch)):
         kind, name = _kind_and_name(record.arm)
         label = f"{record.arm} (seed {record.seed})"
+        check.trial_seconds += record.wall_seconds
         check.runs.append(
             SolutionRun(kind, name, record.seed, record.score, record.metric, record.passed)
         )
