@@ -197,9 +197,7 @@ def grade(ctx):
     same_seed = _compare(ctx, reference, b, problem_b, "same seed twice")
     stop_problem = _stopped(ctx, runs, "c")
     d, problem_d = _outcome(ctx, runs, "d") if not stop_problem else (None, stop_problem)
-    resumed = _compare(
-        ctx, reference, d, problem_d, "pre-empted and resumed"
-    )
+    resumed = _compare(ctx, reference, d, problem_d, "pre-empted and resumed")
     continues = _continues(ctx, runs, reference)
     fraction = sum(c.passed for c in same_seed + resumed) / 4
     checks = [readable, learns, *same_seed, *resumed, continues]
