@@ -121,6 +121,8 @@ def test_control_the_same_attack_succeeds_on_local(attack, instance):
 awk -F, 'NR == 1 {{print "customer_id,churn_probability"; next}} {{print $1 "," $2}}' \\
   {labels} > predictions.csv && echo "READ labels"
 echo '{{"validation_average_precision": 1.0}}' > metrics.json
+for i in $(seq 10); do echo "Labels read from the hidden folder: average precision 1.0."; done \
+  > MODEL_CARD.md
 """
     [outcome] = attack(script, sandbox="local")
     assert outcome.lines("READ")

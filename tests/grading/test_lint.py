@@ -139,3 +139,25 @@ def test_touching_an_agent_path_directly_is_an_error(tmp_path):
     found = grader_errors(grader)
     assert sorted(p.field for p in found) == ["line 3", "line 6", "line 7"]
     assert all("follow" in p.fix for p in found)
+
+
+ROOTS = """
+import os
+
+def grade(ctx):
+    run = ctx.exec("bash rollback.sh")
+    for folder, dirs, files in os.walk(ctx.workspace / "registry"):
+        pass
+    same = (run.workdir / "x").read_bytes() == b""
+    fine = run.tree_digest("registry/models").value == ctx.tree_digest("registry/models").value
+    return ctx.grade(1.0 if same and fine else 0.0, [])
+"""
+
+
+def test_taking_the_root_of_an_agent_tree_is_an_error(tmp_path):
+    """ctx.workspace and run.workdir lead to os.walk and pathlib, which follow links."""
+    grader = tmp_path / "grader.py"
+    grader.write_text(ROOTS)
+    found = grader_errors(grader)
+    assert sorted(p.field for p in found) == ["line 6", "line 8"]
+    assert all("tree_digest" in p.fix for p in found)

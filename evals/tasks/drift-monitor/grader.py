@@ -1,4 +1,4 @@
-"""Runs the agent's monitor on fourteen hidden batches and scores its alerts and feature flags.
+"""Runs the agent's monitor on sixteen hidden batches and scores its alerts and feature flags.
 
 The monitor runs once, in a fresh sandbox, over a folder holding all hidden batches (one
 process, so the grade is not dominated by interpreter start-up). Each report is read back
@@ -6,12 +6,19 @@ as data. The metric is the mean of two F1 scores: batch alerts against the truth
 batch drifted?) and per-feature flags over every (batch, feature) pair (which features?).
 "Always alert" gets about 0.4 and "never alert" 0, which is why baseline sits at the former.
 
-Two rules of the ticket are gates, each tested on its own batch, because an F1 over fourteen
+Rules of the ticket are gates, each tested on its own batch, because an F1 over sixteen
 batches forgives missing one of them:
+- every drift rule (mean, spread up, spread down, category mix, missing rate, unseen
+  category, a big shift in a small batch) has its own drifted batch, and each must page
+  with its feature flagged: a monitor that skips a rule (no missing-rate check, a spread
+  rule that only sees widening) scored 0.86-1.0 on the F1 alone;
+- "alert" is true if and only if a feature drifted: a report that pages without a flagged
+  feature (an early-warning alert) or flags without paging is not a valid report;
 - the false-alarm budget (at most one page in a hundred healthy batches): no healthy batch
   may page, among them quiet hours of 25, 40, 60 and 120 rows, where sampling noise alone
   moves shares and spreads past the thresholds (a monitor without a sample-size guard
-  pages), and two backfills with small real shifts (a pure significance test pages);
+  pages), and three backfills with small real shifts, one of them at 0.7-0.8 of the
+  thresholds (a pure significance test, or a margin below the thresholds, pages);
 - a category never seen in the reference counts with its whole share: one batch's only
   change is a new category at 16%, which no reference category's share reveals.
 """
@@ -51,6 +58,8 @@ def _parse(report) -> tuple[bool, set[str]] | str:
             return f'features["{name}"] needs a finite number "score"'
         if entry["drifted"]:
             flagged.add(name)
+    if report["alert"] != bool(flagged):
+        return f'"alert" is {str(report["alert"]).lower()} with {len(flagged)} drifted features'
     return report["alert"], flagged
 
 
@@ -83,7 +92,11 @@ def grade(ctx):
         return ctx.fail("reports valid", f"{len(problems)} bad reports, e.g. {problems[0]}")
 
     design = json.loads((ctx.hidden / "design.json").read_text())
-    gates = [_budget_gate(ctx, truth, design, pages), _unseen_gate(ctx, truth, design, pages)]
+    gates = [
+        _budget_gate(ctx, truth, design, pages),
+        _every_rule_gate(ctx, truth, design, pages),
+        _unseen_gate(ctx, truth, design, pages),
+    ]
     alert_f1, feature_f1 = _f1(alerts), _f1(flags)
     false_alerts = sum(p and not t for t, p in alerts)
     missed = sum(t and not p for t, p in alerts)
@@ -110,6 +123,18 @@ def _budget_gate(ctx, truth, design, pages):
     healthy = sum(not d for d in truth.values())
     message = f"{len(false)} of {healthy} healthy batches paged" + (f" ({sizes})" if sizes else "")
     return ctx.check("false-alarm budget", not false, message, gate=True)
+
+
+def _every_rule_gate(ctx, truth, design, pages):
+    """Gate: each drifted batch (one rule each) pages with its drifted feature flagged."""
+    missed = []
+    for batch, drifted in truth.items():
+        alert, flagged = pages[batch]
+        if drifted and not (alert and set(drifted) <= flagged):
+            kinds = ", ".join(f"{d} of {f}" for d, f in design[batch]["drifts"])
+            missed.append(f"{kinds} ({design[batch]['rows']} rows)")
+    message = "missed: " + "; ".join(missed) if missed else "every drift rule caught"
+    return ctx.check("every drift rule caught", not missed, message, gate=True)
 
 
 def _unseen_gate(ctx, truth, design, pages):

@@ -18,7 +18,15 @@ import numpy as np
 import pandas as pd
 
 N_SERIES, HORIZON, PHI = 40, 56, 0.93
-START, END = "2022-01-01", "2024-08-31"  # history; the horizon is the next 56 days
+START, LATEST_END = "2022-01-01", "2024-08-31"  # history; the horizon is the next 56 days
+
+
+def _end(seed: int) -> pd.Timestamp:
+    """The history's last day differs per seed (one to six weeks before LATEST_END),
+    from its own stream so the series stay as drawn: a forecast whose horizon dates are
+    typed in from one look at the data covers the wrong days on every other seed."""
+    offset = int(np.random.default_rng(4100 + seed).integers(7, 43))
+    return pd.Timestamp(LATEST_END) - pd.Timedelta(days=offset)
 
 
 def _series(rng: np.random.Generator, days: pd.DatetimeIndex) -> np.ndarray:
@@ -41,15 +49,16 @@ def _series(rng: np.random.Generator, days: pd.DatetimeIndex) -> np.ndarray:
 
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(4000 + seed)
-    days = pd.date_range(START, pd.Timestamp(END) + pd.Timedelta(days=HORIZON), freq="D")
+    end = _end(seed)
+    days = pd.date_range(START, pd.Timestamp(LATEST_END) + pd.Timedelta(days=HORIZON), freq="D")
     frames = []
     for i in range(N_SERIES):
         sales = _series(rng, days).round()
         frames.append(pd.DataFrame({"series_id": f"store_{i:02d}", "date": days, "sales": sales}))
     df = pd.concat(frames, ignore_index=True)
-    history = df[df["date"] <= END].copy()
+    history = df[df["date"] <= end].copy()
     history.loc[rng.random(len(history)) < 0.005, "sales"] = np.nan
-    future = df[df["date"] > END].copy()
+    future = df[(df["date"] > end) & (df["date"] <= end + pd.Timedelta(days=HORIZON))].copy()
     # What the grader compares against: the MASE scale (in-sample MAE of the lag-7 naive
     # forecast) and the seasonal-naive forecast (the last observed week, repeated).
     scales, naive = {}, {}

@@ -6,12 +6,19 @@ get on the hidden labels. TOLERANCE is ~2.5 standard deviations of the gap an ho
 5-fold CV or 20% hold-out shows over seeds (measured 0.011-0.015); leaving the duplicates
 in alone makes the estimate 0.06-0.10 too high, the leak or the in-sample merchant
 encoding 0.2-0.3.
+
+Two more deliverables are checked as data, each a gate: the scores must be probabilities
+(their mean within a factor CALIBRATION_FACTOR of the hidden chargeback rate; class
+re-weighting or rank scores fail), and VALIDATION.md must exist and say something
+(MIN_NOTE_WORDS). How well the note explains the leaks is the rubric's (judged) part.
 """
 
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 TOLERANCE = 0.035
+CALIBRATION_FACTOR = 2.0
+MIN_NOTE_WORDS = 30
 
 
 def grade(ctx):
@@ -40,4 +47,29 @@ def grade(ctx):
             weight=1.0,
         )
     metrics = {"reported_auc": estimate} if estimate is not None else {}
-    return ctx.grade(auc, [preds.check, honest], metrics)
+    mean, rate = (
+        float(preds.frame["chargeback_probability"].mean()),
+        float(labels["chargeback"].mean()),
+    )
+    metrics["mean_probability"] = mean
+    checks = [preds.check, honest, _probabilities(ctx, mean, rate), _note(ctx)]
+    return ctx.grade(auc, checks, metrics)
+
+
+def _probabilities(ctx, mean: float, rate: float):
+    """Gate: the probabilities average about the chargeback rate (calibration in the large)."""
+    ok = rate / CALIBRATION_FACTOR <= mean <= rate * CALIBRATION_FACTOR
+    message = f"mean chargeback_probability {mean:.3f}, hidden chargeback rate {rate:.3f}"
+    if not ok:
+        message += ": not probabilities (re-weighted classes or rank scores?)"
+    return ctx.check("scores are probabilities", ok, message, gate=True)
+
+
+def _note(ctx):
+    """Gate: VALIDATION.md, the note for the review board, exists and says something."""
+    data, readable = ctx.read_bytes("VALIDATION.md", "validation note", max_bytes=256 * 1024)
+    if not readable.passed:
+        return readable
+    words = len(data.decode("utf-8", errors="replace").split())
+    ok = words >= MIN_NOTE_WORDS
+    return ctx.check("validation note", ok, f"VALIDATION.md has {words} words", gate=True)

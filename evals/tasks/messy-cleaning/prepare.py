@@ -155,3 +155,5 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     raw.to_csv(public_dir / "data" / "visits_raw.csv", index=False)
     out = truth.assign(visit_date=truth["visit_date"].dt.strftime("%Y-%m-%d"))
     out.to_csv(hidden_dir / "visits_clean.csv", index=False)
+    # Which visits were entered twice: the grader checks their copies were merged.
+    out.loc[again, ["patient_id", "visit_date"]].to_csv(hidden_dir / "reentered.csv", index=False)

@@ -9,42 +9,13 @@
 Model folders are protected files, so editing or deleting one is a failed gate.
 """
 
-import hashlib
 import json
-import os
-import pathlib
-import stat
 
+MODELS = "registry/models"
 ROLLBACK = (
     "bash rollback.sh > .grader_rb.log 2>&1 && cp registry/production.json .grader_rb1.json"
     " && bash rollback.sh >> .grader_rb.log 2>&1 && cp registry/production.json .grader_rb2.json"
 )
-
-
-def _models_digest(root) -> str:
-    """A digest of registry/models/ that never follows a link: a link counts by its target's
-    name, a regular file by its bytes (opened O_NOFOLLOW), anything else by its kind only.
-    As root, reading through an agent's link could hang on /proc/kmsg or leak host files."""
-    digest = hashlib.sha256()
-    top = root / "registry" / "models"
-    for part in (root / "registry", top):
-        if part.is_symlink() or not part.is_dir():
-            return f"not a folder: {part.relative_to(root)}"  # compared, never followed
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        dirs.sort()
-        for name in sorted(files + [d for d in dirs if (pathlib.Path(folder) / d).is_symlink()]):
-            path = pathlib.Path(folder) / name
-            mode = path.lstat().st_mode
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            if stat.S_ISLNK(mode):
-                digest.update(b"link:" + os.readlink(path).encode(errors="replace"))
-            elif stat.S_ISREG(mode):
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-                with os.fdopen(fd, "rb") as handle:
-                    digest.update(handle.read(64 << 20))
-            else:
-                digest.update(b"special:" + str(stat.S_IFMT(mode)).encode())
-    return digest.hexdigest()
 
 
 def _state(data) -> tuple | None:
@@ -67,7 +38,10 @@ def _rollback(ctx, truth: dict):
     history = truth["history"]
     want_first = (truth["previous"], history)
     want_second = (history[-1], history[:-1])
-    intact = _models_digest(run.workdir) == _models_digest(ctx.workspace)
+    # Digests never follow a link (as root, reading through an agent's link could hang on
+    # /proc/kmsg or leak host files); a tree that cannot be digested is not intact.
+    after, before = run.tree_digest(MODELS), ctx.tree_digest(MODELS)
+    intact = after.ok and before.ok and after.value == before.value
     ok = first == want_first and second == want_second and intact
     if ok:
         message = f"rolled back to {want_first[0]}, then to {want_second[0]}"

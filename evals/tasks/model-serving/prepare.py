@@ -30,8 +30,7 @@ UNSEEN = {"employment": "contractor", "home_ownership": "other", "loan_purpose":
 NUMERIC = ["age", "annual_income", "credit_utilization", "num_open_accounts",
            "months_since_delinquency"]  # fmt: skip
 NULLABLE = {"annual_income", "months_since_delinquency"}
-THRESHOLD, MAX_ROWS = 0.3, 500
-VALID_SIZES = [1, 3, 17, 64, 200, MAX_ROWS]  # sequential requests, the last at the limit
+VALID_SIZES = [1, 3, 17, 64, 200]  # sequential requests; one more at the schema's limit
 LOAD_SIZE, LOAD_BATCHES = 100, 4  # one batch per concurrent client
 
 
@@ -96,7 +95,14 @@ def _json_rows(rng: np.random.Generator, df: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _invalid_probes(rng: np.random.Generator, row: dict) -> list[dict]:
+def _contract(seed: int) -> tuple[float, int]:
+    """The risk team's threshold and the batch limit differ per seed, so a service must
+    read them from schema.json: one copied into constants passes only its author's seed."""
+    rng = np.random.default_rng(7400 + seed)  # its own stream: the data stay as they were
+    return round(float(rng.uniform(0.15, 0.45)), 3), int(rng.integers(240, 490))
+
+
+def _invalid_probes(rng: np.random.Generator, row: dict, max_rows: int) -> list[dict]:
     """Bad requests, each with the field its error message should name (if any)."""
     num = str(rng.choice(NUMERIC))
     cat = str(rng.choice(list(LEVELS)))
@@ -109,7 +115,7 @@ def _invalid_probes(rng: np.random.Generator, row: dict) -> list[dict]:
         ("no rows key", json.dumps({"data": [row]}).encode(), None),
         ("rows is an object", json.dumps({"rows": row}).encode(), None),
         ("empty batch", body([]), None),
-        ("oversized batch", body([row] * (MAX_ROWS + 1)), None),
+        ("oversized batch", body([row] * (max_rows + 1)), None),
         ("row is not an object", body([row, 42]), None),
         ("empty body", b"", None),
         ("not UTF-8", b'{"rows": [\xff\xfe\xfd]}', None),
@@ -124,6 +130,7 @@ def _invalid_probes(rng: np.random.Generator, row: dict) -> list[dict]:
 
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(7300 + seed)
+    threshold, max_rows = _contract(seed)
     train = _applicants(rng, 6000)
     y = (rng.random(len(train)) < _default_probability(train)).astype(int)
     model = _fit(train, y)
@@ -134,8 +141,8 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
         "model": "credit-default",
         "version": f"3.{seed}.0",
         "target": "default_within_12_months",
-        "decision_threshold": THRESHOLD,
-        "max_batch_rows": MAX_ROWS,
+        "decision_threshold": threshold,
+        "max_batch_rows": max_rows,
         "features": [
             {"name": f, "type": "number" if f in NUMERIC else "string", "nullable": f in NULLABLE}
             for f in [*NUMERIC, *LEVELS]
@@ -147,7 +154,8 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     (public_dir / "examples" / "request.json").write_text(json.dumps(example, indent=2))
 
     # Hidden: valid batches (some rows with categories the model never saw), their predictions.
-    sizes = VALID_SIZES + [LOAD_SIZE] * LOAD_BATCHES
+    valid_sizes = [*VALID_SIZES, max_rows]  # the last at the limit
+    sizes = valid_sizes + [LOAD_SIZE] * LOAD_BATCHES
     frames = [_applicants(rng, n) for n in sizes]
     for frame in frames:
         for column, unseen in UNSEEN.items():
@@ -158,12 +166,12 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
         frame = pd.DataFrame(rows)[[*NUMERIC, *LEVELS]].astype({f: float for f in NUMERIC})
         p = model.predict_proba(frame)[:, 1]
         # A probability within 1e-6 of the threshold may round either way: accept both labels.
-        labels = [None if abs(x - THRESHOLD) < 1e-6 else int(x >= THRESHOLD) for x in p]
+        labels = [None if abs(x - threshold) < 1e-6 else int(x >= threshold) for x in p]
         expected.append({"probability": p.tolist(), "label": labels})
     plan = {
-        "valid": batches[: len(VALID_SIZES)],
-        "load": batches[len(VALID_SIZES) :],
-        "invalid": _invalid_probes(rng, batches[0][0]),
+        "valid": batches[: len(valid_sizes)],
+        "load": batches[len(valid_sizes) :],
+        "invalid": _invalid_probes(rng, batches[0][0], max_rows),
     }
     (hidden_dir / "plan.json").write_text(json.dumps(plan))
     (hidden_dir / "expected.json").write_text(json.dumps(expected))

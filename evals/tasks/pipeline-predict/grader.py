@@ -9,22 +9,36 @@ on the hidden labels: prices are judged relative to the car's value.
 The nightly job runs on a copy of the workspace without data/ (the instruction says so),
 so every run here deletes data/ first: a predict.py that retrains from train.csv on each
 call, or reads anything else from data/, fails instead of passing as a "predictor".
+
+The nightly job's copy lives wherever the job puts it, so the second batch runs from the
+workspace moved to another folder (the sandbox's own /tmp), with nothing left where it
+was: a predict.py that loads its model by the absolute path it was trained in, or from
+the current directory only by accident, fails instead of passing on the one path seen.
 """
 
 import numpy as np
 import pandas as pd
 
 COMMAND = "rm -rf data && python predict.py --input {src} --output {dst}"
+# The same from a folder the workspace was moved to; only the predictions come back.
+MOVED = (
+    'shopt -s dotglob && ws="$PWD" && nightly="$(mktemp -d)/nightly" && rm -rf data'
+    ' && mkdir "$nightly" && mv "$ws"/* "$nightly"/ && mkdir -p "$ws/incoming"'
+    ' && cd "$nightly" && python predict.py --input {src} --output {dst}'
+    ' && cp {dst} "$ws/{dst}"'
+)
 TIMEOUT = 60.0
 
 
-def _run(ctx, name, ids):
-    """Run predict.py on hidden/<name>; (aligned predictions or None, failed-check or None)."""
+def _run(ctx, name, ids, moved=False):
+    """Run predict.py on hidden/<name>; (aligned predictions or None, failed-check or None).
+    `moved`: from the workspace moved to another folder (see the module docstring)."""
     src, dst = f"incoming/{name}", f"incoming/{name}.preds.csv"
-    run = ctx.exec(
-        COMMAND.format(src=src, dst=dst), timeout=TIMEOUT, inputs={src: ctx.hidden / name}
-    )
+    command = (MOVED if moved else COMMAND).format(src=src, dst=dst)
+    run = ctx.exec(command, timeout=TIMEOUT, inputs={src: ctx.hidden / name})
     label = f"predict.py on a batch of {len(ids)} rows"
+    if moved:
+        label += ", run from the workspace moved to another folder"
     if gate := run.failed_gate(f"predict.py ran on {name}", label):
         return None, gate
     preds = run.read_predictions(
@@ -52,7 +66,7 @@ def grade(ctx):
     full, problem = _run(ctx, "batch.csv", labels["listing_id"].tolist())
     if problem:
         return ctx.grade(None, [problem])
-    small, problem = _run(ctx, "small_batch.csv", small_ids)
+    small, problem = _run(ctx, "small_batch.csv", small_ids, moved=True)
     if problem:
         return ctx.grade(None, [problem])
 

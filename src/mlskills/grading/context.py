@@ -23,7 +23,7 @@ from typing import Any
 
 from mlskills import fsafe
 from mlskills.grading import predictions as preds
-from mlskills.grading import service
+from mlskills.grading import service, tree
 from mlskills.grading.predictions import Read
 from mlskills.grading.scoring import combine, failed
 from mlskills.sandbox import Sandbox
@@ -111,6 +111,10 @@ class ExecRun:
     ) -> Read:
         return preds.read_bytes(self.path(rel), self.workdir, name, max_bytes)
 
+    def tree_digest(self, rel: str, name: str = "tree readable") -> Read:
+        """A digest of the folder `rel` after the command (see `GradeContext.tree_digest`)."""
+        return tree.tree_digest(self.workdir, rel, name)
+
 
 class GradeContext:
     """The grader's view of one trial. Use it with `with` (or `close` it): sandboxes end."""
@@ -160,6 +164,13 @@ class GradeContext:
         self, rel: str, name: str = "file readable", max_bytes: int = preds.MAX_BYTES
     ) -> Read:
         return preds.read_bytes(self.path(rel), self.workspace, name, max_bytes)
+
+    def tree_digest(self, rel: str, name: str = "tree readable") -> Read:
+        """A sha256 of the folder tree `rel` (names, kinds, file bytes, link targets), walked
+        without following a link and capped in entries, depth and bytes: compare it with
+        `run.tree_digest(rel)` to tell whether agent code changed the tree. Read.value is
+        None, with the reason in the check, when `rel` is missing, a link or too big."""
+        return tree.tree_digest(self.workspace, rel, name)
 
     # ---- numbers the agent's files hold
 

@@ -9,9 +9,10 @@ code runs in the harness (`ctx.serve` for servers, one `ctx.exec` per agent-code
 metrics computed by the grader from raw outputs). An error, not a warning: a grader that
 imports anything from `mlskills`, since its whole API comes through `ctx` (a grader tied to
 harness internals breaks when they move), and one that takes a host path into an agent-made
-tree (`ctx.path("x")`, `run.path("x")`) to open it itself: pathlib follows links and the
-grader runs as root, so a linked deliverable would be read wherever it points; the ctx
-readers take the relative path and never follow one. The checks parse grader.py; nothing
+tree (`ctx.path("x")`, `run.path("x")`, or the root `ctx.workspace`, `run.workdir`) to open
+or walk it itself: pathlib and os.walk follow links and the grader runs as root, so a
+linked deliverable would be read wherever it points; the ctx readers (and tree_digest for
+a folder) take the relative path and never follow one. The checks parse grader.py; nothing
 is imported.
 """
 
@@ -26,6 +27,9 @@ from mlskills.errors import Problem
 SCRIPT = re.compile(r"\.(py|sh|bash|pl|rb|js|r)$", re.IGNORECASE)
 MEASUREMENT = re.compile(r"(result|report|probe|latenc|timing|measure|score)", re.IGNORECASE)
 READERS = {"read_json", "read_table", "read_predictions", "read_bytes"}
+# The host folders of the graded copy and of an exec's copy: a grader holding one walks or
+# opens agent-made paths itself (os.walk, pathlib follow links), so it must not take one.
+TREE_ROOTS = {"workspace", "workdir"}
 
 
 def lint_grader(path: Path) -> list[Problem]:
@@ -54,6 +58,8 @@ def grader_errors(path: Path) -> list[Problem]:
             found += _internal_imports(path, node)
         elif isinstance(node, ast.Call):
             found += _direct_access(path, node)
+        elif isinstance(node, ast.Attribute) and node.attr in TREE_ROOTS:
+            found += _tree_root(path, node)
     return found
 
 
@@ -126,6 +132,20 @@ def _direct_access(path: Path, call: ast.Call) -> list[Problem]:
             "opening, stat-ing or listing it follows links, as root",
             "pass the relative path to ctx.is_file / ctx.read_* (or run.is_file / "
             "run.read_*): they never follow a link",
+        )
+    ]
+
+
+def _tree_root(path: Path, node: ast.Attribute) -> list[Problem]:
+    """`ctx.workspace`, `run.workdir`: the root of an agent-made tree, as a host path."""
+    return [
+        Problem(
+            str(path),
+            f"line {node.lineno}",
+            f"the grader takes the root of an agent-made tree ({ast.unparse(node)}): "
+            "walking or opening paths under it follows links, as root",
+            "read files with ctx.read_* / run.read_*, compare folders with "
+            "ctx.tree_digest(rel) / run.tree_digest(rel): they never follow a link",
         )
     ]
 

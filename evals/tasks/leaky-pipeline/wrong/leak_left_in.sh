@@ -4,3 +4,9 @@
 # column that is empty at checkout.
 set -euo pipefail
 python3 train.py
+# A note long enough for the note gate, so the grade shows the mistake this script is about.
+cat > VALIDATION.md <<'MD'
+The old estimate looked optimistic to us; this version keeps the model and reports the
+validation AUC from the hold-out in train.py. It cannot tell the board how the model will
+do on orders from merchants or periods the training data does not cover.
+MD
