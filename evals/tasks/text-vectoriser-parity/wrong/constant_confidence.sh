@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A linear SVM has no probabilities, so every ticket gets confidence 1.0: the column is
 # there and in range, but the dispatcher cannot tell a sure routing from a guess.
-# Passed before the confidence check (a constant 1.0 is in range and batch-independent).
+# Passed before the confidence gate (1.0 on seed 0: a constant is in range and batch-independent).
 set -euo pipefail
 cat > router.py <<'PY'
 import re
