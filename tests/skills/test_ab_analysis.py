@@ -25,6 +25,17 @@ def run(tmp_path) -> SlowRunner:
     return SlowRunner(tmp_path)
 
 
+@pytest.fixture
+def units(tmp_path):
+    """Write an experiment as units.csv; returns the arguments naming the file and its columns."""
+
+    def write(data: pd.DataFrame) -> list[str]:
+        data.to_csv(tmp_path / "units.csv", index=False)
+        return ["units.csv", "--arm", "arm", "--control", "control", "--metric", "spend"]
+
+    return write
+
+
 def load_module():
     spec = importlib.util.spec_from_file_location("ab_analysis", SKILLS / SCRIPT[0] / SCRIPT[1])
     module = importlib.util.module_from_spec(spec)
@@ -91,12 +102,9 @@ def test_assignment_is_stable_balanced_and_independent_across_experiments(run, t
     assert stats.chi2_contingency(table).pvalue > 0.001
 
 
-def test_analyze_matches_welch_and_chisquare(run, tmp_path):
+def test_analyze_matches_welch_and_chisquare(run, units):
     data = experiment(effect=0.3, seed=1)
-    data.to_csv(tmp_path / "units.csv", index=False)
-    got = run.json(
-        *SCRIPT, "analyze", "units.csv", "--arm", "arm", "--control", "control", "--metric", "spend"
-    )
+    got = run.json(*SCRIPT, "analyze", *units(data))
     t = data.loc[data.arm == "treatment", "spend"]
     c = data.loc[data.arm == "control", "spend"]
     ref = stats.ttest_ind(t, c, equal_var=False)
@@ -109,21 +117,8 @@ def test_analyze_matches_welch_and_chisquare(run, tmp_path):
     assert got["srm"]["mismatch"] is False
 
 
-def test_cuped_keeps_the_effect_and_shrinks_the_interval(run, tmp_path):
-    experiment(effect=0.25, seed=2).to_csv(tmp_path / "units.csv", index=False)
-    got = run.json(
-        *SCRIPT,
-        "analyze",
-        "units.csv",
-        "--arm",
-        "arm",
-        "--control",
-        "control",
-        "--metric",
-        "spend",
-        "--pre",
-        "pre",
-    )
+def test_cuped_keeps_the_effect_and_shrinks_the_interval(run, units):
+    got = run.json(*SCRIPT, "analyze", *units(experiment(effect=0.25, seed=2)), "--pre", "pre")
     plain, adjusted = got["primary"], got["cuped"]
     width = lambda r: r["ci"][1] - r["ci"][0]  # noqa: E731
     # Correlation 0.8: variance falls by about rho^2 = 0.64, the CI width by about 40%.
@@ -148,24 +143,20 @@ def test_cuped_interval_covers_the_true_effect_at_the_nominal_rate():
     assert 0.91 <= hits / 200 <= 0.99
 
 
-def test_sample_ratio_mismatch_invalidates_the_readout(run, tmp_path):
+def test_sample_ratio_mismatch_invalidates_the_readout(run, units):
     data = experiment(effect=1.0, seed=3)
     # Lose 15% of treatment units, e.g. a logging bug on the new page (p ~ 1e-6).
     drop = data[(data.arm == "treatment")].sample(frac=0.15, random_state=0).index
-    data.drop(index=drop).to_csv(tmp_path / "units.csv", index=False)
-    got = run.json(
-        *SCRIPT, "analyze", "units.csv", "--arm", "arm", "--control", "control", "--metric", "spend"
-    )
+    got = run.json(*SCRIPT, "analyze", *units(data.drop(index=drop)))
     assert got["srm"]["mismatch"] is True
     assert got["decision"]["call"] == "invalid"
 
 
-def test_guardrails_block_a_win_that_hurts_latency(run, tmp_path):
+def test_guardrails_block_a_win_that_hurts_latency(run, units):
     data = experiment(effect=1.0, seed=4)
     slow = data.arm == "treatment"
     data.loc[slow, "latency"] *= 1.05
-    data.to_csv(tmp_path / "units.csv", index=False)
-    base = ["analyze", "units.csv", "--arm", "arm", "--control", "control", "--metric", "spend"]
+    base = ["analyze", *units(data)]
     hurt = run.json(*SCRIPT, *base, "--guardrail", "latency:higher:0.02")
     assert hurt["guardrails"][0]["status"] == "fail"
     assert hurt["decision"]["call"] == "no-ship"
@@ -184,23 +175,9 @@ def test_flat_results_are_inconclusive_and_a_loss_is_no_ship(run, tmp_path):
     assert lower["decision"]["call"] == "ship"
 
 
-def test_sequential_reads_every_look_and_stops_on_a_real_effect(run, tmp_path):
-    experiment(n=6000, effect=0.4, seed=7).to_csv(tmp_path / "units.csv", index=False)
-    got = run.json(
-        *SCRIPT,
-        "sequential",
-        "units.csv",
-        "--arm",
-        "arm",
-        "--control",
-        "control",
-        "--metric",
-        "spend",
-        "--time",
-        "day",
-        "--mde",
-        "0.3",
-    )
+def test_sequential_reads_every_look_and_stops_on_a_real_effect(run, units):
+    data = experiment(n=6000, effect=0.4, seed=7)
+    got = run.json(*SCRIPT, "sequential", *units(data), "--time", "day", "--mde", "0.3")
     looks = got["looks"]
     assert len(looks) == 14
     assert got["stop_at"] is not None
@@ -245,19 +222,7 @@ def test_bad_input_is_one_clear_line(run, tmp_path, args, words):
     )
 
 
-def test_missing_metric_values_are_refused_not_dropped(run, tmp_path):
+def test_missing_metric_values_are_refused_not_dropped(run, units):
     data = experiment(n=200)
     data.loc[3, "spend"] = np.nan
-    data.to_csv(tmp_path / "units.csv", index=False)
-    run.fails(
-        *SCRIPT,
-        "analyze",
-        "units.csv",
-        "--arm",
-        "arm",
-        "--control",
-        "control",
-        "--metric",
-        "spend",
-        words=("missing",),
-    )
+    run.fails(*SCRIPT, "analyze", *units(data), words=("missing",))

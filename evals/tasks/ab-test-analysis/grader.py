@@ -9,8 +9,11 @@ error) comes from the hidden generating process, never from the agent's numbers.
 An experiment counts as right when: the decision is the expected one; `srm_p_value` is
 below 0.01 exactly for the mismatched experiment; and, for the trustworthy ones, the
 effect is the full-data difference in conversion (within a quarter of a standard error),
-the interval contains it and the true effect, and its width is 0.8-1.6 times a 95%
-interval's. The metric is the share of experiments right.
+the interval contains it and the true effect, and its width is 0.9-1.6 times a 95% Wald
+interval's: honest 95% intervals (Wald, Newcombe, bootstrap, Bayesian) land within a few
+percent of 1, a 90% interval sold as 95% at 0.84 (it passed the former 0.8 bound), and a
+conservative one (a 99% or always-valid interval) is allowed up to 1.6. The metric is the
+share of experiments right.
 """
 
 import json
@@ -20,6 +23,7 @@ import numpy as np
 EXPECTED = {"real_gain": "ship", "null_peek": "no_ship", "harm": "no_ship", "srm": "investigate"}
 SRM_FLAG = 0.01
 Z95 = 1.959964
+WIDTH = (0.9, 1.6)  # allowed interval width over a 95% Wald interval's
 
 
 def _problems(kind, truth, row):
@@ -39,7 +43,7 @@ def _problems(kind, truth, row):
     if not (low <= effect <= high and low <= truth["true_effect"] <= high):
         problems.append(f"interval [{low:+.4f}, {high:+.4f}] misses the estimate or the truth")
     width = (high - low) / (2 * Z95 * se)
-    if not 0.8 <= width <= 1.6:
+    if not WIDTH[0] <= width <= WIDTH[1]:
         problems.append(f"interval {width:.2f}x the width of a 95% interval")
     return problems
 

@@ -4,7 +4,8 @@ Every seed holds one experiment of each kind, so every judgement is tested on ev
 - `real_gain`: the treatment truly lifts conversion; the full-data interval excludes 0.
 - `null_peek`: no true effect, but the cumulative test dips below p = 0.05 on an early
   day before the planned end (a team that stops at the first significant day ships it).
-- `harm`: the treatment truly lowers conversion a little.
+- `harm`: the treatment truly lowers conversion a little, and significantly (so a rule
+  that ships any significant difference, whatever its sign, ships it).
 - `srm`: a logging bug drops treatment users who did not convert, so treatment has fewer
   users than planned and its conversion looks better than it is.
 Planned splits differ between experiments (not all 50/50). Each non-SRM experiment is
@@ -74,8 +75,8 @@ def _acceptable(kind, share, arrays):
     covers = abs(diff[-1] - LIFT[kind]) <= Z95 * se[-1]
     if kind == "real_gain":
         return covers and diff[-1] - Z95 * se[-1] > 0.002
-    if kind == "harm":
-        return covers and diff[-1] < 0
+    if kind == "harm":  # significant, so "ship whatever is significant" ships it
+        return covers and diff[-1] + Z95 * se[-1] < 0
     if kind == "null_peek":  # significant on some day 3-9, nowhere near it at the end
         return covers and abs(z[-1]) < 1.0 and np.abs(z[2:9]).max() > 2.1
     return False

@@ -12,7 +12,12 @@
    permutation on the training rows, credits an overfit model's use of noise.
 4. intervals are intervals: in both tables ci_low <= importance <= ci_high on every row
    and the top group's interval has a width.
-The metric is the share of the four met. Only the agent's numbers as data are read.
+5. groups are what the attributes measure: each set of measures of one thing (the four
+   income twins, the three age measures, correlation ~0.85) is one group, and no group
+   mixes attributes of different things (the no-effect attributes may stand alone or
+   together). A correlation cut that only joins near-duplicates (|r| > 0.9) leaves the
+   age measures apart and passed the other four.
+The metric is the share of the five met. Only the agent's numbers as data are read.
 """
 
 import json
@@ -43,6 +48,21 @@ def _groups_table(ctx, features):
         message = "groups must partition the attributes: each exactly once, no unknown names"
         return None, ctx.check(check.name, False, message, gate=True)
     return groups, check
+
+
+def _partition_problems(groups, groups_true) -> list[str]:
+    """How the agent's groups differ from the true measures (noise may be split or not)."""
+    kind = {f: name for name, members in groups_true.items() for f in members}
+    problems = []
+    for group, (members, *_) in groups.items():
+        if len({kind[f] for f in members}) > 1:
+            problems.append(f"{group!r} mixes {sorted(members)}")
+    for name, members in groups_true.items():
+        if name != "noise" and len(members) > 1:
+            holding = {g for g, (m, *_) in groups.items() if m & set(members)}
+            if len(holding) > 1:
+                problems.append(f"the measures {sorted(members)} are split over {sorted(holding)}")
+    return problems
 
 
 def grade(ctx):
@@ -97,6 +117,9 @@ def grade(ctx):
         else f"{int((~ordered).sum())} attribute rows out of order; groups ordered: "
         f"{ordered_groups}; top group interval has width: {wide}"
     )
+    problems = _partition_problems(groups, groups_true)
+    partition = not problems
+    partition_msg = "; ".join(problems[:3]) or "each thing measured is one group"
     checks = [
         singles.check,
         table,
@@ -105,6 +128,7 @@ def grade(ctx):
         ctx.check("grouped importance ranks it first", first, first_msg),
         ctx.check("noise gets no importance", quiet, quiet_msg),
         ctx.check("intervals contain estimates", sane, sane_msg),
+        ctx.check("groups are what the attributes measure", partition, partition_msg),
     ]
-    met = sum([found, first, quiet, sane]) / 4
+    met = sum([found, first, quiet, sane, partition]) / 5
     return ctx.grade(met, checks, {"top_group_importance": groups[ranked][1]})

@@ -8,6 +8,13 @@ ticket's queue and confidence must not depend on the batch (a second, small batc
 some tickets in another order and column layout): refitting the vectoriser, or just its
 IDF weights, on the incoming batch changes them.
 
+The confidence is what sends a ticket to a human dispatcher, so it must rank: over the
+big batch, ROC AUC of the confidence for "routed right" at least CONFIDENCE_AUC (honest
+probabilities, naive Bayes' included, measured 0.75-0.85; a constant, as a linear SVM
+without probabilities gets, is 0.5 and passed before). A gate: a confidence that cannot
+tell a sure routing from a guess is a missing deliverable, and as a weighted check it
+would have lowered the macro-F1 a pass needs.
+
 The metric is macro-F1 on the big batch. Half of the score is whether the reported
 `validation_macro_f1` lies within TOLERANCE of it: the batch comes from forms that are not
 in the training data, and tickets of one form are near-duplicates, so a random split of
@@ -16,11 +23,12 @@ the training rows reports ~0.99 against ~0.85 (measured).
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score
+from sklearn.metrics import f1_score, roc_auc_score
 
 COMMAND = "python predict.py --input {src} --output {dst}"
 TIMEOUT = 60.0
 TOLERANCE = 0.06
+CONFIDENCE_AUC = 0.6
 QUEUES = ["network", "printing", "email", "account_access", "hardware", "software"]
 
 
@@ -63,6 +71,21 @@ def _honesty(ctx, macro_f1):
     return estimate, ctx.check("estimate honest", abs(off) <= TOLERANCE, message, weight=1.0)
 
 
+def _confidence_check(ctx, correct, confidence):
+    """Does a higher confidence mean a likelier right queue (ROC AUC over the batch)?"""
+    if correct.all() or not correct.any():
+        auc, ok = None, True  # nothing to separate
+    else:
+        auc = float(roc_auc_score(correct, confidence.to_numpy(dtype=float)))
+        ok = auc >= CONFIDENCE_AUC
+    message = (
+        f"ROC AUC of the confidence for a right routing {auc:.3f} (at least {CONFIDENCE_AUC})"
+        if auc is not None
+        else "every ticket routed alike: nothing to rank"
+    )
+    return ctx.check("confidence separates right from wrong routings", ok, message, gate=True)
+
+
 def grade(ctx):
     if not ctx.is_file("predict.py"):
         return ctx.fail("predict.py present", "predict.py not found in the workspace root")
@@ -90,5 +113,6 @@ def grade(ctx):
     macro_f1 = float(f1_score(labels["queue"], predicted, labels=QUEUES, average="macro"))
     estimate, honest = _honesty(ctx, macro_f1)
     ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
+    ranks = _confidence_check(ctx, predicted == labels["queue"].to_numpy(), full["confidence"])
     metrics = {"reported_macro_f1": estimate} if estimate is not None else {}
-    return ctx.grade(macro_f1, [ran, stable, honest], metrics)
+    return ctx.grade(macro_f1, [ran, stable, honest, ranks], metrics)

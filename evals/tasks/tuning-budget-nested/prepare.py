@@ -7,11 +7,11 @@ scores on a region's few hundred labelled rows differ a lot by chance.
 
 The agent sees this month's four regions. The grader reruns the agent's tune.py on two
 datasets of its own (hidden, same format and sizes):
-  run_a: this month's regions plus three "null" regions,
-  run_b: seven null regions.
+  run_a: this month's regions plus five "null" regions,
+  run_b: nine null regions (both under the ten-region size the instruction budgets for).
 A null region's features are drawn exactly like a real one's, but its labels come from an
 independent propensity, so every model's true AUC there is 0.5 whatever it chooses. The
-mean reported AUC over the ten null regions measures the procedure's optimism directly:
+mean reported AUC over the fourteen null regions measures the procedure's optimism directly:
 an honest estimate averages about 0.5, while the best of 20 noisy scores sits about two
 standard errors above it in every region, so averaging shrinks the honest noise but not
 that bias (grader.py has the numbers).
@@ -30,7 +30,7 @@ N_TEST_REAL, N_TEST_NULL = 600, 300
 PLACES = ["aurora", "basin", "cedar", "delta", "ember", "fjord", "granite", "harbor",
           "iris", "juniper", "kestrel", "lagoon", "meadow", "nova", "orchard", "prairie",
           "quarry", "ridge", "summit", "tundra"]  # fmt: skip
-N_REAL, N_NULL_A, N_NULL_B = 4, 3, 7
+N_REAL, N_NULL_A, N_NULL_B = 4, 5, 9
 
 
 def _search_space(rng):

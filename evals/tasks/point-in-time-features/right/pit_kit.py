@@ -1,0 +1,42 @@
+"""Plumbing shared by this task's right/ solutions (the oracle has its own).
+
+Each solution's .sh copies this file into the workspace, writes its feature design as
+`design.features(past, cutoff)` (the events strictly before the cut-off, with a parsed
+`ts` column, and the cut-off itself; it returns one row per user indexed by user_id) and
+runs `python pit_kit.py`, which installs features.py on it and runs it on data/ at the
+newest cut-off. So the scripts differ exactly where their designs do.
+"""
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+Design = Callable[[pd.DataFrame, pd.Timestamp], pd.DataFrame]
+
+
+def main(features: Design) -> None:
+    """The command line of features.py: --events CSV --cutoff ISO --out CSV."""
+    parser = argparse.ArgumentParser()
+    for flag in ("--events", "--cutoff", "--out"):
+        parser.add_argument(flag, required=True)
+    args = parser.parse_args()
+    cutoff = pd.Timestamp(args.cutoff)
+    cutoff = cutoff.tz_localize("UTC") if cutoff.tzinfo is None else cutoff.tz_convert("UTC")
+    events = pd.read_csv(args.events, dtype={"user_id": str})
+    events["ts"] = pd.to_datetime(events["timestamp"], utc=True)
+    past = events[events["ts"] < cutoff].copy()
+    out = features(past, cutoff)
+    out.index.name = "user_id"
+    out.reset_index().to_csv(args.out, index=False)
+
+
+ENTRY = "from design import features\nfrom pit_kit import main\n\nmain(features)\n"
+
+if __name__ == "__main__":
+    Path("features.py").write_text(ENTRY)
+    run = ["features.py", "--events", "data/events.csv", "--cutoff", "2024-06-01T00:00:00Z"]
+    subprocess.run([sys.executable, *run, "--out", "features.csv"], check=True)
