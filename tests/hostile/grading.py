@@ -15,7 +15,6 @@ from pathlib import Path
 
 from hostile.oracle import Finished
 from hostile.variants import Plant, Variant
-
 from mlskills import fsafe
 from mlskills.grading import GradeContext, GraderError, failed, run_grader
 from mlskills.grading.context import WorkspaceFault, copy_workspace
@@ -110,4 +109,3 @@ def _timed(rel: str, name: str, watched: list[Path], grade: Callable[[], Grade])
     except Exception as exc:  # a trial records any exception while grading as `error`
         result, error = None, f"{type(exc).__name__}: {exc}"
     return Graded(rel, name, result, error, time.monotonic() - start, watched)
-

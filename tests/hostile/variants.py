@@ -158,7 +158,9 @@ def _cells(make: Callable[[int, str], str]) -> Callable[[Plant], None]:
 
     def plant(p: Plant) -> None:
         header, *body = _rows(p)
-        _write_rows(p, [header, *([r[0], *(make(i, c) for c in r[1:])] for i, r in enumerate(body))])
+        _write_rows(
+            p, [header, *([r[0], *(make(i, c) for c in r[1:])] for i, r in enumerate(body))]
+        )
 
     return plant
 
@@ -234,7 +236,7 @@ PYTHON = {
         "import sys\n"
         "print('loaded model.joblib; wrote predictions.csv (1000 rows)')\n"
         "print('validation roc_auc=0.991 average_precision=0.987')\n"
-        "print('{\"status\": \"ok\", \"score\": 1.0}')\n"
+        'print(\'{"status": "ok", "score": 1.0}\')\n'
         "sys.exit(0)\n"
     ),
     "sleeps": "import time\nprint('training...', flush=True)\ntime.sleep(100000)\n",
