@@ -296,6 +296,116 @@ def _program(behaviour: str) -> Callable[[Plant], None]:
     return plant
 
 
+# A server for any `--port N` that answers every request 200 with numbers no float holds,
+# one prediction per row it was sent; without --port, such numbers printed as a result.
+HOSTILE_SERVER = """\
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HUGE = 10**400
+
+
+def rows_in(body):
+    try:
+        doc = json.loads(body or b"[0]")
+    except ValueError:
+        return 1
+    if isinstance(doc, dict):
+        doc = next((v for v in doc.values() if isinstance(v, list)), [0])
+    return len(doc) if isinstance(doc, list) else 1
+
+
+class Handler(BaseHTTPRequestHandler):
+    def answer(self):
+        size = int(self.headers.get("Content-Length") or 0)
+        rows = rows_in(self.rfile.read(size) if size else b"")
+        prediction = {"probability": HUGE, "label": HUGE, "score": HUGE, "prediction": HUGE}
+        doc = {"status": "ok", "predictions": [prediction] * rows, "error": HUGE}
+        data = json.dumps(doc).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = answer
+
+    def log_message(self, *args):
+        pass
+
+
+if "--port" in sys.argv:
+    port = int(sys.argv[sys.argv.index("--port") + 1])
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+print(json.dumps({"status": "ok", "score": HUGE, "accuracy": HUGE, "rows": HUGE}))
+"""
+
+# Rewrites, at exit, the CSV and JSON files written since `since` below the working folder
+# with the right shape and extreme values: JSON leaves become integers no float holds, CSV
+# cells (all but the first column) +-1e308, finite numbers whose sums overflow.
+EXTREME_OUTPUTS = """\
+import csv as _csv, io as _io, json as _json, os as _os
+
+
+def _extreme(value):
+    if isinstance(value, dict):
+        return {k: _extreme(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_extreme(v) for v in value]
+    return 10**400
+
+
+def _rewrite(path):
+    if path.endswith(".json"):
+        with open(path) as handle:
+            return _json.dumps(_extreme(_json.load(handle)))
+    with open(path, newline="") as handle:
+        header, *rows = list(_csv.reader(handle))
+    out = _io.StringIO()
+    writer = _csv.writer(out)
+    writer.writerow(header)
+    for i, row in enumerate(rows):
+        writer.writerow([row[0], *(("1e308", "-1e308")[i % 2] for _ in row[1:])])
+    return out.getvalue()
+
+
+def _corrupt_outputs(since):
+    for folder, _, names in _os.walk("."):
+        for name in names:
+            path = _os.path.join(folder, name)
+            try:
+                info = _os.lstat(path)
+                fresh = info.st_mtime >= since and info.st_size < 50 << 20
+                if fresh and _os.path.isfile(path) and name.endswith((".csv", ".json")):
+                    text = _rewrite(path)
+                    with open(path, "w") as handle:
+                        handle.write(text)
+            except Exception:
+                pass
+"""
+
+
+def _wrap_with_extreme_outputs(p: Plant) -> None:
+    """The oracle's own script, kept under a hidden name and run by a wrapper that then
+    rewrites what it wrote (EXTREME_OUTPUTS): the right files, hostile values."""
+    original = f".orig_{p.path.name}"
+    (p.path.parent / original).write_bytes(p.original)
+    if kind_of(p.path.name) == "shell":
+        p.write(
+            'since=$(date +%s.%N)\nbash "$(dirname "$0")/' + original + '" "$@"\ncode=$?\n'
+            "python - \"$since\" <<'PY'\nimport sys\n"
+            + EXTREME_OUTPUTS
+            + "_corrupt_outputs(float(sys.argv[1]))\nPY\nexit $code\n"
+        )
+        return
+    p.write(
+        "import atexit as _atexit, os as _os0, time as _time\n"
+        "_since = _time.time()\n" + EXTREME_OUTPUTS + "_atexit.register(_corrupt_outputs, _since)\n"
+        f"__file__ = _os0.path.join(_os0.path.dirname(_os0.path.abspath(__file__)), {original!r})\n"
+        "exec(compile(open(__file__).read(), __file__, 'exec'))\n"
+    )
+
+
 ANY: frozenset[str] = frozenset()
 CSV, JSON = frozenset({"csv"}), frozenset({"json"})
 SCRIPT = frozenset({"python", "shell"})
@@ -340,6 +450,8 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("script_forks", SCRIPT, _program("forks"), slow=True),
     Variant("script_fills_disk", SCRIPT, _program("fills_disk"), slow=True),
     Variant("script_closes_stdout", SCRIPT, _program("closes_stdout")),
+    Variant("script_hostile_server", frozenset({"python"}), lambda p: p.write(HOSTILE_SERVER)),
+    Variant("script_extreme_outputs", SCRIPT, _wrap_with_extreme_outputs),
     Variant("script_floods_stdout", SCRIPT, _program("floods_stdout"), slow=True),
 )
 BY_NAME = {v.name: v for v in VARIANTS}
