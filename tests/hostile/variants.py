@@ -17,6 +17,7 @@ import json
 import math
 import os
 import random
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,11 +72,14 @@ class Plant:
 class Variant:
     name: str
     kinds: frozenset[str]  # kinds of deliverable it applies to; empty: every file
+    # (NESTED: every file below a folder, for variants that replace the folder)
     plant: Callable[[Plant], None]
     destroys: bool = False  # nothing gradable is left: the grade must not pass
     slow: bool = False  # may run agent code until a timeout (full matrix only)
 
     def applies(self, rel: str) -> bool:
+        if self.kinds == NESTED:
+            return "/" in rel
         return not self.kinds or kind_of(rel) in self.kinds
 
 
@@ -138,6 +142,20 @@ def _link_hidden_dir(p: Plant) -> None:
 
 def _link_loop(p: Plant) -> None:
     p.link(p.path.name)
+
+
+def _link_parent(p: Plant) -> None:
+    """The folder holding the deliverable replaced by a link to a host copy of it, the
+    oracle's file inside: a grader that follows the folder link reads a passing file."""
+    folder = p.path.parent
+    target = p.host / f"{folder.name}.target"
+    subprocess.run(["cp", "-a", "--", str(folder), str(target)], check=True)
+    (target / p.path.name).write_bytes(p.original)
+    past = time.time() - 3 * 86400
+    os.utime(target / p.path.name, (past, (target / p.path.name).stat().st_mtime))
+    p.watched.append(target / p.path.name)
+    subprocess.run(["rm", "-rf", "--", str(folder)], check=True)
+    os.symlink(target, folder)
 
 
 # ---- CSV: the oracle's header, hostile cells
@@ -407,6 +425,7 @@ def _wrap_with_extreme_outputs(p: Plant) -> None:
 
 
 ANY: frozenset[str] = frozenset()
+NESTED = frozenset({"nested"})
 CSV, JSON = frozenset({"csv"}), frozenset({"json"})
 SCRIPT = frozenset({"python", "shell"})
 
@@ -424,6 +443,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("link_hidden_file", ANY, _link_hidden_file, destroys=True),
     Variant("link_hidden_dir", ANY, _link_hidden_dir, destroys=True),
     Variant("link_loop", ANY, _link_loop, destroys=True),
+    Variant("link_parent", NESTED, _link_parent, destroys=True),
     Variant("csv_nan", CSV, _cells(lambda i, _: "nan")),
     Variant("csv_inf", CSV, _cells(lambda i, _: ("inf", "-inf")[i % 2])),
     Variant("csv_huge_negative", CSV, _cells(lambda i, _: "-1e308")),
