@@ -234,9 +234,14 @@ def _json(make: Callable[[Any], Any]) -> Callable[[Plant], None]:
     return plant
 
 
-def _numbers_nan(value: Any) -> Any:
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    return math.nan if numeric else value
+def _numbers(replacement: Any) -> Callable[[Any], Any]:
+    """Numbers replaced, booleans and text kept: the shape a grader checks first stays."""
+
+    def make(value: Any) -> Any:
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        return replacement if numeric else value
+
+    return make
 
 
 def _json_top_list(p: Plant) -> None:
@@ -359,7 +364,7 @@ print(json.dumps({"status": "ok", "score": HUGE, "accuracy": HUGE, "rows": HUGE}
 """
 
 # Rewrites, at exit, the CSV and JSON files written since `since` below the working folder
-# with the right shape and extreme values: JSON leaves become integers no float holds, CSV
+# with the right shape and extreme values: JSON numbers become integers no float holds, CSV
 # cells (all but the first column) +-1e308, finite numbers whose sums overflow.
 EXTREME_OUTPUTS = """\
 import csv as _csv, io as _io, json as _json, os as _os
@@ -370,7 +375,8 @@ def _extreme(value):
         return {k: _extreme(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_extreme(v) for v in value]
-    return 10**400
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return 10**400 if numeric else value
 
 
 def _rewrite(path):
@@ -461,7 +467,8 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("json_huge_ints", JSON, _json(lambda v: HUGE_INT)),
     Variant("json_booleans", JSON, _json(lambda v: True)),
     Variant("json_nan", JSON, _json(lambda v: math.nan)),
-    Variant("json_numbers_nan", JSON, _json(_numbers_nan)),
+    Variant("json_numbers_nan", JSON, _json(_numbers(math.nan))),
+    Variant("json_numbers_huge", JSON, _json(_numbers(HUGE_INT))),
     Variant("json_infinity", JSON, _json(lambda v: math.inf)),
     Variant("json_top_list", JSON, _json_top_list),
     Variant("json_deep", JSON, _json_deep),
