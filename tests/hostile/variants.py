@@ -409,31 +409,114 @@ def _corrupt_outputs(since):
 """
 
 
-def _wrap_with_extreme_outputs(p: Plant) -> None:
+# Archives a checkpoint reader (zipfile) fails on in ways other than BadZipFile: every
+# member flagged encrypted (RuntimeError), stored with an unknown method (NotImplementedError)
+# or deflated data that is not deflate (zlib.error). Member names are the original
+# archive's (a torch checkpoint's archive/data.pkl...), so a reader gets as far as reading.
+HOSTILE_ZIP = """\
+import io as _zio, zipfile as _zipfile
+
+
+def _member_names(data):
+    try:
+        with _zipfile.ZipFile(_zio.BytesIO(data)) as archive:
+            return [m.filename for m in archive.infolist()] or ["archive/data.pkl"]
+    except Exception:
+        return ["archive/data.pkl"]
+
+
+def _patch(data, local, central, value):
+    # (flags or method) fields at the given offsets of every local and central header
+    out = bytearray(data)
+    for signature, offset in ((b"PK\\x03\\x04", local), (b"PK\\x01\\x02", central)):
+        at = out.find(signature)
+        while at >= 0:
+            out[at + offset : at + offset + 2] = value(out[at + offset : at + offset + 2])
+            at = out.find(signature, at + 4)
+    return bytes(out)
+
+
+def hostile_zip(original, hazard):
+    buffer = _zio.BytesIO()
+    method = _zipfile.ZIP_DEFLATED if hazard == "corrupt" else _zipfile.ZIP_STORED
+    with _zipfile.ZipFile(buffer, "w", method) as archive:
+        for name in _member_names(original):
+            archive.writestr(name, b"hostile member " * 64)
+    data = buffer.getvalue()
+    if hazard == "encrypted":
+        return _patch(data, 6, 8, lambda f: bytes([f[0] | 1, f[1]]))
+    if hazard == "unsupported":
+        return _patch(data, 8, 10, lambda f: (99).to_bytes(2, "little"))
+    at = data.find(b"PK\\x03\\x04")  # corrupt: the first member's data, after its header
+    start = at + 30 + int.from_bytes(data[at + 26 : at + 28], "little")
+    start += int.from_bytes(data[at + 28 : at + 30], "little")
+    return data[:start] + b"\\xff" * 16 + data[start + 16 :]
+"""
+_ZIP: dict[str, Any] = {}
+exec(compile(HOSTILE_ZIP, "HOSTILE_ZIP", "exec"), _ZIP)
+hostile_zip: Callable[[bytes, str], bytes] = _ZIP["hostile_zip"]
+ARCHIVE_SUFFIXES = (".pt", ".pth", ".ckpt", ".zip", ".joblib", ".pkl", ".bin", ".npz")
+
+# Rewrites, at exit, the model files written since `since` as hostile archives.
+HOSTILE_OUTPUT_ARCHIVES = (
+    HOSTILE_ZIP
+    + """
+import os as _os
+
+
+def _corrupt_outputs(since):
+    for folder, _, names in _os.walk("."):
+        for name in names:
+            path = _os.path.join(folder, name)
+            try:
+                info = _os.lstat(path)
+                fresh = info.st_mtime >= since and info.st_size < 200 << 20
+                if fresh and _os.path.isfile(path) and name.endswith(SUFFIXES):
+                    with open(path, "rb") as handle:
+                        data = hostile_zip(handle.read(), "encrypted")
+                    with open(path, "wb") as handle:
+                        handle.write(data)
+            except Exception:
+                pass
+""".replace("SUFFIXES", repr(ARCHIVE_SUFFIXES))
+)
+
+
+def _wrapped(post: str) -> Callable[[Plant], None]:
     """The oracle's own script, kept under a hidden name and run by a wrapper that then
-    rewrites what it wrote (EXTREME_OUTPUTS): the right files, hostile values."""
-    original = f".orig_{p.path.name}"
-    (p.path.parent / original).write_bytes(p.original)
-    if kind_of(p.path.name) == "shell":
+    rewrites what it wrote with `post`'s _corrupt_outputs: the right files, hostile content."""
+
+    def plant(p: Plant) -> None:
+        original = f".orig_{p.path.name}"
+        (p.path.parent / original).write_bytes(p.original)
+        if kind_of(p.path.name) == "shell":
+            p.write(
+                'since=$(date +%s.%N)\nbash "$(dirname "$0")/' + original + '" "$@"\ncode=$?\n'
+                "python - \"$since\" <<'PY'\nimport sys\n"
+                + post
+                + "_corrupt_outputs(float(sys.argv[1]))\nPY\nexit $code\n"
+            )
+            return
         p.write(
-            'since=$(date +%s.%N)\nbash "$(dirname "$0")/' + original + '" "$@"\ncode=$?\n'
-            "python - \"$since\" <<'PY'\nimport sys\n"
-            + EXTREME_OUTPUTS
-            + "_corrupt_outputs(float(sys.argv[1]))\nPY\nexit $code\n"
+            "import atexit as _atexit, os as _os0, time as _time\n"
+            "_since = _time.time()\n" + post + "_atexit.register(_corrupt_outputs, _since)\n"
+            "__file__ = _os0.path.join(_os0.path.dirname(_os0.path.abspath(__file__)),"
+            f" {original!r})\n"
+            "exec(compile(open(__file__).read(), __file__, 'exec'))\n"
         )
-        return
-    p.write(
-        "import atexit as _atexit, os as _os0, time as _time\n"
-        "_since = _time.time()\n" + EXTREME_OUTPUTS + "_atexit.register(_corrupt_outputs, _since)\n"
-        f"__file__ = _os0.path.join(_os0.path.dirname(_os0.path.abspath(__file__)), {original!r})\n"
-        "exec(compile(open(__file__).read(), __file__, 'exec'))\n"
-    )
+
+    return plant
+
+
+def _archive(hazard: str) -> Callable[[Plant], None]:
+    return lambda p: p.write(hostile_zip(p.original, hazard))
 
 
 ANY: frozenset[str] = frozenset()
 NESTED = frozenset({"nested"})
 CSV, JSON = frozenset({"csv"}), frozenset({"json"})
 SCRIPT = frozenset({"python", "shell"})
+MODEL = frozenset({"other"})  # model files and any other binary deliverable
 
 VARIANTS: tuple[Variant, ...] = (
     Variant("junk", ANY, _junk, destroys=True),
@@ -478,7 +561,11 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("script_fills_disk", SCRIPT, _program("fills_disk"), slow=True),
     Variant("script_closes_stdout", SCRIPT, _program("closes_stdout")),
     Variant("script_hostile_server", frozenset({"python"}), lambda p: p.write(HOSTILE_SERVER)),
-    Variant("script_extreme_outputs", SCRIPT, _wrap_with_extreme_outputs),
+    Variant("script_extreme_outputs", SCRIPT, _wrapped(EXTREME_OUTPUTS)),
+    Variant("script_hostile_archives", SCRIPT, _wrapped(HOSTILE_OUTPUT_ARCHIVES)),
+    Variant("archive_encrypted", MODEL, _archive("encrypted")),
+    Variant("archive_unsupported", MODEL, _archive("unsupported")),
+    Variant("archive_corrupt", MODEL, _archive("corrupt")),
     Variant("script_floods_stdout", SCRIPT, _program("floods_stdout"), slow=True),
 )
 BY_NAME = {v.name: v for v in VARIANTS}
