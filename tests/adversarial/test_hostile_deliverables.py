@@ -74,6 +74,8 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("model-serving", "README.md"): "judged by the rubric (with --judge-model), not the grader",
     ("pipeline-predict", "metrics.json"): "the oracle's extra; the instruction asks for none",
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
+    ("point-in-time-features", "features.csv"): "an example run's output; the grader reruns "
+    "features.py on hidden events",
 }
 
 
