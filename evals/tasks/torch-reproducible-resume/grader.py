@@ -25,6 +25,7 @@ import hashlib
 import io
 import threading
 import zipfile
+import zlib
 
 import pandas as pd
 
@@ -50,7 +51,9 @@ def weights_hash(data: bytes) -> str | None:
                 if name and not name.endswith("serialization_id"):
                     digest.update(name.encode() + b"\0" + archive.read(records[name]) + b"\0")
             return digest.hexdigest()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    # RuntimeError: an encrypted member; zlib.error: deflate data that is not
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError, zlib.error):  # fmt: skip
         return None
 
 
