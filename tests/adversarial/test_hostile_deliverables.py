@@ -71,6 +71,7 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("drift-monitor", "reports/batch_2024-06-03.json"): "monitor.py's output on a public "
     "batch; the grader reruns monitor.py on the hidden batches",
     ("drift-monitor", "reports/batch_2024-06-04.json"): "as above",
+    ("gpu-ready-torch", "model.pt"): "the grader retrains with train.py, which writes it anew",
     ("model-serving", "README.md"): "judged by the rubric (with --judge-model), not the grader",
     ("pipeline-predict", "metrics.json"): "the oracle's extra; the instruction asks for none",
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
