@@ -51,13 +51,28 @@ CORE = tasks.load_suite("core").task_ids
 SLACK = 30.0  # seconds past the grading timeout for the copies and sandbox teardown
 EPSILON = 1e-9
 
-# The fixed default subset: per task, the variants most likely to break its grader.
+# The fixed default subset: per task, the variants that found faults or reach the most
+# distinct reader paths, on tasks whose oracles take seconds; one PyTorch task.
 DEFAULT: dict[str, tuple[str, ...]] = {
-    "model-promotion": ("link_host", "json_huge_ints", "script_plausible", "fifo"),
-    "drift-monitor": ("link_relative", "script_closes_stdout", "json_nested_lists", "junk"),
-    "churn-imbalanced": ("csv_inf", "csv_duplicate_ids", "json_booleans", "link_shadow"),
+    "model-promotion": ("link_parent", "json_numbers_huge", "script_extreme_outputs", "fifo"),
+    "drift-monitor": (
+        "script_extreme_outputs",  # crashed the grader (OverflowError) before the reader fix
+        "script_hostile_server",
+        "script_closes_stdout",
+        "link_relative",
+    ),
+    "churn-imbalanced": ("csv_inf", "csv_duplicate_ids", "json_numbers_huge", "link_shadow"),
     "messy-cleaning": ("csv_blank_ids", "csv_mixed_types", "invalid_utf8", "link_hidden_file"),
+    "model-serving": (
+        "script_hostile_server",  # crashed the grader (OverflowError) before the reader fix
+        "script_plausible",
+        "link_host",
+        "empty",
+    ),
+    # crashed the grader (RuntimeError: an encrypted checkpoint) before its fix
+    "gpu-ready-torch": ("script_hostile_archives",),
 }
+DEFAULT_TORCH = {"gpu-ready-torch"}  # its control regrade costs a training run: full only
 
 # Deliverables a weighted check grades, not a gate: destroying one costs that check's
 # weight (the score drops below the oracle's) but may leave a passing grade.
@@ -87,7 +102,7 @@ def cases() -> list[tuple[str, str]]:
 
 
 def control_tasks() -> list[str]:
-    return list(CORE) if FULL else list(DEFAULT)
+    return list(CORE) if FULL else [t for t in DEFAULT if t not in DEFAULT_TORCH]
 
 
 @pytest.fixture(scope="session")
