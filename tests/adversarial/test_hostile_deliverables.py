@@ -3,14 +3,18 @@
 An `error` trial is unscored and re-rolled by --resume, so an agent whose output makes a
 grader raise turns its 0 into a retry. For each task of the core suite the oracle runs
 once through the real runner under bwrap; the files it created or changed are the
-deliverables. Each variant (tests/hostile/variants.py: junk, empty, invalid UTF-8, a
-folder, links to a host copy of the passing file, /etc/shadow, the hidden data and
-itself, a FIFO, a 1 GiB sparse file, CSVs with the right header and NaN/inf/-1e308/long
-strings/duplicate ids/extra columns, JSON with the right keys and wrong types, scripts
-that print plausible output and exit 0, sleep past the timeout, fork, fill the disk,
-close stdout) replaces one deliverable in a copy of that workspace, which is graded the
-way a trial grades (tests/hostile/grading.py: copy for grading, integrity, GradeContext,
-run_grader, bwrap). Each grading must:
+deliverables. Each variant (tests/hostile/variants.py) replaces one deliverable in a
+copy of that workspace: junk, empty, invalid UTF-8, truncated, a folder, a FIFO, a 1 GiB
+sparse file; links to a host copy of the passing file (absolute, relative, or its folder
+linked), to /etc/shadow, the hidden data, itself; CSVs with the right header and
+NaN/inf/-1e308/1e999/long strings/mixed types/duplicate or blank ids/extra columns/no rows;
+JSON with the right keys and wrong types (text, null, nested lists, 10**400, booleans,
+NaN, infinity), a list on top, deep nesting; model files as zips that zipfile fails on
+past BadZipFile; scripts that print plausible output and exit 0, sleep past the timeout,
+fork daemons, fill the disk, close or flood stdout, serve numbers no float holds, or run
+the oracle's own script and then rewrite what it wrote (extreme numbers, hostile
+checkpoints). The copy is graded the way a trial grades (tests/hostile/grading.py: copy
+for grading, integrity, GradeContext, run_grader, bwrap). Each grading must:
 - return a Grade (no GraderError, no exception: what a trial records as `error`);
 - finish within the task's grading timeout (plus SLACK for the copy and teardown);
 - score no more than the oracle did;
@@ -22,10 +26,11 @@ run_grader, bwrap). Each grading must:
 
 Runs:
 - default: a fixed subset (DEFAULT: the variants that found faults, on tasks whose
-  oracles are quick, one PyTorch task), about 90 s on 2 quiet cores;
+  oracles are quick, one PyTorch task): 102 s measured at load 6 on 2 shared cores;
   `python -m pytest tests/adversarial/test_hostile_deliverables.py -q`
-- full matrix: every variant on every deliverable of every core task (over an hour on
-  2 cores: the timeout variants wait for each grader's deadline). Run it in parts:
+- full matrix: every variant on every deliverable of every core task (hours on 2 cores:
+  the timeout variants wait for each grader's deadline, the PyTorch graders retrain on
+  every grading). Run it in parts, one at a time:
   `MLSKILLS_FUZZ_FULL=1 python -m pytest tests/adversarial/test_hostile_deliverables.py
   -q -k churn-imbalanced` (the test ids are `<task>:<variant>`).
 """
