@@ -92,11 +92,21 @@ class Runs:
                 self.run("d", resume, {".grader-runs/from": c.output(".grader-runs/c")})
             self.run("b", full)
 
-        lanes = [threading.Thread(target=lane) for lane in (lane_one, lane_two)]
+        faults: list[Exception] = []
+
+        def guarded(lane) -> None:
+            try:
+                lane()
+            except Exception as exc:  # a WorkspaceFault: re-raised in the grading thread
+                faults.append(exc)
+
+        lanes = [threading.Thread(target=guarded, args=(lane,)) for lane in (lane_one, lane_two)]
         for lane in lanes:
             lane.start()
         for lane in lanes:
             lane.join()
+        if faults:  # lost in its thread, the fault would leave runs unstarted and unexplained
+            raise faults[0]
         return self.done
 
 
