@@ -178,6 +178,9 @@ def _shadow_line() -> str | None:
     return line if len(line) > 8 else None
 
 
+# A grader thread that dies of an exception loses it (and the runs it would have started):
+# the grade that follows explains nothing. It fails the case like an error would.
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 @pytest.mark.parametrize(("task_id", "name"), cases(), ids=[f"{t}:{n}" for t, n in cases()])
 def test_a_hostile_deliverable_is_graded_never_an_error(
     oracles, scratch_root: Path, tmp_path: Path, task_id: str, name: str
