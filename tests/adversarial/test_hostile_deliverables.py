@@ -97,6 +97,11 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
     ("point-in-time-features", "features.csv"): "an example run's output; the grader reruns "
     "features.py on hidden events",
+    ("torch-reproducible-resume", "runs/seed0/checkpoint.pt"): "the oracle's own run; the "
+    "grader reruns train.py",
+    ("torch-reproducible-resume", "runs/seed0/metrics.json"): "as above",
+    ("torch-reproducible-resume", "runs/seed0/predictions.csv"): "as above",
+    ("torch-reproducible-resume", "runs/seed0/weights.pt"): "as above",
 }
 
 
