@@ -97,6 +97,7 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
     ("point-in-time-features", "features.csv"): "an example run's output; the grader reruns "
     "features.py on hidden events",
+    ("torch-silent-bugs", "model.pt"): "the grader retrains with train.py, which writes it anew",
     ("torch-reproducible-resume", "runs/seed0/checkpoint.pt"): "the oracle's own run; the "
     "grader reruns train.py",
     ("torch-reproducible-resume", "runs/seed0/metrics.json"): "as above",
