@@ -8,6 +8,7 @@ mark 0.9, 50 rows): each script is a real awk program, no mocks.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def test_right_solutions_run_on_every_seed_and_must_pass(evals, tmp_path):
     assert sorted(r["seed"] for r in wrongs) == [0, 1], "wrong/ runs on every seed too"
     assert verdict["worst_right"]["score"] == 1.0
     assert verdict["best_wrong"]["name"] == "half" and verdict["best_wrong"]["score"] < 0.9
+    # what the task costs the check: at least its slowest grading, at most the whole check
+    assert verdict["grade_seconds"] <= verdict["trial_seconds"] < 300
 
     _script(
         task / "right" / "forgets.sh",
@@ -92,12 +95,14 @@ def test_right_and_wrong_scripts_are_validated_statically(evals):
     assert any("no comment naming the approach" in m for m in messages), messages
 
 
-def test_only_right_solutions_are_graded_twice(evals, tmp_path):
-    """A grade that changes on the second grading is a problem for the oracle; wrong
-    solutions are graded once (they may be random by design), which is most of the time
-    the check saves on the torch tasks."""
+def test_each_right_solution_is_graded_twice_on_one_seed_of_its_own(evals, tmp_path):
+    """A grade that changes on the second grading is a problem for the oracle and right/;
+    each is regraded on one seed, a different one per solution (oracle seed 0, the first
+    right/ seed 1), and wrong solutions are graded once (they may be random by design)."""
     calls = tmp_path / "grader-calls"
-    grader = evals / "tasks" / "double" / "grader.py"
+    task = evals / "tasks" / "double"
+    _script(task / "right" / "awk_again.sh", "the same doubling, written again", DOUBLE_ALL)
+    grader = task / "grader.py"
     grader.write_text(
         grader.read_text().replace(
             "    return ctx.grade(accuracy, [preds.check])",
@@ -109,9 +114,32 @@ def test_only_right_solutions_are_graded_twice(evals, tmp_path):
         )
     )
     code, verdict = _check(evals, tmp_path)
-    # oracle on 2 seeds graded twice each, wrong/half on 2 seeds once each (nop leaves no
-    # answers.csv, so its grading stops before the log)
-    assert len(calls.read_text()) == 2 * 2 + 2
+    # oracle and right/awk_again on 2 seeds, each graded twice on one of them (2 x 3), and
+    # wrong/half on 2 seeds once each (nop leaves no answers.csv: its grading stops earlier)
+    assert len(calls.read_text()) == 2 * 3 + 2
     assert code == 1
-    assert any("oracle" in p and "twice differed" in p for p in verdict["problems"])
+    differed = sorted(p.split(":")[0] for p in verdict["problems"] if "twice differed" in p)
+    assert differed == ["oracle (seed 0)", "right-awk_again (seed 1)"], verdict["problems"]
     assert not any("wrong-" in p for p in verdict["problems"])
+
+
+@pytest.mark.parametrize("preset", [None, "3"])
+def test_prepare_runs_with_one_math_thread_unless_the_user_set_one(evals, tmp_path, preset):
+    """The harness's own numeric work (prepare.py, graders) runs beside the trials, where
+    OpenMP on every core spin-waits (model-serving's prepare: 17 s instead of 1.2 s)."""
+    prepare = evals / "tasks" / "double" / "prepare.py"
+    prepare.write_text(
+        prepare.read_text()
+        + "    import os\n"
+        + "    (hidden_dir / 'threads.txt').write_text(os.environ.get('OMP_NUM_THREADS', '-'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    if preset:
+        env["OMP_NUM_THREADS"] = preset
+    subprocess.run(
+        [sys.executable, "-m", "mlskills", "tasks", "check", "double", "--seeds", "1",
+         "--sandbox", "local", "--evals", str(evals), "--cache-dir", str(tmp_path / "cache")],
+        capture_output=True, text=True, timeout=300, env=env, check=True,
+    )  # fmt: skip
+    [written] = (tmp_path / "cache").glob("prepared/double/0-*/hidden/threads.txt")
+    assert written.read_text() == (preset or "1")

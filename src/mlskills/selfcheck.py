@@ -1,7 +1,7 @@
 """`tasks check`: prove each task grades what it claims, and by how much.
 
-Per task and per seed: the oracle and every right/* solution pass (and grading their
-workspace twice gives the same grade), every wrong/* solution scores below the pass mark;
+Per task and per seed: the oracle and every right/* solution pass (and grading one of
+their workspaces twice gives the same grade), every wrong/* solution scores below the mark;
 nop scores 0 (seed 0). Beyond pass/fail it measures margins: the worst score of any right
 solution (oracle included) and the best score of any wrong one, against the pass mark.
 A margin under MARGIN is a warning (`flags`), not an error: the task still grades
@@ -52,6 +52,7 @@ class TaskCheck:
     runs: list[SolutionRun] = field(default_factory=list)
     oracle_seconds: float = 0.0
     grade_seconds: float = 0.0
+    trial_seconds: float = 0.0  # the task's share of the check: every trial's wall time
 
     @property
     def ok(self) -> bool:
@@ -108,6 +109,7 @@ class TaskCheck:
             "runs": [r.__dict__ for r in self.runs],
             "oracle_seconds": self.oracle_seconds,
             "grade_seconds": self.grade_seconds,
+            "trial_seconds": round(self.trial_seconds, 2),
         }
 
 
@@ -120,18 +122,22 @@ def plans_for(task: TaskSpec, seeds: int) -> list[TrialPlan]:
     """Oracle, each right/* and each wrong/* on every seed; nop on seed 0.
 
     Only right solutions must grade the same twice (a wrong one may be random by design,
-    dropout left on at prediction), so only they pay for a second grading: in the torch
-    tasks a grading is most of a trial's time."""
+    dropout left on at prediction), and each is regraded on one seed, a different one per
+    solution (the oracle on seed 0, the first right/ on seed 1, ...), so the second gradings
+    spread over the seeds' data while no trial pays for two: in the PyTorch tasks a grading is
+    most of a trial's time, and regrading every right trial cost a fifth of the check."""
     limits = task.limits
     plans = [TrialPlan(task, Arm("nop"), 0, 0, limits, NopAgent(), "nop")]
-    agents = [(Arm("oracle"), oracle(), True)]
-    agents += [(Arm(f"right-{p.stem}"), right(p.stem), True) for p in task.right_solutions]
-    agents += [(Arm(f"wrong-{p.stem}"), wrong(p.stem), False) for p in task.wrong_solutions]
-    for arm, agent, twice in agents:
+    rights = [(Arm("oracle"), oracle())]
+    rights += [(Arm(f"right-{p.stem}"), right(p.stem)) for p in task.right_solutions]
+    wrongs = [(Arm(f"wrong-{p.stem}"), wrong(p.stem)) for p in task.wrong_solutions]
+    for index, (arm, agent) in enumerate(rights):
         plans += [
-            TrialPlan(task, arm, s, s, limits, agent, agent.name, regrade=twice)
+            TrialPlan(task, arm, s, s, limits, agent, agent.name, regrade=s == index % seeds)
             for s in range(seeds)
         ]
+    for arm, agent in wrongs:
+        plans += [TrialPlan(task, arm, s, s, limits, agent, agent.name) for s in range(seeds)]
     return plans
 
 
@@ -149,6 +155,7 @@ def judge(task: TaskSpec, records: list[TrialRecord]) -> TaskCheck:
     for record in sorted(records, key=lambda r: (r.arm, r.epoch)):
         kind, name = _kind_and_name(record.arm)
         label = f"{record.arm} (seed {record.seed})"
+        check.trial_seconds += record.wall_seconds
         check.runs.append(
             SolutionRun(kind, name, record.seed, record.score, record.metric, record.passed)
         )

@@ -8,6 +8,13 @@
    predict.py loads that checkpoint on the CPU and predicts a handful of the test rows.
    Gate: it must run and give the same classes as the first run gave those rows (a
    small batch also shows whether prediction depends on the batch).
+3. "It uses the GPU when the machine has one": a third sandbox plays a GPU machine. A
+   sitecustomize.py the grader stages there (first on PYTHONPATH) makes torch report one
+   CUDA device and ends the process with status 86 at the first real use of CUDA (CPU-only
+   torch initialises CUDA lazily, through `torch.cuda._lazy_init`, on any tensor or module
+   moved there). Gate: `python train.py` must end that way; a train.py that trains on the
+   CPU regardless (the device hard-coded) finishes instead. A script written to fool the
+   probe could; the probe is for the honest mistake.
 """
 
 import io
@@ -26,6 +33,26 @@ PREDICTIONS = ".grader/predictions.csv"
 FEW, FEW_PREDICTIONS = ".grader/few_parts.csv", ".grader/few_predictions.csv"
 GPU_CHECKPOINT = ".grader/gpu_model.pt"
 NO_CUDA = "export CUDA_VISIBLE_DEVICES=''"
+PROBE_DIR, CUDA_REQUESTED = ".grader/gpu-machine", 86
+GPU_MACHINE = f"""# Staged by the grader: this sandbox plays a machine with one GPU.
+import os
+
+import torch
+
+
+def _cuda_requested(*args, **kwargs):
+    os.write(2, b"grader probe: CUDA requested\\n")
+    os._exit({CUDA_REQUESTED})
+
+
+torch.cuda.is_available = lambda: True
+torch.cuda.device_count = lambda: 1
+torch.cuda._lazy_init = _cuda_requested
+if hasattr(torch, "accelerator"):
+    torch.accelerator.is_available = lambda: True
+    torch.accelerator.device_count = lambda: 1
+    torch.accelerator.current_accelerator = lambda check_available=False: torch.device("cuda")
+"""
 MAX_CHECKPOINT_BYTES = 200 << 20
 ARCHIVE_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
                   RuntimeError, zlib.error)  # fmt: skip
@@ -146,4 +173,30 @@ def grade(ctx):
         else f"loaded on CPU; the same classes for {len(few)} rows as in the full run",
         gate=True,
     )
-    return ctx.grade(accuracy, [preds.check, same])
+    return ctx.grade(accuracy, [preds.check, same, _asks_for_the_gpu(ctx)])
+
+
+def _asks_for_the_gpu(ctx):
+    """Gate: on a machine with a GPU, train.py moves its work to CUDA (see the docstring)."""
+    name = "train.py uses the GPU when there is one"
+    folder = Path(tempfile.mkdtemp(prefix="gpu-machine-"))
+    try:
+        (folder / "sitecustomize.py").write_text(GPU_MACHINE)
+        run = ctx.exec(
+            f'export PYTHONPATH="$PWD/{PROBE_DIR}" && python train.py > .grader/gpu.log',
+            timeout=120,
+            inputs={f"{PROBE_DIR}/sitecustomize.py": folder / "sitecustomize.py"},
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result = run.result
+    if result.exit_code == CUDA_REQUESTED and not result.timed_out:
+        message = "with a GPU present, train.py moved its work to CUDA"
+        return ctx.check(name, True, message, gate=True)
+    if result.ok:
+        message = "with a GPU present, train.py trained on the CPU: it never used CUDA"
+    else:
+        tail = (result.stderr or "").strip()[-200:]
+        how = "timed out" if result.timed_out else f"exited {result.exit_code}"
+        message = f"with a GPU present, train.py {how} before using CUDA: {tail}"
+    return ctx.check(name, False, message, gate=True)

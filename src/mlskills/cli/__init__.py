@@ -15,7 +15,7 @@ from mlskills import __version__
 from mlskills.cli.argtypes import Parser
 from mlskills.credproxy.conceal import conceal_environ
 from mlskills.errors import MlskillsError
-from mlskills.sandbox.environment import is_secret
+from mlskills.sandbox.environment import is_secret, one_math_thread_here
 
 # Sub-command modules, in the order `mlskills --help` lists them.
 COMMAND_MODULES = (
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     conceal_environ(is_secret)  # sandboxed commands on `local` could scan /proc/PID/environ
+    one_math_thread_here()  # before any handler loads numpy: trials are the parallelism
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

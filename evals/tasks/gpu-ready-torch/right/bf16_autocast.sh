@@ -53,4 +53,3 @@ old = 'map_location="cpu", weights_only=True'
 assert code.count(old) == 1
 Path("predict.py").write_text(code.replace(old, "map_location=lambda storage, _location: storage"))
 PY
-python train.py

@@ -49,4 +49,3 @@ old = "    model.to(device).eval()\n"
 assert code.count(old) == 1
 Path("predict.py").write_text(code.replace(old, "    model.to(device).half().eval()\n    x = x.half()\n"))
 PY
-python train.py

@@ -12,4 +12,3 @@ old = 'torch.load(args.checkpoint, map_location="cpu", weights_only=True)'
 assert code.count(old) == 1
 Path("predict.py").write_text(code.replace(old, "torch.load(args.checkpoint, weights_only=True)"))
 PY
-python train.py

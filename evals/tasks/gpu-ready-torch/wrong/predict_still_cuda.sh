@@ -3,4 +3,3 @@
 # with its hard-coded .cuda() calls: prediction fails on every CPU-only machine.
 set -euo pipefail
 cp .mlskills-script/reference_train.py train.py  # the oracle's train.py
-python train.py

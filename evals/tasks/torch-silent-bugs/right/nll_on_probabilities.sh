@@ -13,4 +13,3 @@ new_loss = "    nll = nn.NLLLoss()\n    loss_fn = lambda p, y: nll(torch.log(p.c
 assert code.count(old_loss) == 1
 train.write_text(code.replace(old_loss, new_loss))
 PY
-python3 train.py
