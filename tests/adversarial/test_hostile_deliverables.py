@@ -91,18 +91,11 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("drift-monitor", "reports/batch_2024-06-03.json"): "monitor.py's output on a public "
     "batch; the grader reruns monitor.py on the hidden batches",
     ("drift-monitor", "reports/batch_2024-06-04.json"): "as above",
-    ("gpu-ready-torch", "model.pt"): "the grader retrains with train.py, which writes it anew",
     ("model-serving", "README.md"): "judged by the rubric (with --judge-model), not the grader",
     ("pipeline-predict", "metrics.json"): "the oracle's extra; the instruction asks for none",
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
     ("point-in-time-features", "features.csv"): "an example run's output; the grader reruns "
     "features.py on hidden events",
-    ("torch-silent-bugs", "model.pt"): "the grader retrains with train.py, which writes it anew",
-    ("torch-reproducible-resume", "runs/seed0/checkpoint.pt"): "the oracle's own run; the "
-    "grader reruns train.py",
-    ("torch-reproducible-resume", "runs/seed0/metrics.json"): "as above",
-    ("torch-reproducible-resume", "runs/seed0/predictions.csv"): "as above",
-    ("torch-reproducible-resume", "runs/seed0/weights.pt"): "as above",
 }
 
 
