@@ -96,6 +96,12 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
     ("point-in-time-features", "features.csv"): "an example run's output; the grader reruns "
     "features.py on hidden events",
+    ("retraining-delayed-labels", "decisions.csv"): "an example run's output; the grader "
+    "reruns retrain_trigger.py on hidden streams",
+    ("text-vectoriser-parity", "sample_predictions.csv"): "the oracle's extra",
+    # Asked for ("the training code that produced them") but read by no check: a gap in
+    # what the grader grades, reported to the task's owner, not a robustness fault.
+    ("text-vectoriser-parity", "train.py"): "not graded: predict.py loads the saved model",
 }
 
 
