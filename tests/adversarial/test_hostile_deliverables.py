@@ -99,6 +99,9 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("retraining-delayed-labels", "decisions.csv"): "an example run's output; the grader "
     "reruns retrain_trigger.py on hidden streams",
     ("text-vectoriser-parity", "sample_predictions.csv"): "the oracle's extra",
+    ("tuning-budget-nested", "out/predictions.csv"): "tune.py's output on the public data; "
+    "the grader reruns tune.py on datasets of its own",
+    ("tuning-budget-nested", "out/tuning.csv"): "as above",
     # Asked for ("the training code that produced them") but read by no check: a gap in
     # what the grader grades, reported to the task's owner, not a robustness fault.
     ("text-vectoriser-parity", "train.py"): "not graded: predict.py loads the saved model",
