@@ -26,7 +26,7 @@ for grading, integrity, GradeContext, run_grader, bwrap). Each grading must:
 
 Runs:
 - default: a fixed subset (DEFAULT: the variants that found faults, on tasks whose
-  oracles are quick, one PyTorch task): 102 s measured at load 6 on 2 shared cores;
+  oracles are quick, two PyTorch tasks): 42 s on 2 quiet cores (load 0.6-1.0);
   `python -m pytest tests/adversarial/test_hostile_deliverables.py -q`
 - full matrix: every variant on every deliverable of every core task (hours on 2 cores:
   the timeout variants wait for each grader's deadline, the PyTorch graders retrain on
@@ -57,7 +57,7 @@ SLACK = 30.0  # seconds past the grading timeout for the copies and sandbox tear
 EPSILON = 1e-9
 
 # The fixed default subset: per task, the variants that found faults or reach the most
-# distinct reader paths, on tasks whose oracles take seconds; one PyTorch task.
+# distinct reader paths, on tasks whose oracles take seconds; two PyTorch tasks.
 DEFAULT: dict[str, tuple[str, ...]] = {
     "model-promotion": ("link_parent", "json_numbers_huge", "script_extreme_outputs", "fifo"),
     "drift-monitor": (
@@ -76,8 +76,10 @@ DEFAULT: dict[str, tuple[str, ...]] = {
     ),
     # crashed the grader (RuntimeError: an encrypted checkpoint) before its fix
     "gpu-ready-torch": ("script_hostile_archives",),
+    # lost a WorkspaceFault in a grader thread (runs left unstarted) before its fix
+    "torch-reproducible-resume": ("script_plausible",),
 }
-DEFAULT_TORCH = {"gpu-ready-torch"}  # its control regrade costs a training run: full only
+DEFAULT_TORCH = {"gpu-ready-torch", "torch-reproducible-resume"}  # controls retrain: full only
 
 # Deliverables a weighted check grades, not a gate: destroying one costs that check's
 # weight (the score drops below the oracle's) but may leave a passing grade.
