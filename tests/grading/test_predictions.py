@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 import pytest
 
+from mlskills.grading import http
 from mlskills.grading.predictions import MAX_BYTES, finite_number, read_json, read_predictions
 from mlskills.grading.scoring import combine
 from mlskills.schema import Check, GradingSpec
@@ -82,6 +84,20 @@ def test_json_reports(tmp_path):
     (tmp_path / "broken.json").write_text("{nope")
     _, check = read_json(tmp_path / "broken.json", tmp_path, "metrics readable")
     assert not check.passed and "not valid JSON" in check.message
+
+
+def test_integers_no_float_holds_read_as_infinities(tmp_path):
+    """Graders test numbers with math.isfinite and compare them with floats: on 10**400
+    both raise OverflowError, which would make the agent's 0 an unscored error."""
+    huge = "9" * 400
+    text = f'{{"p": {huge}, "n": -{huge}, "rows": [{huge}], "k": 12, "max": {2**1023}}}'
+    (tmp_path / "m.json").write_text(text)
+    data, check = read_json(tmp_path / "m.json", tmp_path, "metrics readable")
+    assert check.passed
+    assert data["p"] == math.inf and data["n"] == -math.inf and data["rows"] == [math.inf]
+    assert data["k"] == 12 and isinstance(data["k"], int) and data["max"] == 2**1023
+    assert not math.isfinite(data["p"]) and finite_number(data, "p") is None
+    assert http.parse_json(text.encode()) == data
 
 
 def test_scoring_normalises_and_gates():

@@ -23,6 +23,7 @@ import shutil
 import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +54,8 @@ if hasattr(torch, "accelerator"):
     torch.accelerator.current_accelerator = lambda check_available=False: torch.device("cuda")
 """
 MAX_CHECKPOINT_BYTES = 200 << 20
+ARCHIVE_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
+                  RuntimeError, zlib.error)  # fmt: skip
 
 
 def _relabel(pickle_bytes: bytes) -> tuple[bytes, int]:
@@ -87,7 +90,9 @@ def to_gpu_checkpoint(source: io.BytesIO, target: Path) -> str | None:
                 for member in members:
                     data = archive.read(member)
                     out.writestr(member.filename, relabelled if member is pickles[0] else data)
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    # An agent's archive can also be encrypted (RuntimeError), use an unknown method
+    # (NotImplementedError), hold bad deflate data (zlib.error) or end early (EOFError).
+    except ARCHIVE_ERRORS as exc:
         return f"could not read the checkpoint as a PyTorch archive: {exc}"
     return None if changed else "the checkpoint holds no CPU tensor storages"
 

@@ -25,6 +25,7 @@ import hashlib
 import io
 import threading
 import zipfile
+import zlib
 
 import pandas as pd
 
@@ -54,7 +55,9 @@ def weights_hash(data: bytes) -> str | None:
                 if name and not name.endswith("serialization_id"):
                     digest.update(name.encode() + b"\0" + archive.read(records[name]) + b"\0")
             return digest.hexdigest()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    # RuntimeError: an encrypted member; zlib.error: deflate data that is not
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError, zlib.error):  # fmt: skip
         return None
 
 
@@ -94,11 +97,21 @@ class Runs:
                 self.run("d", resume, {".grader-runs/from": c.output(".grader-runs/c")})
             self.run("b", full)
 
-        lanes = [threading.Thread(target=lane) for lane in (lane_one, lane_two)]
+        faults: list[Exception] = []
+
+        def guarded(lane) -> None:
+            try:
+                lane()
+            except Exception as exc:  # a WorkspaceFault: re-raised in the grading thread
+                faults.append(exc)
+
+        lanes = [threading.Thread(target=guarded, args=(lane,)) for lane in (lane_one, lane_two)]
         for lane in lanes:
             lane.start()
         for lane in lanes:
             lane.join()
+        if faults:  # lost in its thread, the fault would leave runs unstarted and unexplained
+            raise faults[0]
         return self.done
 
 

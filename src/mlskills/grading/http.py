@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import json
 import os
 import socket
 import stat
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlskills.grading.predictions import PARSE_ERRORS
+from mlskills.grading import predictions
 
 MAX_BODY = 8 * 1024 * 1024
 
@@ -136,10 +135,11 @@ def _read(response: http.client.HTTPResponse, cap: int) -> bytes:
 
 
 def parse_json(data: bytes) -> Any:
-    """The body as JSON, or None (deep nesting and huge numbers are None too)."""
+    """The body as JSON, or None (deep nesting and 5,000-digit numbers are None too; an
+    integer too large for a float is an infinity, see predictions.parse_json)."""
     try:
-        return json.loads(data.decode("utf-8"))
-    except PARSE_ERRORS:
+        return predictions.parse_json(data.decode("utf-8"))
+    except predictions.PARSE_ERRORS:
         return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,6 +24,21 @@ Kind = Literal["probability", "number", "label"]
 # What a parser may raise on hostile input: deep nesting (RecursionError), a 5,000-digit
 # number (ValueError), a huge allocation (MemoryError), a float overflow.
 PARSE_ERRORS = (ValueError, RecursionError, MemoryError, OverflowError, UnicodeDecodeError)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON an agent's code wrote, with every integer too large for a float read as an
+    infinity, as a too-large JSON float (1e999) already is. A grader's float(), math or
+    numpy on 10**400 raises OverflowError (a crash charged to the harness); on an infinity
+    it gives a comparison that fails or a NaN, which grading already treats as wrong."""
+    return json.loads(text, parse_int=_int_or_infinity)
+
+
+def _int_or_infinity(digits: str) -> int | float:
+    value = int(digits)
+    if abs(value) <= sys.float_info.max:
+        return value
+    return math.inf if value > 0 else -math.inf
 
 
 @dataclass
@@ -179,7 +195,7 @@ def read_json(path: Path, root: Path, name: str, max_bytes: int = 1 << 20) -> Re
             data = f"{label} is larger than {max_bytes} bytes"
         return Read(None, Check(name, False, data, gate=True))
     try:
-        value = json.loads(data.decode("utf-8", errors="replace"))
+        value = parse_json(data.decode("utf-8", errors="replace"))
     except PARSE_ERRORS as exc:
         why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
         return Read(None, Check(name, False, f"{label} is not valid JSON: {why}", gate=True))
