@@ -2,7 +2,7 @@
 
 Each solution's .sh copies this file into the workspace, writes its rule as
 `choice.choose(train, validation, configs, labelled)` and runs `python tune_kit.py`, which
-installs tune.py on it and runs it on data/. `choose` gets one region's labelled rows
+installs tune.py on it. `choose` gets one region's labelled rows
 (and, for a mistake that reaches beyond the region, every region's rows pooled) and
 returns (configuration, estimated AUC, rows to fit the delivered model on); main() reads
 the folder, calls it per region, fits, scores and writes both files. So the scripts
@@ -11,8 +11,6 @@ differ exactly where their mistakes (or their approach) are.
 
 import argparse
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,6 +91,6 @@ def main(choose: Choose) -> None:
 ENTRY = "from tune_kit import main\nfrom choice import choose\n\nmain(choose)\n"
 
 if __name__ == "__main__":
-    # Install tune.py on the solution's choice.py and run it once on this month's folder.
+    # Install tune.py on the solution's choice.py. No run here: the grader runs tune.py
+    # itself on its own folders, so a run on data/ would only cost `tasks check` time.
     Path("tune.py").write_text(ENTRY)
-    subprocess.run([sys.executable, "tune.py", "--data", "data", "--out", "out"], check=True)
