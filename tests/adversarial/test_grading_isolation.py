@@ -92,6 +92,9 @@ def test_a_server_that_kills_the_bridge_only_breaks_its_own_answers(attack):
     [outcome] = attack(script, task="model-serving")
     assert outcome.record.status == "completed", outcome.record.error
     assert outcome.record.score == 0.0 and outcome.failed_gates == ["service starts"]
+    # said at once (BRIDGE_GONE), not after the grader's 120 s start-up wait
+    [gate] = [c for c in outcome.record.grade["checks"] if c["name"] == "service starts"]
+    assert "bridge" in gate["message"] and outcome.record.grade_seconds < 60
 
 
 CONSTANT_TRAINER = r"""

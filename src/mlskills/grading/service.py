@@ -29,6 +29,10 @@ from mlskills.sandbox.output import CappedBuffer
 BRIDGE_DIR = ".mlskills-bridge"
 SOCKET_NAME = "http.sock"
 POLL = 0.25  # seconds between readiness polls (each one forks a bridge process)
+# A unix socket refuses connections only when nothing listens on it: socat binds and
+# listens at once and then forks per connection, so refusals that last this long mean
+# the bridge is dead (killed from inside the sandbox), not that the server is starting.
+BRIDGE_GONE = 3.0
 
 
 class Service:
@@ -53,6 +57,7 @@ class Service:
     def wait_ready(self, path: str = "/health", timeout: float = 40.0) -> str | None:
         """Wait until GET `path` answers 200; None when ready, else why not (agent's fault)."""
         deadline = time.monotonic() + timeout
+        refused_since = None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return f"the server exited with code {self.proc.returncode} before it was ready"
@@ -60,8 +65,14 @@ class Service:
                 self.bridge = self._open_bridge()
             if self.bridge is not None:
                 left = max(0.1, min(2.0, deadline - time.monotonic()))
-                if self.request("GET", path, timeout=left).status == 200:
+                reply = self.request("GET", path, timeout=left)
+                if reply.status == 200:
                     return None
+                now = time.monotonic()
+                refused = reply.error == "ConnectionRefusedError"
+                refused_since = (refused_since or now) if refused else None
+                if refused_since is not None and now - refused_since > BRIDGE_GONE:
+                    return "the bridge to the server stopped listening (killed inside the sandbox)"
             time.sleep(POLL)
         return f"GET {path} did not answer 200 within {timeout:g} s"
 
