@@ -1,0 +1,1 @@
+../right/scipy_monitor.py
