@@ -1,0 +1,1 @@
+../right/wald_chisquare.py

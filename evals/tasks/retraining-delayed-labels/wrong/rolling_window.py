@@ -1,0 +1,1 @@
+../right/rolling_window.py
