@@ -79,6 +79,14 @@ class Runs:
         self.done[name] = (command, run)
         return run
 
+    def stop_and_resume(self, stopped, resumed, stop, resume, inputs=None) -> None:
+        """Run `stopped` (pre-empted after epoch K), then `resumed` from its folder; the
+        resume only if the first really stopped there, as nothing reads it otherwise."""
+        self.run(stopped, stop, inputs)
+        if not _stopped(self.ctx, self.done, stopped):
+            carried = self.done[stopped][1].output(f".grader-runs/{stopped}")
+            self.run(resumed, resume, {".grader-runs/from": carried})
+
     def all(self) -> dict:
         full = f"--seed {self.seed} --epochs {EPOCHS}"
         stop = f"{full} --stop-after-epoch {self.stop_after}"
@@ -87,14 +95,10 @@ class Runs:
 
         def lane_one() -> None:
             self.run("a", full)
-            c2 = self.run("c2", stop, refreshed)
-            if c2.ok:
-                self.run("d2", resume, {".grader-runs/from": c2.output(".grader-runs/c2")})
+            self.stop_and_resume("c2", "d2", stop, resume, refreshed)
 
         def lane_two() -> None:
-            c = self.run("c", stop)
-            if c.ok:
-                self.run("d", resume, {".grader-runs/from": c.output(".grader-runs/c")})
+            self.stop_and_resume("c", "d", stop, resume)
             self.run("b", full)
 
         faults: list[Exception] = []
