@@ -24,8 +24,8 @@ def encode(df):
     return out
 X, y = encode(train), train["chargeback"]
 groups = pd.util.hash_pandas_object(train[features], index=False)
-model = HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=200,
-                                       learning_rate=0.05, random_state=0)
+model = HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=100,
+                                       learning_rate=0.1, random_state=0)
 oof = pd.Series(0.0, index=train.index)
 for fit, hold in GroupKFold(5).split(X, y, groups):
     model.fit(X.iloc[fit], y.iloc[fit])
