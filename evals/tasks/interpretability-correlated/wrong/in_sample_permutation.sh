@@ -15,7 +15,7 @@ from sklearn.metrics import r2_score
 data = pd.read_csv("data/customers.csv")
 X, y = data.drop(columns=["customer_id", "monthly_spend"]), data["monthly_spend"]
 values, target = X.to_numpy(), y.to_numpy()
-model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.08, random_state=0)
+model = HistGradientBoostingRegressor(max_iter=100, learning_rate=0.16, random_state=0)
 model.fit(values, target)
 base = r2_score(target, model.predict(values))
 rng = np.random.default_rng(0)

@@ -20,6 +20,7 @@ model = LinearRegression().fit(train[features].to_numpy(), train["monthly_spend"
 X, y = test[features].to_numpy(), test["monthly_spend"].to_numpy()
 rng = np.random.default_rng(0)
 boots = [rng.integers(0, len(y), len(y)) for _ in range(200)]
+fitted = model.predict(X)  # a resample's unshuffled predictions are these, reindexed
 
 
 def r2_score(truth, predicted):
@@ -35,7 +36,7 @@ def drop(columns):
         shuffled = Xb.copy()
         order = rng.permutation(len(yb))
         shuffled[:, where] = Xb[:, where][order]
-        out.append(r2_score(yb, model.predict(Xb)) - r2_score(yb, model.predict(shuffled)))
+        out.append(r2_score(yb, fitted[b]) - r2_score(yb, model.predict(shuffled)))
     return np.array(out)
 
 
