@@ -12,8 +12,8 @@ FEATURES = ["region"] + [f"f{i}" for i in range(8)]
 def make_model() -> HistGradientBoostingClassifier:
     # Chargebacks are rare, so weight the classes to stop the model ignoring them.
     return HistGradientBoostingClassifier(
-        max_iter=100,
-        learning_rate=0.1,
+        max_iter=50,
+        learning_rate=0.2,
         class_weight="balanced",
         categorical_features=["region"],
         early_stopping=False,

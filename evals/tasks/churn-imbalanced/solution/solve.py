@@ -39,7 +39,7 @@ preprocess = ColumnTransformer(
 model = make_pipeline(
     preprocess,
     HistGradientBoostingClassifier(
-        max_iter=300, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, random_state=0
+        max_iter=150, learning_rate=0.1, max_leaf_nodes=15, l2_regularization=1.0, random_state=0
     ),
 )
 

@@ -24,7 +24,7 @@ cat = ["plan", "region", "autopay"]
 prep = ColumnTransformer([("n", SimpleImputer(strategy="median"), num),
                           ("c", make_pipeline(SimpleImputer(strategy="most_frequent"),
                                               OneHotEncoder(handle_unknown="ignore")), cat)])
-model = make_pipeline(prep, RandomForestClassifier(n_estimators=300, min_samples_leaf=20,
+model = make_pipeline(prep, RandomForestClassifier(n_estimators=50, min_samples_leaf=20,
                                                    class_weight="balanced", random_state=0, n_jobs=1))
 X, y = train[num + cat], train["churned"]
 oof = cross_val_predict(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0),

@@ -14,7 +14,7 @@ X = pd.get_dummies(train.drop(columns=["transaction_id", "is_fraud"]), dtype=flo
 Xt = pd.get_dummies(test.drop(columns=["transaction_id"]), dtype=float).fillna(-1)
 Xt = Xt.reindex(columns=X.columns, fill_value=0)
 y = train["is_fraud"].to_numpy()
-model = RandomForestClassifier(n_estimators=200, random_state=0).fit(X, y)
+model = RandomForestClassifier(n_estimators=100, random_state=0).fit(X, y)
 scores = model.predict_proba(X)[:, 1]
 grid = np.linspace(0, 1, 101)
 costs = [np.mean(np.where(scores > t, 5.0, 100.0 * y)) for t in grid]

@@ -5,4 +5,3 @@
 # threshold and p < 1e-4.
 set -euo pipefail
 cp "$(dirname "$0")/scipy_monitor.py" monitor.py
-python3 monitor.py --reference data/reference.csv --batches data/examples --out reports

@@ -11,4 +11,3 @@ old = '    checks = [proportion(ref.isna().mean(), len(ref), new.isna().mean(), 
 assert code.count(old) == 1
 Path("monitor.py").write_text(code.replace(old, '    checks = []'))
 PY
-python3 monitor.py --reference data/reference.csv --batches data/examples --out reports

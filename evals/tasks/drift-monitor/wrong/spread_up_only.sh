@@ -12,4 +12,3 @@ old = '            spread_effect = abs(ratio - 1) / 0.30'
 assert code.count(old) == 1
 Path("monitor.py").write_text(code.replace(old, '            spread_effect = (ratio - 1) / 0.30'))
 PY
-python3 monitor.py --reference data/reference.csv --batches data/examples --out reports

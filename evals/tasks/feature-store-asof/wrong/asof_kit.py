@@ -8,7 +8,6 @@ differ exactly where their mistakes (or their alternative approach) are.
 """
 
 import argparse
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,12 +66,17 @@ SCRIPTS = ("build_training_set.py", "serve_features.py")
 
 
 def install(scripts=SCRIPTS) -> None:
-    """Both deliverables call lookup.features_at; then build training_set.csv once."""
+    """Both deliverables call lookup.features_at; then build training_set.csv once, in this
+    process (what build_training_set.py would run: a second process only repeats the
+    imports, on every trial of the task check)."""
     for script in scripts:
         Path(script).write_text(ENTRY)
-    build = ["build_training_set.py", "--store", "data/store"]
-    build += ["--requests", "data/training_requests.csv", "--out", "training_set.csv"]
-    subprocess.run([sys.executable, *build], check=True)
+    from lookup import features_at  # the solution's rule, written beside this file
+
+    requests = pd.read_csv(
+        "data/training_requests.csv", dtype={"request_id": str, "customer_id": str}
+    )
+    features_at("data/store", requests).to_csv("training_set.csv", index=False)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ model = make_pipeline(
         remainder="passthrough",
     ),
     HistGradientBoostingRegressor(
-        max_iter=200, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=80, random_state=0
+        max_iter=100, learning_rate=0.1, max_leaf_nodes=8, min_samples_leaf=80, random_state=0
     ),
 )
 X, y = train[features], train["hba1c"]

@@ -16,7 +16,7 @@ X = pd.get_dummies(train.drop(columns=drop), dtype=float)
 X_test = pd.get_dummies(test.drop(columns=drop[:2]), dtype=float).reindex(columns=X.columns, fill_value=0)
 y = train["hba1c"]
 model = HistGradientBoostingRegressor(
-    max_iter=200, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=80, random_state=0
+    max_iter=100, learning_rate=0.1, max_leaf_nodes=8, min_samples_leaf=80, random_state=0
 )
 oof = cross_val_predict(model, X, y, cv=KFold(5, shuffle=True, random_state=0))
 rmse = float(np.sqrt(np.mean((oof - y) ** 2)))

@@ -20,7 +20,7 @@ grid = [
     {"max_leaf_nodes": [31], "min_samples_leaf": [5]},
 ]
 search = GridSearchCV(
-    HistGradientBoostingRegressor(max_iter=200, learning_rate=0.05, random_state=0),
+    HistGradientBoostingRegressor(max_iter=100, learning_rate=0.1, random_state=0),
     grid,
     cv=KFold(3, shuffle=True, random_state=0),
     scoring="neg_root_mean_squared_error",

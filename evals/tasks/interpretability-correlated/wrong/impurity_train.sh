@@ -15,7 +15,7 @@ from sklearn.ensemble import RandomForestRegressor
 
 data = pd.read_csv("data/customers.csv")
 X, y = data.drop(columns=["customer_id", "monthly_spend"]), data["monthly_spend"]
-forest = RandomForestRegressor(n_estimators=100, random_state=0, n_jobs=1).fit(X, y)
+forest = RandomForestRegressor(n_estimators=50, random_state=0, n_jobs=1).fit(X, y)
 per_tree = np.array([t.feature_importances_ for t in forest.estimators_])
 mean = per_tree.mean(axis=0)
 half = 1.96 * per_tree.std(axis=0) / np.sqrt(len(per_tree))

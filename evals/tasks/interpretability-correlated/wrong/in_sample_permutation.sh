@@ -14,17 +14,21 @@ from sklearn.metrics import r2_score
 
 data = pd.read_csv("data/customers.csv")
 X, y = data.drop(columns=["customer_id", "monthly_spend"]), data["monthly_spend"]
-model = HistGradientBoostingRegressor(max_iter=200, learning_rate=0.08, random_state=0).fit(X, y)
-base = r2_score(y, model.predict(X))
+values, target = X.to_numpy(), y.to_numpy()
+model = HistGradientBoostingRegressor(max_iter=100, learning_rate=0.16, random_state=0)
+model.fit(values, target)
+base = r2_score(target, model.predict(values))
 rng = np.random.default_rng(0)
 
 
 def drops(columns):
-    out = []
-    for _ in range(10):
-        shuffled = X.copy()
-        shuffled[columns] = X[columns].to_numpy()[rng.permutation(len(X))]
-        out.append(base - r2_score(y, model.predict(shuffled)))
+    # Five shuffles of `columns` on the training rows, scored in one predict call.
+    where = [X.columns.get_loc(c) for c in columns]
+    stacked = np.tile(values, (5, 1))
+    for k in range(5):
+        block = stacked[k * len(X) : (k + 1) * len(X)]
+        block[:, where] = values[rng.permutation(len(X))][:, where]
+    out = [base - r2_score(target, p) for p in model.predict(stacked).reshape(5, len(X))]
     return np.mean(out), *np.percentile(out, [2.5, 97.5])
 
 

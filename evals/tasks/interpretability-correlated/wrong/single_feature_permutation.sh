@@ -18,7 +18,7 @@ data = pd.read_csv("data/customers.csv")
 X, y = data.drop(columns=["customer_id", "monthly_spend"]), data["monthly_spend"]
 Xa, Xb, ya, yb = train_test_split(X, y, test_size=0.3, random_state=0)
 model = HistGradientBoostingRegressor(random_state=0).fit(Xa, ya)
-r = permutation_importance(model, Xb, yb, n_repeats=20, random_state=0, scoring="r2")
+r = permutation_importance(model, Xb, yb, n_repeats=10, random_state=0, scoring="r2")
 low, high = np.percentile(r.importances, [2.5, 97.5], axis=1)
 single = pd.DataFrame({"feature": X.columns, "importance": r.importances_mean,
                        "ci_low": low, "ci_high": high})

@@ -11,27 +11,32 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 from sklearn.linear_model import LinearRegression
-from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 
 data = pd.read_csv("data/customers.csv")
 features = [c for c in data.columns if c not in ("customer_id", "monthly_spend")]
 train, test = train_test_split(data, test_size=0.3, random_state=0)
-model = LinearRegression().fit(train[features], train["monthly_spend"])
-X, y = test[features].reset_index(drop=True), test["monthly_spend"].to_numpy()
+model = LinearRegression().fit(train[features].to_numpy(), train["monthly_spend"].to_numpy())
+X, y = test[features].to_numpy(), test["monthly_spend"].to_numpy()
 rng = np.random.default_rng(0)
 boots = [rng.integers(0, len(y), len(y)) for _ in range(200)]
+fitted = model.predict(X)  # a resample's unshuffled predictions are these, reindexed
+
+
+def r2_score(truth, predicted):
+    return 1 - ((truth - predicted) ** 2).sum() / ((truth - truth.mean()) ** 2).sum()
 
 
 def drop(columns):
     """Per bootstrap resample, the R2 lost when `columns` are shuffled together."""
+    where = [features.index(c) for c in columns]
     out = []
     for b in boots:
-        Xb, yb = X.iloc[b].reset_index(drop=True), y[b]
+        Xb, yb = X[b], y[b]
         shuffled = Xb.copy()
         order = rng.permutation(len(yb))
-        shuffled[columns] = Xb[columns].to_numpy()[order]
-        out.append(r2_score(yb, model.predict(Xb)) - r2_score(yb, model.predict(shuffled)))
+        shuffled[:, where] = Xb[:, where][order]
+        out.append(r2_score(yb, fitted[b]) - r2_score(yb, model.predict(shuffled)))
     return np.array(out)
 
 

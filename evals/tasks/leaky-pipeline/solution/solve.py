@@ -36,7 +36,7 @@ model = make_pipeline(
         ]
     ),
     HistGradientBoostingClassifier(
-        max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, random_state=0
+        max_iter=75, learning_rate=0.1, max_leaf_nodes=15, min_samples_leaf=40, random_state=0
     ),
 )
 X, y = train[features], train["chargeback"]

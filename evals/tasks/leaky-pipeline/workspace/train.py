@@ -31,7 +31,7 @@ X = scaler.transform(imputer.transform(X))
 X_test = scaler.transform(imputer.transform(X_test))
 
 X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=42)
-model = RandomForestClassifier(n_estimators=200, random_state=0)
+model = RandomForestClassifier(n_estimators=100, random_state=0)
 model.fit(X_train, y_train)
 val_auc = roc_auc_score(y_val, model.predict_proba(X_val)[:, 1])
 print(f"validation AUC: {val_auc:.3f}")

@@ -24,10 +24,10 @@ def encode(df):
     return out
 X, y = encode(train), train["chargeback"]
 groups = pd.util.hash_pandas_object(train[features], index=False)
-model = HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=200,
-                                       learning_rate=0.05, random_state=0)
+model = HistGradientBoostingClassifier(categorical_features="from_dtype", max_iter=100,
+                                       learning_rate=0.1, random_state=0)
 oof = pd.Series(0.0, index=train.index)
-for fit, hold in GroupKFold(5).split(X, y, groups):
+for fit, hold in GroupKFold(3).split(X, y, groups):
     model.fit(X.iloc[fit], y.iloc[fit])
     oof.iloc[hold] = model.predict_proba(X.iloc[hold])[:, 1]
 auc = roc_auc_score(y, oof)

@@ -66,4 +66,3 @@ pd.DataFrame({"listing_id": rows["listing_id"], "price": price.round(2)}).to_csv
 )
 PY
 python train.py
-python predict.py --input data/sample_batch.csv --output sample_preds.csv

@@ -40,7 +40,7 @@ preprocess = ColumnTransformer(
 model = make_pipeline(
     preprocess,
     HistGradientBoostingRegressor(
-        max_iter=250, learning_rate=0.1, l2_regularization=1.0, random_state=0
+        max_iter=120, learning_rate=0.2, l2_regularization=1.0, random_state=0
     ),
 )
 

@@ -33,4 +33,3 @@ out["tenure_days"] = past.groupby("user_id")["age"].max()
 out = out.fillna({c: 0 for c in out.columns if not c.startswith(("days_since", "tenure"))})
 out.reset_index().to_csv(args.out, index=False)
 PY
-python features.py --events data/events.csv --cutoff 2024-06-01T00:00:00Z --out features.csv

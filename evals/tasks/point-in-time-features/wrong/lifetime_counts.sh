@@ -21,4 +21,3 @@ counts = past.pivot_table(
 counts["spend"] = past.groupby("user_id")["amount"].sum()
 counts.reset_index().to_csv(args.out, index=False)
 PY
-python features.py --events data/events.csv --cutoff 2024-06-01T00:00:00Z --out features.csv

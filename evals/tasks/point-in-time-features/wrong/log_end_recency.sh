@@ -27,4 +27,3 @@ for kind in ("session_start", "purchase", "add_to_cart"):
 out = out.fillna({c: 0 for c in out.columns if not c.startswith("days_since")})
 out.reset_index().to_csv(args.out, index=False)
 PY
-python features.py --events data/events.csv --cutoff 2024-06-01T00:00:00Z --out features.csv

@@ -28,4 +28,3 @@ out["first_seen_days_ago"] = past.groupby("user_id")["days_ago"].max()
 out = out.fillna({c: 0 for c in out.columns if not c.endswith("days_ago")})
 out.reset_index().to_csv(args.out, index=False)
 PY
-python features.py --events data/events.csv --cutoff 2024-06-01T00:00:00Z --out features.csv

@@ -23,4 +23,3 @@ counts["spend"] = events.groupby("user_id")["amount"].sum()
 counts["days_since_last"] = (cutoff - events.groupby("user_id")["ts"].max()).dt.days
 counts.reset_index().to_csv(args.out, index=False)
 PY
-python features.py --events data/events.csv --cutoff 2024-06-01T00:00:00Z --out features.csv

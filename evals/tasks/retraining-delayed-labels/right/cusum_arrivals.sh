@@ -38,4 +38,3 @@ for week in sorted(batches["week"].unique()):
     rows.append({"week": week, "retrain": int(fired), "cusum": round(cusum, 2)})
 pd.DataFrame(rows).to_csv(args.out, index=False)
 PY
-python retrain_trigger.py --batches data/batches.csv --labels data/labels.csv --out decisions.csv

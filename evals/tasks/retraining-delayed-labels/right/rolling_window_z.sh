@@ -4,4 +4,3 @@
 # drop is at least 5 points and three standard errors.
 set -euo pipefail
 cp "$(dirname "$0")/rolling_window.py" retrain_trigger.py
-python retrain_trigger.py --batches data/batches.csv --labels data/labels.csv --out decisions.csv

@@ -13,4 +13,3 @@ assert code.count(old) == 1
 code = code.replace(old, 'BASE_WEEKS, WINDOW = 10, 60\n')
 Path("retrain_trigger.py").write_text(code)
 PY
-python retrain_trigger.py --batches data/batches.csv --labels data/labels.csv --out decisions.csv

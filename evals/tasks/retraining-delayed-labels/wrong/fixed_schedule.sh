@@ -15,4 +15,3 @@ weeks = sorted(pd.read_csv(args.batches)["week"].unique())
 retrain = [int(w % 8 == 0) for w in weeks]
 pd.DataFrame({"week": weeks, "retrain": retrain}).to_csv(args.out, index=False)
 PY
-python retrain_trigger.py --batches data/batches.csv --labels data/labels.csv --out decisions.csv

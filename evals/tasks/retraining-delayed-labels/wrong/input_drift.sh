@@ -34,4 +34,3 @@ for week in sorted(batches["week"].unique()):
     rows.append({"week": week, "retrain": int(worst > 0.25), "max_psi": round(worst, 3)})
 pd.DataFrame(rows).to_csv(args.out, index=False)
 PY
-python retrain_trigger.py --batches data/batches.csv --labels data/labels.csv --out decisions.csv

@@ -11,4 +11,3 @@ old = 'cases[(cases["arrived_week"] <= week) & (cases["week"] <= week)]'
 assert code.count(old) == 1
 Path("retrain_trigger.py").write_text(code.replace(old, 'cases[cases["week"] <= week]'))
 PY
-python retrain_trigger.py --batches data/batches.csv --labels data/labels.csv --out decisions.csv

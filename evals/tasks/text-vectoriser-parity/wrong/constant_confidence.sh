@@ -58,4 +58,3 @@ pd.DataFrame({
 }).to_csv(args.output, index=False)
 PY
 python train.py
-python predict.py --input data/sample_batch.csv --output sample_preds.csv
