@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ship the point-in-time feature script (no smoke run: the grader runs it four times, and
-# each Python process costs its imports on every trial of the task check).
+# Ship the point-in-time feature script and run it once at the newest cut-off as a smoke test.
 set -euo pipefail
 cp "$(dirname "$0")/features.py" features.py
+python features.py --events data/events.csv --cutoff 2024-06-01T00:00:00Z --out features.csv
