@@ -4,6 +4,7 @@ driven by the real SDK against the fake API, and the runner grades the trial as 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,25 +16,32 @@ from mlskills.runner import RunConfig, start_run
 TASK = "churn-imbalanced"
 EDIT = "str_replace_based_edit_tool"
 SLOW = "max_iter=300, learning_rate=0.05"
-FAST = "max_iter=100, learning_rate=0.1"  # same model family, a third of the fitting time
+SETTING = re.compile(r"max_iter=\d+, learning_rate=[0-9.]+")
 
 
-def solution() -> str:
-    return (paths.evals_dir() / "tasks" / TASK / "solution" / "solve.py").read_text()
+def oracle_setting() -> tuple[str, str]:
+    """(the oracle's solve.py, its boosting setting): the model first writes a slower
+    setting, then edits it back to the oracle's own, so the grade is the oracle's."""
+    text = (paths.evals_dir() / "tasks" / TASK / "solution" / "solve.py").read_text()
+    found = SETTING.findall(text)
+    assert len(found) == 1, f"expected one boosting setting in the oracle, found {found}"
+    return text, found[0]
 
 
 def scripted_model(api: FakeMessagesAPI) -> None:
     """Look around, write the solution, tune it with str_replace, run it, check, finish."""
+    text, fast = oracle_setting()
+    slow_text = text.replace(fast, SLOW)
     api.push(
         reply(
             "Let me look at the data.",
             tool_use("bash", {"command": "ls data; head -3 data/train.csv"}),
         ),
-        reply(tool_use(EDIT, {"command": "create", "path": "solve.py", "file_text": solution()})),
+        reply(tool_use(EDIT, {"command": "create", "path": "solve.py", "file_text": slow_text})),
         reply(
             tool_use(
                 EDIT,
-                {"command": "str_replace", "path": "solve.py", "old_str": SLOW, "new_str": FAST},
+                {"command": "str_replace", "path": "solve.py", "old_str": SLOW, "new_str": fast},
             )
         ),
         reply(tool_use("bash", {"command": "python solve.py && wc -l predictions.csv"})),
