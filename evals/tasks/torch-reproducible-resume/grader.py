@@ -9,6 +9,11 @@ d and d2 get no --seed and only the stopped run's folder, copied in. d must equa
 bit; d2 must not: its first K epochs saw other batches, so a "resume" that quietly retrains
 from scratch (and so equals a) is caught.
 
+The runs go in two rounds of two lanes (one per core): first a and c (one lane), c2 and
+d2 (the other), which decide both gates; then b and d, only if no gate failed. A failed
+gate zeroes the score whatever b and d show, so running them would change no score: it
+cost two torch start-ups per grading of every such train.py (the starter's included).
+
 The grader hashes each weights.pt itself (torch.save writes a zip archive; its data/N
 records hold the raw tensor bytes and data.pkl the names, dtypes and shapes: hashing those
 identifies the weights without unpickling anything), and computes the accuracy itself
@@ -18,7 +23,8 @@ metric = fraction of four checks: same seed gives identical weights / identical 
 the resumed run gives weights / metrics identical to the uninterrupted one (only if the
 pre-empted run really stopped after epoch K). Gates: run a succeeds with the required
 outputs; its predictions clear a sanity bar (a run that "reproduces" by not learning is
-not a fix); the resume on refreshed data continues rather than restarts.
+not a fix); the resume on refreshed data continues rather than restarts. After a failed
+gate the metric is not measured (None): the second round does not run.
 """
 
 import hashlib
@@ -69,6 +75,9 @@ class Runs:
         self.seed = SEED_OFFSET + ctx.seed
         self.stop_after = stop_after(ctx)
         self.score_input = {"data/score.csv": ctx.hidden / "score.csv"}
+        self.full = f"--seed {self.seed} --epochs {EPOCHS}"
+        self.stop = f"{self.full} --stop-after-epoch {self.stop_after}"
+        self.resume = f"--epochs {EPOCHS} --resume .grader-runs/from"
         self.done: dict = {}
 
     def run(self, name: str, args: str, inputs: dict | None = None):
@@ -79,28 +88,32 @@ class Runs:
         self.done[name] = (command, run)
         return run
 
-    def stop_and_resume(self, stopped, resumed, stop, resume, inputs=None) -> None:
-        """Run `stopped` (pre-empted after epoch K), then `resumed` from its folder; the
-        resume only if the first really stopped there, as nothing reads it otherwise."""
-        self.run(stopped, stop, inputs)
+    def resume_from(self, stopped: str, resumed: str) -> None:
+        """Run `resumed` from `stopped`'s folder, only if that run really stopped after
+        epoch K (nothing reads the resume otherwise). It sees today's data as prepared."""
         if not _stopped(self.ctx, self.done, stopped):
             carried = self.done[stopped][1].output(f".grader-runs/{stopped}")
-            self.run(resumed, resume, {".grader-runs/from": carried})
+            self.run(resumed, self.resume, {".grader-runs/from": carried})
 
-    def all(self) -> dict:
-        full = f"--seed {self.seed} --epochs {EPOCHS}"
-        stop = f"{full} --stop-after-epoch {self.stop_after}"
-        resume = f"--epochs {EPOCHS} --resume .grader-runs/from"
+    def first_round(self) -> dict:
+        """a and c (pre-empted) in one lane, c2 -> d2 in the other: what the gates need."""
         refreshed = {"data/train.csv": self.ctx.hidden / "train_refreshed.csv"}
 
         def lane_one() -> None:
-            self.run("a", full)
-            self.stop_and_resume("c2", "d2", stop, resume, refreshed)
+            self.run("a", self.full)
+            self.run("c", self.stop)
 
         def lane_two() -> None:
-            self.stop_and_resume("c", "d", stop, resume)
-            self.run("b", full)
+            self.run("c2", self.stop, refreshed)
+            self.resume_from("c2", "d2")
 
+        return self._lanes(lane_one, lane_two)
+
+    def second_round(self) -> dict:
+        """b (the same seed again) and d (c resumed)."""
+        return self._lanes(lambda: self.run("b", self.full), lambda: self.resume_from("c", "d"))
+
+    def _lanes(self, *lanes) -> dict:
         faults: list[Exception] = []
 
         def guarded(lane) -> None:
@@ -109,11 +122,11 @@ class Runs:
             except Exception as exc:  # a WorkspaceFault: re-raised in the grading thread
                 faults.append(exc)
 
-        lanes = [threading.Thread(target=guarded, args=(lane,)) for lane in (lane_one, lane_two)]
-        for lane in lanes:
-            lane.start()
-        for lane in lanes:
-            lane.join()
+        threads = [threading.Thread(target=guarded, args=(lane,)) for lane in lanes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         if faults:  # lost in its thread, the fault would leave runs unstarted and unexplained
             raise faults[0]
         return self.done
@@ -194,7 +207,8 @@ def _accuracy(ctx, run) -> tuple[float | None, object]:
 def grade(ctx):
     if not ctx.is_file("train.py"):
         return ctx.fail("train.py runs", "train.py not found in the workspace root")
-    runs = Runs(ctx).all()
+    reruns = Runs(ctx)
+    runs = reruns.first_round()
     reference, problem = _outcome(ctx, runs, "a")
     if reference is None:
         return ctx.fail("train.py runs", problem)
@@ -210,12 +224,20 @@ def grade(ctx):
         f"(sanity bar {MIN_ACCURACY})",
         gate=True,
     )
+    continues = _continues(ctx, runs, reference)
+    if not (learns.passed and continues.passed):
+        skipped = ctx.check(
+            "same seed twice; pre-empted and resumed",
+            False,
+            "not run: a failed gate makes the score 0 whatever they show",
+        )
+        return ctx.grade(None, [readable, learns, continues, skipped], {"accuracy": accuracy})
+    runs = reruns.second_round()
     b, problem_b = _outcome(ctx, runs, "b")
     same_seed = _compare(ctx, reference, b, problem_b, "same seed twice")
     stop_problem = _stopped(ctx, runs, "c")
     d, problem_d = _outcome(ctx, runs, "d") if not stop_problem else (None, stop_problem)
     resumed = _compare(ctx, reference, d, problem_d, "pre-empted and resumed")
-    continues = _continues(ctx, runs, reference)
     fraction = sum(c.passed for c in same_seed + resumed) / 4
     checks = [readable, learns, *same_seed, *resumed, continues]
     return ctx.grade(fraction, checks, {"accuracy": accuracy})
