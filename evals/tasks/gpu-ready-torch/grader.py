@@ -15,6 +15,8 @@
    moved there). Gate: `python train.py` must end that way; a train.py that trains on the
    CPU regardless (the device hard-coded) finishes instead. A script written to fool the
    probe could; the probe is for the honest mistake.
+The probe runs first, and a failed one ends the grading: a failed gate zeroes the score
+whatever 1 and 2 would show, and they cost three torch start-ups.
 """
 
 import io
@@ -112,6 +114,9 @@ def _gpu_twin(run):
 
 def grade(ctx):
     labels = pd.read_csv(ctx.hidden / "test_labels.csv")
+    uses_gpu = _asks_for_the_gpu(ctx)
+    if not uses_gpu.passed:
+        return ctx.grade(None, [uses_gpu])
     command = (
         f"python train.py > .grader/train.log && "
         f"python predict.py --input {FEATURES} --output {PREDICTIONS}"
@@ -173,7 +178,7 @@ def grade(ctx):
         else f"loaded on CPU; the same classes for {len(few)} rows as in the full run",
         gate=True,
     )
-    return ctx.grade(accuracy, [preds.check, same, _asks_for_the_gpu(ctx)])
+    return ctx.grade(accuracy, [preds.check, same, uses_gpu])
 
 
 def _asks_for_the_gpu(ctx):
