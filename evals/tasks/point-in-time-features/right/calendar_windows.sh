@@ -26,4 +26,4 @@ def features(past, cutoff):
     out["renewed_last_month"] = last_month.groupby("user_id").size().clip(upper=1)
     return out.fillna({c: 0 for c in out.columns if c.endswith("m") or c == "renewed_last_month"})
 PY
-python pit_kit.py
+printf '%s\n' 'from design import features' 'from pit_kit import main' '' 'main(features)' > features.py

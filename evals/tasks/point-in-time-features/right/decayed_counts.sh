@@ -19,4 +19,4 @@ def features(past, cutoff):
     out["days_since_last"] = past.groupby("user_id")["days"].min()
     return out
 PY
-python pit_kit.py
+printf '%s\n' 'from design import features' 'from pit_kit import main' '' 'main(features)' > features.py

@@ -17,4 +17,4 @@ def choose(train, validation, configs, labelled):
     config, _ = best_by_cv(configs, inner)
     return config, auc(fit(config, inner), config, held), rows
 PY
-python tune_kit.py
+printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose)' > tune.py

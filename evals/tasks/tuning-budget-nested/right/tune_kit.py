@@ -1,9 +1,10 @@
 """Plumbing shared by this task's wrong/ and right/ solutions (the oracle has its own).
 
 Each solution's .sh copies this file into the workspace, writes its rule as
-`choice.choose(train, validation, configs, labelled)` and runs `python tune_kit.py`, which
-installs tune.py on it. `choose` gets one region's labelled rows
-(and, for a mistake that reaches beyond the region, every region's rows pooled) and
+`choice.choose(train, validation, configs, labelled)` and a tune.py of three lines that
+runs main(choose) (written by the shell: a Python that imported this module only to write
+them would pay scikit-learn's imports, a second a trial). `choose` gets one region's
+labelled rows (and, for a mistake that reaches beyond the region, every region's rows pooled) and
 returns (configuration, estimated AUC, rows to fit the delivered model on); main() reads
 the folder, calls it per region, fits, scores and writes both files. So the scripts
 differ exactly where their mistakes (or their approach) are.
@@ -108,11 +109,3 @@ def main(choose: Choose) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     pd.concat(scored).to_csv(args.out / "predictions.csv", index=False)
     pd.DataFrame(report).to_csv(args.out / "tuning.csv", index=False)
-
-
-ENTRY = "from tune_kit import main\nfrom choice import choose\n\nmain(choose)\n"
-
-if __name__ == "__main__":
-    # Install tune.py on the solution's choice.py. No run here: the grader runs tune.py
-    # itself on its own folders, so a run on data/ would only cost `tasks check` time.
-    Path("tune.py").write_text(ENTRY)
