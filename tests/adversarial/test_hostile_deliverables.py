@@ -90,17 +90,9 @@ WEIGHTED: dict[tuple[str, str], str] = {
 # Files the oracle leaves that the grader does not read: destroying one changes nothing.
 NOT_GRADED: dict[tuple[str, str], str] = {
     ("calibration-deliverable", "calibrate.py"): "the oracle's helper; probabilities.csv is graded",
-    ("drift-monitor", "reports/batch_2024-06-03.json"): "monitor.py's output on a public "
-    "batch; the grader reruns monitor.py on the hidden batches",
-    ("drift-monitor", "reports/batch_2024-06-04.json"): "as above",
     ("model-serving", "README.md"): "judged by the rubric (with --judge-model), not the grader",
     ("pipeline-predict", "metrics.json"): "the oracle's extra; the instruction asks for none",
     ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
-    ("point-in-time-features", "features.csv"): "an example run's output; the grader reruns "
-    "features.py on hidden events",
-    ("retraining-delayed-labels", "decisions.csv"): "an example run's output; the grader "
-    "reruns retrain_trigger.py on hidden streams",
-    ("text-vectoriser-parity", "sample_predictions.csv"): "the oracle's extra",
     ("tuning-budget-nested", "out/predictions.csv"): "tune.py's output on the public data; "
     "the grader reruns tune.py on datasets of its own",
     ("tuning-budget-nested", "out/tuning.csv"): "as above",
