@@ -62,7 +62,7 @@ def unpack_tree(data: bytes, digest: str, cache: Path) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     staging = cache / f".{digest}.{os.getpid()}"
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-        tar.extractall(staging, filter="data")  # no links out, no absolute paths
+        extract_data(tar, staging)
     found = tree_digest(staging)
     if found != digest:
         raise ValueError(f"the evals unpacked on this node hash to {found}, not {digest}")
@@ -73,3 +73,30 @@ def unpack_tree(data: bytes, digest: str, cache: Path) -> Path:
 
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def extract_data(tar: tarfile.TarFile, dest: Path) -> None:
+    """Extract only plain data: regular files and folders, named relative to and inside
+    `dest`. tarfile's "data" filter does this where it exists (Python 3.11.4+); Debian 12's
+    3.11.2 has no filter argument, and extracting unchecked there would let a crafted
+    archive write anywhere, so the same rules are checked here first on every Python."""
+    members = checked_members(tar)
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(dest, members=members, filter="data")
+    else:
+        tar.extractall(dest, members=members)
+
+
+def checked_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Every member, or ValueError naming the first that is not a plain file or folder at
+    a relative path inside the archive's root (links, devices, `..` and absolute paths)."""
+    members = tar.getmembers()
+    for member in members:
+        name = member.name
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts or not parts:
+            raise ValueError(f"archive member {name!r} is not a relative path inside it")
+        if not (member.isfile() or member.isdir()):
+            raise ValueError(f"archive member {name!r} is not a regular file or folder")
+        member.mode &= 0o755  # no setuid, setgid or world-writable bits
+    return members
