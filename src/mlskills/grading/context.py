@@ -23,7 +23,7 @@ from typing import Any
 
 from mlskills import fsafe
 from mlskills.grading import predictions as preds
-from mlskills.grading import service, tree
+from mlskills.grading import service, sources, tree
 from mlskills.grading.predictions import Read
 from mlskills.grading.scoring import combine, failed
 from mlskills.sandbox import Sandbox
@@ -171,6 +171,15 @@ class GradeContext:
         `run.tree_digest(rel)` to tell whether agent code changed the tree. Read.value is
         None, with the reason in the check, when `rel` is missing, a link or too big."""
         return tree.tree_digest(self.workspace, rel, name)
+
+    def producing_code(
+        self, reads: str, makes: tuple[str, ...] | None = None, name: str = "code present"
+    ) -> Check:
+        """A gate for a ticket that asks for "the code that produced" its deliverables: some
+        code file (.py, .ipynb, .sh; outside data/ and hidden folders) names the input file
+        `reads` and an output that exists in the workspace, one of `makes` or, when None,
+        any file that is not code (a saved model). Read as text, never run."""
+        return sources.producing_code(self.workspace, reads, makes, name)
 
     # ---- numbers the agent's files hold
 
