@@ -92,13 +92,9 @@ NOT_GRADED: dict[tuple[str, str], str] = {
     ("calibration-deliverable", "calibrate.py"): "the oracle's helper; probabilities.csv is graded",
     ("model-serving", "README.md"): "judged by the rubric (with --judge-model), not the grader",
     ("pipeline-predict", "metrics.json"): "the oracle's extra; the instruction asks for none",
-    ("pipeline-predict", "train.py"): "the oracle's extra: the grader runs predict.py only",
     ("tuning-budget-nested", "out/predictions.csv"): "tune.py's output on the public data; "
     "the grader reruns tune.py on datasets of its own",
     ("tuning-budget-nested", "out/tuning.csv"): "as above",
-    # Asked for ("the training code that produced them") but read by no check: a gap in
-    # what the grader grades, reported to the task's owner, not a robustness fault.
-    ("text-vectoriser-parity", "train.py"): "not graded: predict.py loads the saved model",
 }
 
 

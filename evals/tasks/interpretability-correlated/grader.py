@@ -18,6 +18,8 @@
    together). A correlation cut that only joins near-duplicates (|r| > 0.9) leaves the
    age measures apart and passed the other four.
 The metric is the share of the five met. Only the agent's numbers as data are read.
+Gate: the code that produced the reports (deliverable 4) is in the workspace: a code file
+names customers.csv and one of the three files (read as text, never run).
 """
 
 import json
@@ -26,6 +28,7 @@ import math
 import pandas as pd
 
 NOISE_SHARE = 0.005
+OUTPUTS = ("feature_importance.csv", "group_importance.csv", "findings.json")
 
 
 def _groups_table(ctx, features):
@@ -66,6 +69,9 @@ def _partition_problems(groups, groups_true) -> list[str]:
 
 
 def grade(ctx):
+    code = ctx.producing_code("customers.csv", OUTPUTS, "code that produced them present")
+    if not code.passed:
+        return ctx.grade(None, [code])
     truth = json.loads((ctx.hidden / "truth.json").read_text())
     groups_true = truth["groups"]
     features = [f for members in groups_true.values() for f in members]
@@ -121,6 +127,7 @@ def grade(ctx):
     partition = not problems
     partition_msg = "; ".join(problems[:3]) or "each thing measured is one group"
     checks = [
+        code,
         singles.check,
         table,
         readable,

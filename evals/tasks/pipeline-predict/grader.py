@@ -6,6 +6,9 @@ which other rows share its batch (a second, small batch holds some of the same r
 another order and column layout). The metric is the mean absolute error of log price
 on the hidden labels: prices are judged relative to the car's value.
 
+The ticket asks for the training code too: a code file must name train.csv and a file it
+saved (a gate, read as text before anything runs; `ctx.producing_code`).
+
 The nightly job runs on a copy of the workspace without data/ (the instruction says so),
 so every run here deletes data/ first: a predict.py that retrains from train.csv on each
 call, or reads anything else from data/, fails instead of passing as a "predictor".
@@ -59,16 +62,19 @@ def _run(ctx, name, ids, moved=False):
 def grade(ctx):
     if not ctx.is_file("predict.py"):
         return ctx.fail("predict.py present", "predict.py not found in the workspace root")
+    code = ctx.producing_code("train.csv", name="training code present")
+    if not code.passed:
+        return ctx.grade(None, [code])
     labels = pd.read_csv(ctx.hidden / "batch_labels.csv", dtype={"listing_id": str})
     small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"listing_id": str})[
         "listing_id"
     ].tolist()
     full, problem = _run(ctx, "batch.csv", labels["listing_id"].tolist())
     if problem:
-        return ctx.grade(None, [problem])
+        return ctx.grade(None, [code, problem])
     small, problem = _run(ctx, "small_batch.csv", small_ids, moved=True)
     if problem:
-        return ctx.grade(None, [problem])
+        return ctx.grade(None, [code, problem])
 
     a, b = full.loc[small_ids].to_numpy(), small.to_numpy()
     worst = float(np.max(np.abs(a - b) / np.abs(a)))
@@ -81,4 +87,4 @@ def grade(ctx):
     truth = labels.set_index("listing_id")["price"].loc[full.index].to_numpy()
     male = float(np.mean(np.abs(np.log(full.to_numpy()) - np.log(truth))))
     ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
-    return ctx.grade(male, [ran, stable])
+    return ctx.grade(male, [code, ran, stable])

@@ -8,6 +8,9 @@ ticket's queue and confidence must not depend on the batch (a second, small batc
 some tickets in another order and column layout): refitting the vectoriser, or just its
 IDF weights, on the incoming batch changes them.
 
+The ticket asks for the training code too: a code file must name data's train.csv and a
+file it saved (a gate, read as text; `ctx.producing_code`).
+
 The confidence is what sends a ticket to a human dispatcher, so it must rank: over the
 big batch, ROC AUC of the confidence for "routed right" at least CONFIDENCE_AUC (honest
 probabilities, naive Bayes' included, measured 0.75-0.85; a constant, as a linear SVM
@@ -89,16 +92,19 @@ def _confidence_check(ctx, correct, confidence):
 def grade(ctx):
     if not ctx.is_file("predict.py"):
         return ctx.fail("predict.py present", "predict.py not found in the workspace root")
+    code = ctx.producing_code("train.csv", name="training code present")
+    if not code.passed:
+        return ctx.grade(None, [code])
     labels = pd.read_csv(ctx.hidden / "batch_labels.csv", dtype={"ticket_id": str})
     small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"ticket_id": str})[
         "ticket_id"
     ].tolist()
     full, problem = _run(ctx, "batch.csv", labels["ticket_id"].tolist())
     if problem:
-        return ctx.grade(None, [problem])
+        return ctx.grade(None, [code, problem])
     small, problem = _run(ctx, "small_batch.csv", small_ids)
     if problem:
-        return ctx.grade(None, [problem])
+        return ctx.grade(None, [code, problem])
 
     same_queue = (full.loc[small_ids, "queue"].to_numpy() == small["queue"].to_numpy()).mean()
     drift = float(np.max(np.abs(full.loc[small_ids, "confidence"] - small["confidence"])))
@@ -115,4 +121,4 @@ def grade(ctx):
     ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
     ranks = _confidence_check(ctx, predicted == labels["queue"].to_numpy(), full["confidence"])
     metrics = {"reported_macro_f1": estimate} if estimate is not None else {}
-    return ctx.grade(macro_f1, [ran, stable, honest, ranks], metrics)
+    return ctx.grade(macro_f1, [code, ran, stable, honest, ranks], metrics)

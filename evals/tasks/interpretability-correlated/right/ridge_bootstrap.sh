@@ -4,7 +4,7 @@
 # components of |Pearson r| > 0.8, permutation importance of single attributes and of
 # whole groups on the out-of-fold predictions, intervals from a bootstrap over customers.
 set -euo pipefail
-python3 - <<'PY'
+cat > importance.py <<'PY'
 import json
 
 import numpy as np
@@ -60,3 +60,4 @@ groups.to_csv("group_importance.csv", index=False)
 json.dump({"top_group": groups.loc[groups["importance"].idxmax(), "group"]}, open("findings.json", "w"))
 print(groups)
 PY
+python3 importance.py

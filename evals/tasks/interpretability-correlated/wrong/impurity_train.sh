@@ -4,7 +4,7 @@
 # measured on the training data and credits every split, so attributes with no effect
 # get a share of the credit.
 set -euo pipefail
-python3 - <<'PY'
+cat > importance.py <<'PY'
 import json
 
 import numpy as np
@@ -37,3 +37,4 @@ groups = pd.DataFrame(rows)
 groups.to_csv("group_importance.csv", index=False)
 json.dump({"top_group": groups.loc[groups["importance"].idxmax(), "group"]}, open("findings.json", "w"))
 PY
+python3 importance.py

@@ -2,7 +2,7 @@
 # Grouped and single permutation importance done right, except on the rows the model was
 # trained on: the model's memorised use of no-effect attributes shows up as importance.
 set -euo pipefail
-python3 - <<'PY'
+cat > importance.py <<'PY'
 import json
 
 import numpy as np
@@ -46,3 +46,4 @@ groups = pd.DataFrame(rows, columns=["group", "features", "importance", "ci_low"
 groups.to_csv("group_importance.csv", index=False)
 json.dump({"top_group": groups.loc[groups["importance"].idxmax(), "group"]}, open("findings.json", "w"))
 PY
+python3 importance.py

@@ -3,7 +3,7 @@
 # the sum of its members' (intervals summed too). The income twins stand in for each
 # other, so each looks minor, the sum stays small, and tenure is named the top group.
 set -euo pipefail
-python3 - <<'PY'
+cat > importance.py <<'PY'
 import json
 
 import numpy as np
@@ -36,3 +36,4 @@ groups = pd.DataFrame(rows)
 groups.to_csv("group_importance.csv", index=False)
 json.dump({"top_group": groups.loc[groups["importance"].idxmax(), "group"]}, open("findings.json", "w"))
 PY
+python3 importance.py

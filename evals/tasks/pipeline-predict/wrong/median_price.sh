@@ -2,7 +2,13 @@
 # Baseline, not a serving bug: predict.py answers the training median for every listing.
 # It never crashes, and it is useless for pricing.
 set -euo pipefail
-python3 -c "import pandas as pd; print(pd.read_csv('data/train.csv')['price'].median())" > median.txt
+cat > train.py <<'PY'
+import pandas as pd
+
+with open("median.txt", "w") as out:
+    print(pd.read_csv("data/train.csv")["price"].median(), file=out)
+PY
+python3 train.py
 cat > predict.py <<'PY'
 import argparse
 

@@ -46,7 +46,7 @@ pd.DataFrame(
     }
 ).to_csv(args.output, index=False)
 PY
-python3 - <<'PY'
+cat > train.py <<'PY'
 import json
 
 import joblib
@@ -67,3 +67,4 @@ joblib.dump(build().fit(train["text"], train["queue"]), "ticket_model.joblib")
 json.dump({"validation_macro_f1": round(float(score), 4)}, open("metrics.json", "w"))
 print(groups.max() + 1, "skeleton groups; grouped CV macro-F1", round(score, 3))
 PY
+python3 train.py

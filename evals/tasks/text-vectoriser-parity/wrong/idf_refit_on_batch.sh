@@ -14,9 +14,9 @@ new = (
     "vectoriser, classifier = model.steps[0][1], model.steps[1][1]\n"
     'joblib.dump({"vocabulary": vectoriser.vocabulary_, "classifier": classifier}, "model.joblib")\n'
 )
-Path(".mlskills-script/train.py").write_text(code.replace(old, new))
+Path("train.py").write_text(code.replace(old, new))
 PY
-python3 .mlskills-script/train.py
+python3 train.py
 cat > predict.py <<'PY'
 import argparse
 

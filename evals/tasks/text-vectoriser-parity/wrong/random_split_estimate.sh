@@ -35,6 +35,6 @@ edits = {  # rows shuffled into folds instead of near-duplicate groups
 for old, new in edits.items():
     assert code.count(old) == 1
     code = code.replace(old, new)
-Path(".mlskills-script/train.py").write_text(code)
+Path("train.py").write_text(code)
 PY
-python3 .mlskills-script/train.py
+python3 train.py

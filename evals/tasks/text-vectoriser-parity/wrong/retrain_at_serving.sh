@@ -38,6 +38,6 @@ code = Path(".mlskills-script/reference_train.py").read_text()
 old = 'model.fit(texts, queues)\njoblib.dump(model, "model.joblib")\n'
 assert code.count(old) == 1
 new = ""  # validated, then nothing is saved: predict.py trains at serving time
-Path(".mlskills-script/train.py").write_text(code.replace(old, new))
+Path("train.py").write_text(code.replace(old, new))
 PY
-python3 .mlskills-script/train.py
+python3 train.py
