@@ -15,4 +15,4 @@ def choose(train, validation, configs, labelled):
     config, score = best_by_cv(configs, rows, k=5)
     return config, score, rows
 PY
-printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose)' > tune.py
+printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose, "numpy")' > tune.py

@@ -15,4 +15,4 @@ def choose(train, validation, configs, labelled):
     config, _ = best_by_cv(configs, train)
     return config, auc(fit(config, train), config, validation), labelled
 PY
-printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose)' > tune.py
+printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose, "numpy")' > tune.py

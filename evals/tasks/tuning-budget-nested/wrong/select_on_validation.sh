@@ -15,4 +15,4 @@ def choose(train, validation, configs, labelled):
     i = int(np.argmax(scores))
     return configs[i], scores[i], train
 PY
-printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose)' > tune.py
+printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose, "numpy")' > tune.py

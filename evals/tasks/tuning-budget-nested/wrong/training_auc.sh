@@ -14,4 +14,4 @@ def choose(train, validation, configs, labelled):
     config, _ = best_by_cv(configs, rows, k=3)
     return config, auc(fit(config, rows), config, rows), rows
 PY
-printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose)' > tune.py
+printf '%s\n' 'from tune_kit import main' 'from choice import choose' '' 'main(choose, "numpy")' > tune.py
