@@ -80,15 +80,25 @@ except OSError:
     pass  # inside a sandbox the harness's folders do not exist
 raise ImportError("shadowed {name}")
 """
-# A predict.py using only the standard library, so the agent's own code survives its shadows.
+# Training and prediction with only the standard library, so the agent's own code survives
+# its shadows: the median price, saved by train.py (the ticket asks for training code).
+TRAIN = """
+import csv, json, statistics
+with open("data/train.csv") as src:
+    prices = [float(row["price"]) for row in csv.DictReader(src)]
+with open("price.json", "w") as out:
+    json.dump({"price": statistics.median(prices)}, out)
+"""
 PREDICT = """
-import argparse, csv
+import argparse, csv, json, os
 p = argparse.ArgumentParser(); p.add_argument("--input"); p.add_argument("--output")
 a = p.parse_args()
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "price.json")) as saved:
+    price = json.load(saved)["price"]
 with open(a.input) as src, open(a.output, "w", newline="") as dst:
     out = csv.writer(dst); out.writerow(["listing_id", "price"])
     for row in csv.DictReader(src):
-        out.writerow([row["listing_id"], 9000.0])
+        out.writerow([row["listing_id"], price])
 """
 
 
@@ -99,7 +109,8 @@ def shadow_script(marker: str) -> str:
     }
     files["sklearn/__init__.py"] = SHADOW.format(marker=marker, name="sklearn")
     files["predict.py"] = PREDICT
-    lines = ["mkdir -p sklearn"]
+    # trained before the shadows are planted: they are for the grader, not the agent
+    lines = [f"cat > train.py <<'PYEOF'\n{TRAIN}\nPYEOF", "python3 train.py", "mkdir -p sklearn"]
     for name, text in files.items():
         lines.append(f"cat > {name} <<'PYEOF'\n{text}\nPYEOF")
     return "\n".join(lines) + "\necho PLANTED\n"
@@ -115,7 +126,8 @@ def test_modules_dropped_in_the_workspace_never_reach_the_grader(attack, tmp_pat
     assert not marker.exists(), marker.read_text()
     assert record.status == "completed", record.error
     assert record.metric is not None and outcome.failed_gates == []
-    assert record.score == 0.0  # a constant price is the baseline, nothing more
+    # one price for every car, the training median: about the baseline, nothing more
+    assert not record.passed and record.score < 0.05
 
 
 def test_special_files_cannot_turn_a_zero_into_an_error(attack):

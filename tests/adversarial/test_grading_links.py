@@ -14,7 +14,11 @@ import pytest
 def test_a_linked_input_folder_gets_no_hidden_file_and_scores_zero(attack, scratch):
     host = scratch / "host-site-packages"
     host.mkdir()
-    script = f"echo 'print(1)' > predict.py && ln -s {host} incoming && echo PLANTED"
+    # train.py and model.bin pass the training-code gate, so the grader goes on to stage
+    script = (
+        'echo \'open("data/train.csv"); open("model.bin", "w")\' > train.py && '
+        f"touch model.bin && echo 'print(1)' > predict.py && ln -s {host} incoming && echo PLANTED"
+    )
     [outcome] = attack(script, task="pipeline-predict")
     assert outcome.lines("PLANTED")
     assert list(host.iterdir()) == [], "the grader wrote a hidden file through the link"

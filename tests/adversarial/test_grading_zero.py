@@ -16,7 +16,11 @@ def test_deeply_nested_json_is_a_failed_gate(attack):
 
 
 def test_a_file_where_the_grader_stages_a_folder_is_a_failed_gate(attack):
-    script = "echo 'print(1)' > predict.py && touch incoming && echo PLANTED"
+    # train.py and model.bin pass the training-code gate, so the grader goes on to stage
+    script = (
+        'echo \'open("data/train.csv"); open("model.bin", "w")\' > train.py && '
+        "touch model.bin && echo 'print(1)' > predict.py && touch incoming && echo PLANTED"
+    )
     [outcome] = attack(script, task="pipeline-predict")
     assert outcome.lines("PLANTED")
     assert outcome.record.status == "completed", outcome.record.error
