@@ -97,3 +97,18 @@ def test_a_huge_tree_is_searched_breadth_first_up_to_a_cap(tmp_path):
     (root / "train.py").unlink()
     result = check(root, caps=caps)
     assert not result.passed and "first 20 entries" in result.message
+
+
+def test_a_file_name_built_at_run_time_is_named_by_its_extension(tmp_path):
+    root = workspace(tmp_path / "ws", "model_v3.joblib")
+    built = 'import pandas as pd\npd.read_csv("data/train.csv")\ndump(m, f"model_{v}.joblib")\n'
+    (root / "train.py").write_text(built)
+    assert check(root).passed
+    # not the input's own extension, which any code reading it names
+    (root / "model_v3.joblib").rename(root / "scores.csv")
+    (root / "train.py").write_text(built.replace(".joblib", ".csv"))
+    assert not check(root).passed
+    # nor a longer extension that starts the same (.pth is not .pt)
+    (root / "scores.csv").rename(root / "net.pt")
+    (root / "train.py").write_text(built.replace(".joblib", ".pth"))
+    assert not check(root).passed

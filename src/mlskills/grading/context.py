@@ -178,7 +178,8 @@ class GradeContext:
         """A gate for a ticket that asks for "the code that produced" its deliverables: some
         code file (.py, .ipynb, .sh; outside data/ and hidden folders) names the input file
         `reads` and an output that exists in the workspace, one of `makes` or, when None,
-        any file that is not code (a saved model). Read as text, never run."""
+        any file that is not code (a saved model; named by its file name or extension).
+        Read as text, never run."""
         return sources.producing_code(self.workspace, reads, makes, name)
 
     # ---- numbers the agent's files hold

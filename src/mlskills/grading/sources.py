@@ -55,9 +55,11 @@ def producing_code(
     skip: tuple[str, ...] = ("data",),
     caps: SourceCaps = SourceCaps(),
 ) -> Check:
-    """A gate: some code file names `reads` (the input's file name) and the file name of
-    an output that exists in the workspace: one of `makes`, or, with makes=None, any
-    regular file that is not code (a saved model, whatever its format). `skip` are
+    """A gate: some code file names `reads` (the input's file name) and an output that
+    exists in the workspace: one of `makes` by its file name or, with makes=None, any
+    regular file that is not code (a saved model, whatever its format), by its file name
+    or its extension (a name built at run time, f"model_{version}.joblib", still names
+    ".joblib"; not the input's own extension, which every such file names). `skip` are
     top-level folders left out (the input data)."""
     found = _search(root, set(skip), caps)
     outputs = {
@@ -65,10 +67,11 @@ def producing_code(
         for base, rel in found.outputs.items()
         if "." in base and (makes is None or base in makes)
     }
+    own_suffix = PurePosixPath(reads).suffix
     for rel, text in sorted(found.code.items()):
         if reads.encode() not in text:
             continue
-        named = sorted(base for base in outputs if base.encode() in text)
+        named = sorted(base for base in outputs if _names(text, base, makes, own_suffix))
         if named:
             return Check(name, True, f"{rel} reads {reads} and names {', '.join(named)}", gate=True)
     wanted = ", ".join(makes) if makes else "a file it saved"
@@ -82,6 +85,15 @@ def producing_code(
         "in the workspace: the code that produced the deliverable is missing",
         gate=True,
     )
+
+
+def _names(text: bytes, base: str, makes: tuple[str, ...] | None, own_suffix: str) -> bool:
+    if base.encode() in text:
+        return True
+    suffix = PurePosixPath(base).suffix
+    if makes is not None or suffix in ("", own_suffix):
+        return False
+    return any(f"{suffix}{quote}".encode() in text for quote in "'\"")  # the end of a literal
 
 
 def _search(root: Path, skip: set[str], caps: SourceCaps) -> _Found:
