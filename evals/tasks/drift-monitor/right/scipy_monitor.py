@@ -12,10 +12,11 @@ P_MAX = 1e-4
 
 
 def proportion(p_ref, n_ref, p_new, n_new, threshold):
-    pooled = (p_ref * n_ref + p_new * n_new) / (n_ref + n_new)
-    se = np.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_ref + 1 / n_new))
-    p_value = 2 * stats.norm.sf(abs(p_new - p_ref) / se)
-    return abs(p_new - p_ref) / threshold, p_value
+    """(effect / threshold, p) for a change of a rate, by Fisher's exact test on the two
+    samples' counts: a z-test's normal approximation fails on a few dozen rows (3 missing
+    of 25 against the reference's 1.6%: z-test p 5e-5, exact p 0.008)."""
+    counts = [[round(p * n), n - round(p * n)] for p, n in ((p_ref, n_ref), (p_new, n_new))]
+    return abs(p_new - p_ref) / threshold, stats.fisher_exact(counts).pvalue
 
 
 def feature(ref, new):
@@ -25,7 +26,11 @@ def feature(ref, new):
         b = pd.to_numeric(new, errors="coerce").dropna()
         if len(b) >= 3:
             mean_effect = abs(b.mean() - r.mean()) / r.std() / 0.25
-            checks.append((mean_effect, stats.ttest_ind(r, b, equal_var=False).pvalue))
+            # A z-test against the reference, on its standard deviation: on a few dozen rows
+            # a skewed feature's own sample SD runs low (Welch's t gave p 3e-5 to a healthy
+            # 58-row batch of incomes; this gives 0.006).
+            z = (b.mean() - r.mean()) / (r.std() * np.sqrt(1 / len(r) + 1 / len(b)))
+            checks.append((mean_effect, 2 * stats.norm.sf(abs(z))))
             ratio = b.std() / r.std()
             spread_effect = abs(ratio - 1) / 0.30
             checks.append((spread_effect, stats.levene(r, b, center="median").pvalue))
