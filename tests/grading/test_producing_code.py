@@ -96,7 +96,7 @@ def test_a_huge_tree_is_searched_breadth_first_up_to_a_cap(tmp_path):
     assert check(root, caps=caps).passed  # the top level is seen first
     (root / "train.py").unlink()
     result = check(root, caps=caps)
-    assert not result.passed and "first 20 entries" in result.message
+    assert not result.passed and "before the caps (20 entries" in result.message
 
 
 def test_a_file_name_built_at_run_time_is_named_by_its_extension(tmp_path):
@@ -112,3 +112,14 @@ def test_a_file_name_built_at_run_time_is_named_by_its_extension(tmp_path):
     (root / "scores.csv").rename(root / "net.pt")
     (root / "train.py").write_text(built.replace(".joblib", ".pth"))
     assert not check(root).passed
+
+
+def test_code_is_read_up_to_a_total_so_memory_stays_bounded(tmp_path):
+    root = workspace(tmp_path / "ws")
+    for i in range(5):
+        (root / f"bulk{i}.py").write_bytes(b"# " + b"x" * 1000 + b"\n")
+    (root / "train.py").write_text(TRAIN.format("model.joblib"))  # sorted after bulk*
+    caps = SourceCaps(max_total_bytes=3500)
+    result = check(root, caps=caps)
+    assert not result.passed and "before the caps" in result.message
+    assert check(root).passed

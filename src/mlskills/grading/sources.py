@@ -8,22 +8,22 @@ that trained in a throwaway `python -c` and shipped only the artefact has none. 
 predict.py whose docstring happens to name train.csv would pass for one: a false pass is
 the lesser error here, a false fail would punish honest work laid out in its own way.
 
-The walk never follows a link (each folder is opened by descriptor with O_NOFOLLOW) and
-skips hidden entries (.grader, .git, virtualenvs' dot-folders) and the input folder. It
-goes breadth first and stops at a cap, so a workspace holding a virtualenv or a dataset
-dump is judged on its top levels instead of being walked at length.
+The walk never follows a link (each folder is opened component by component with
+O_NOFOLLOW) and skips hidden entries (.grader, .git, virtualenvs' dot-folders) and the
+input folder. It goes breadth first and stops at caps on entries and on bytes of code
+read, so a workspace holding a virtualenv or a dataset dump is judged on its top levels
+instead of being walked or read at length.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mlskills.fsafe.nofollow import CHUNK, DIR_FLAGS, Refused, open_regular_at
+from mlskills.fsafe.nofollow import CHUNK, Refused, folder, open_regular_at
 from mlskills.schema import Check
 
 CODE_SUFFIXES = (".py", ".ipynb", ".sh")
@@ -38,6 +38,7 @@ class SourceCaps:
     max_entries: int = 5_000
     max_depth: int = 8
     max_code_bytes: int = 1 << 20  # a larger "code" file is not read
+    max_total_bytes: int = 32 << 20  # nor any more once this much code has been read
 
 
 @dataclass
@@ -45,6 +46,7 @@ class _Found:
     code: dict[str, bytes]  # relative path -> contents, for code files within the caps
     outputs: dict[str, str]  # basename -> a relative path, for other regular files
     capped: bool = False
+    code_bytes: int = 0
 
 
 def producing_code(
@@ -77,7 +79,8 @@ def producing_code(
     wanted = ", ".join(makes) if makes else "a file it saved"
     where = f"{len(found.code)} code file(s) ({', '.join(CODE_SUFFIXES)})"
     if found.capped:
-        where += f" in the first {caps.max_entries} entries"
+        spent = f"{caps.max_entries} entries, {caps.max_total_bytes >> 20} MiB"
+        where += f" read before the caps ({spent})"
     return Check(
         name,
         False,
@@ -97,17 +100,16 @@ def _names(text: bytes, base: str, makes: tuple[str, ...] | None, own_suffix: st
 
 
 def _search(root: Path, skip: set[str], caps: SourceCaps) -> _Found:
+    """Breadth first from root. Folders wait in the queue as paths, each opened again
+    component by component without following a link when its turn comes, so a wide tree
+    holds one descriptor at a time, not one per waiting folder."""
     found = _Found({}, {})
-    try:
-        top = os.open(root, DIR_FLAGS)
-    except OSError:
-        return found
-    queue: deque[tuple[int, PurePosixPath, int]] = deque([(top, PurePosixPath(), 0)])
+    queue: deque[tuple[PurePosixPath, int]] = deque([(PurePosixPath(), 0)])
     seen = 0
-    try:
-        while queue:
-            fd, here, depth = queue.popleft()
-            try:
+    while queue:
+        here, depth = queue.popleft()
+        try:
+            with folder(root, here.parts) as fd:
                 for entry in sorted(os.listdir(fd)):
                     seen += 1
                     if seen > caps.max_entries:
@@ -116,11 +118,8 @@ def _search(root: Path, skip: set[str], caps: SourceCaps) -> _Found:
                     if entry.startswith(".") or (depth == 0 and entry in skip):
                         continue
                     _visit(fd, entry, here / entry, depth, queue, found, caps)
-            finally:
-                os.close(fd)
-    finally:
-        for fd, _, _ in queue:
-            os.close(fd)
+        except (Refused, OSError):
+            continue  # replaced by a link or removed since it was queued: not searched
     return found
 
 
@@ -131,13 +130,16 @@ def _visit(fd, entry, shown, depth, queue, found: _Found, caps: SourceCaps) -> N
         return  # removed meanwhile
     if stat.S_ISDIR(mode):
         if depth + 1 < caps.max_depth and entry not in SKIPPED_FOLDERS:
-            with contextlib.suppress(OSError):  # swapped for a link: O_NOFOLLOW refuses it
-                queue.append((os.open(entry, DIR_FLAGS, dir_fd=fd), shown, depth + 1))
+            queue.append((shown, depth + 1))
     elif stat.S_ISREG(mode):
-        if entry.endswith(CODE_SUFFIXES):
-            text = _read(fd, entry, str(shown), caps.max_code_bytes)
+        if entry.endswith(CODE_SUFFIXES) and not found.capped:
+            room = min(caps.max_code_bytes, caps.max_total_bytes - found.code_bytes)
+            text = _read(fd, entry, str(shown), room)
             if text is not None:
                 found.code[str(shown)] = text
+                found.code_bytes += len(text)
+            elif room < caps.max_code_bytes:
+                found.capped = True  # the total is spent: what follows is not read
         else:
             found.outputs.setdefault(entry, str(shown))
 
