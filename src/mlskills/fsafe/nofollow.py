@@ -150,17 +150,26 @@ def is_file(root: Path, rel: str | PurePosixPath) -> bool:
 
 def read_bytes(root: Path, rel: str | PurePosixPath, max_bytes: int) -> bytes:
     """The whole file, or Refused when it is over `max_bytes` (checked before reading)."""
-    fd = open_regular(root, rel)
+    return _read_capped(open_regular(root, rel), str(rel), max_bytes)
+
+
+def read_bytes_at(fd: int, name: str, shown: str, max_bytes: int) -> bytes:
+    """read_bytes for `name` in the folder `fd` (a walk that already holds the folder)."""
+    return _read_capped(open_regular_at(fd, name, shown), shown, max_bytes)
+
+
+def _read_capped(fd: int, shown: str, max_bytes: int) -> bytes:
+    """All of the open file `fd`, which this closes; Refused past `max_bytes`."""
     try:
         size = os.fstat(fd).st_size
         if size > max_bytes:
-            raise Refused(f"{rel} is {_size(size)}, over the {_size(max_bytes)} cap")
+            raise Refused(f"{shown} is {_size(size)}, over the {_size(max_bytes)} cap")
         chunks, total = [], 0
         while chunk := os.read(fd, min(CHUNK, max_bytes + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:  # grew while being read
-                raise Refused(f"{rel} is over the {_size(max_bytes)} cap")
+                raise Refused(f"{shown} is over the {_size(max_bytes)} cap")
         return b"".join(chunks)
     finally:
         os.close(fd)

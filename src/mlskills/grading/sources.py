@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from mlskills.fsafe.nofollow import CHUNK, Refused, folder, open_regular_at
+from mlskills.fsafe.nofollow import Refused, folder, read_bytes_at
 from mlskills.schema import Check
 
 CODE_SUFFIXES = (".py", ".ipynb", ".sh")
@@ -44,7 +44,7 @@ class SourceCaps:
 @dataclass
 class _Found:
     code: dict[str, bytes]  # relative path -> contents, for code files within the caps
-    outputs: dict[str, str]  # basename -> a relative path, for other regular files
+    outputs: set[str]  # file names of the other regular files
     capped: bool = False
     code_bytes: int = 0
 
@@ -64,11 +64,7 @@ def producing_code(
     ".joblib"; not the input's own extension, which every such file names). `skip` are
     top-level folders left out (the input data)."""
     found = _search(root, set(skip), caps)
-    outputs = {
-        base: rel
-        for base, rel in found.outputs.items()
-        if "." in base and (makes is None or base in makes)
-    }
+    outputs = {b for b in found.outputs if "." in b and (makes is None or b in makes)}
     own_suffix = PurePosixPath(reads).suffix
     for rel, text in sorted(found.code.items()):
         if reads.encode() not in text:
@@ -103,11 +99,11 @@ def _search(root: Path, skip: set[str], caps: SourceCaps) -> _Found:
     """Breadth first from root. Folders wait in the queue as paths, each opened again
     component by component without following a link when its turn comes, so a wide tree
     holds one descriptor at a time, not one per waiting folder."""
-    found = _Found({}, {})
-    queue: deque[tuple[PurePosixPath, int]] = deque([(PurePosixPath(), 0)])
+    found = _Found({}, set())
+    queue: deque[PurePosixPath] = deque([PurePosixPath()])
     seen = 0
     while queue:
-        here, depth = queue.popleft()
+        here = queue.popleft()
         try:
             with folder(root, here.parts) as fd:
                 for entry in sorted(os.listdir(fd)):
@@ -115,22 +111,22 @@ def _search(root: Path, skip: set[str], caps: SourceCaps) -> _Found:
                     if seen > caps.max_entries:
                         found.capped = True
                         return found
-                    if entry.startswith(".") or (depth == 0 and entry in skip):
+                    if entry.startswith(".") or (not here.parts and entry in skip):
                         continue
-                    _visit(fd, entry, here / entry, depth, queue, found, caps)
+                    _visit(fd, entry, here / entry, queue, found, caps)
         except (Refused, OSError):
             continue  # replaced by a link or removed since it was queued: not searched
     return found
 
 
-def _visit(fd, entry, shown, depth, queue, found: _Found, caps: SourceCaps) -> None:
+def _visit(fd, entry, shown: PurePosixPath, queue, found: _Found, caps: SourceCaps) -> None:
     try:
         mode = os.stat(entry, dir_fd=fd, follow_symlinks=False).st_mode
     except OSError:
         return  # removed meanwhile
     if stat.S_ISDIR(mode):
-        if depth + 1 < caps.max_depth and entry not in SKIPPED_FOLDERS:
-            queue.append((shown, depth + 1))
+        if len(shown.parts) < caps.max_depth and entry not in SKIPPED_FOLDERS:
+            queue.append(shown)
     elif stat.S_ISREG(mode):
         if entry.endswith(CODE_SUFFIXES) and not found.capped:
             room = min(caps.max_code_bytes, caps.max_total_bytes - found.code_bytes)
@@ -141,21 +137,11 @@ def _visit(fd, entry, shown, depth, queue, found: _Found, caps: SourceCaps) -> N
             elif room < caps.max_code_bytes:
                 found.capped = True  # the total is spent: what follows is not read
         else:
-            found.outputs.setdefault(entry, str(shown))
+            found.outputs.add(entry)
 
 
 def _read(fd: int, name: str, shown: str, max_bytes: int) -> bytes | None:
     try:
-        handle = open_regular_at(fd, name, shown)
-    except Refused:
+        return read_bytes_at(fd, name, shown, max_bytes)
+    except Refused:  # not a regular file after all, or over the cap
         return None
-    try:
-        if os.fstat(handle).st_size > max_bytes:
-            return None
-        chunks, total = [], 0
-        while total <= max_bytes and (chunk := os.read(handle, CHUNK)):
-            chunks.append(chunk)
-            total += len(chunk)
-        return b"".join(chunks) if total <= max_bytes else None
-    finally:
-        os.close(handle)
