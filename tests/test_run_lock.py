@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -93,6 +95,33 @@ def test_the_lock_is_exclusive_and_names_its_holder(tmp_path):
         assert busy.value.exit_code == 2
     with RunLock(tmp_path) as again:  # released on exit, and nobody is reported taken over
         assert again.taken_over is None
+
+
+def test_a_busy_lock_names_its_live_holder_not_a_dead_one_left_in_the_file(tmp_path):
+    """The new holder takes the flock a moment before it rewrites the file, which still
+    names the process kill -9 left behind: the refusal waits for the live name."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = {"pid": gone.pid, "host": socket.gethostname(), "started_at": "2026-01-01T00:00:00Z"}
+    (tmp_path / LOCK_FILE).write_text(json.dumps(stale) + "\n")
+    fd = os.open(tmp_path / LOCK_FILE, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the new holder, not yet named
+
+    def name_the_holder():
+        time.sleep(0.3)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode(), 0)
+
+    writer = threading.Thread(target=name_the_holder)
+    writer.start()
+    try:
+        with pytest.raises(RunBusy) as busy:
+            RunLock(tmp_path).acquire()
+    finally:
+        writer.join()
+        os.close(fd)
+    assert f"pid {os.getpid()} on {socket.gethostname()}" in str(busy.value)
+    assert f"pid {gone.pid} " not in str(busy.value)
 
 
 def test_two_resumes_started_together_leave_one_record_per_trial(tmp_path, fixture_evals):

@@ -87,12 +87,30 @@ def read_holder(path: Path) -> dict[str, Any]:
 
 
 def _holder_of_busy(path: Path) -> dict[str, Any]:
-    """The holder, allowing it a moment to write its name after taking the lock."""
-    for _ in range(10):
-        if holder := read_holder(path):
+    """The holder, allowing it a moment to write its name after taking the lock.
+
+    Until it does, the file may still name a holder that died (kill -9 leaves its name
+    behind): a pid on this host that no longer exists is that stale name, never the holder.
+    """
+    for _ in range(40):
+        if (holder := read_holder(path)) and not _died_here(holder):
             return holder
         time.sleep(0.05)
     return {}
+
+
+def _died_here(holder: dict[str, Any]) -> bool:
+    """Whether the named holder was a process on this host that is gone."""
+    pid = holder.get("pid")
+    if holder.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by someone else
+        return False
+    return False
 
 
 def busy_message(folder: Path, holder: dict[str, Any]) -> str:
