@@ -1,20 +1,29 @@
 """Replay four hidden streams through the agent's retrain_trigger.py and judge the decisions.
 
-Scenarios (onsets and label delays vary with the seed): steady (no change), inputs (two
-inputs shift, accuracy unchanged), abrupt and gradual concept drift (accuracy drops by
-about 25 points). The first week with retrain=1 is the trigger:
+Scenarios (onsets, label delays, accuracy levels and drop sizes vary with the seed; see
+prepare.py): steady (no change), inputs (two inputs shift, accuracy unchanged), abrupt
+concept drift (9-11 points, from a level above the public year's) and gradual (~22
+points). The first week with retrain=1 is the trigger:
 - steady, inputs: right if there is none;
 - abrupt: right if it falls in [onset + delay, onset + delay + 4], gradual: in
   [onset + delay, onset + delay + 8]. Before onset + delay no label showing the drop
   had arrived, so an earlier trigger is a false alarm or a look at labels not yet in.
 The metric is the share of scenarios decided right. Gate: replayed on only what was known
-at the end of the week before the drop became visible (batches and arrived labels up to
-then), the script must make the same decisions for those weeks as in the full replay.
+at the end of a week (batches up to it, labels arrived by it), the script must make the
+same decisions for the weeks up to it as in the full replay. Two such weeks per drift:
+the week before the drop became visible, and the week the script itself first fired
+(a second sandbox run, once those weeks are known). The second is the one that matters:
+a trigger that peeks at labels not yet arrived fires a week or two early, which can
+still land in the window; cut at its own firing week, it lacks those labels.
 """
 
 import json
+import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 WINDOW = {"abrupt": 4, "gradual": 8}
 TIMEOUT = 120.0
@@ -90,7 +99,7 @@ def grade(ctx):
     if gate := run.failed_gate("retrain_trigger.py ran", "retrain_trigger.py"):
         return ctx.grade(None, [gate])
     all_weeks = list(range(1, 53))
-    verdicts, mismatches = [], []
+    verdicts, mismatches, fired = [], [], {}
     for s in scenarios:
         name = s["name"]
         full, problem = _decisions(ctx, run, f".grader/{name}_decisions.csv", all_weeks)
@@ -103,14 +112,19 @@ def grade(ctx):
             cut, problem = _decisions(ctx, run, f".grader/{name}_cut_decisions.csv", weeks)
             if problem:
                 return ctx.grade(None, [problem])
-            changed = [w for w in weeks if cut[w] != full[w]]
-            if changed:
-                mismatches.append(f"{name}: weeks {changed[:6]} differ")
+            mismatches += _changed(name, cut, full, weeks)
+            if first is not None and first > s["cut_week"]:
+                fired[name] = (first, full)
+    if fired:
+        problem = _replay_at_firing(ctx, fired, mismatches)
+        if problem:
+            return ctx.grade(None, [problem])
     replay = ctx.check(
         "decisions use only what was known each week",
         not mismatches,
         "; ".join(mismatches)
-        or "replayed on the data known before the drift became visible: same decisions",
+        or "replayed on the data known before each drift became visible and at the week "
+        "the trigger fired: same decisions",
         gate=True,
     )
     checks = [replay] + [
@@ -119,3 +133,41 @@ def grade(ctx):
     ]
     share = float(np.mean([ok for ok, _ in verdicts]))
     return ctx.grade(share, checks)
+
+
+def _changed(label: str, cut: dict, full: dict, weeks: list[int]) -> list[str]:
+    changed = [w for w in weeks if cut[w] != full[w]]
+    return [f"{label}: weeks {changed[:6]} differ"] if changed else []
+
+
+def _replay_at_firing(ctx, fired: dict, mismatches: list[str]):
+    """Replay each drift stream on what was known at the end of the week the trigger first
+    fired in it; the decisions up to that week must not change (appended to `mismatches`).
+    Returns a failed gate check when that replay cannot be read, else None."""
+    folder = Path(tempfile.mkdtemp(prefix="retrain-cut-"))
+    try:
+        inputs, runs = {}, []
+        for name, (week, _) in fired.items():
+            batches = pd.read_csv(ctx.hidden / name / "batches.csv")
+            labels = pd.read_csv(ctx.hidden / name / "labels.csv")
+            for part, frame in (
+                ("batches", batches[batches["week"] <= week]),
+                ("labels", labels[labels["arrived_week"] <= week]),
+            ):
+                frame.to_csv(folder / f"{name}_{part}.csv", index=False)
+                inputs[f".grader/{name}_fired_{part}.csv"] = folder / f"{name}_{part}.csv"
+            runs.append(
+                (f"{name}_fired_batches.csv", f"{name}_fired_labels.csv", f"{name}_fired.csv")
+            )
+        run = ctx.exec(_command(runs), timeout=TIMEOUT, inputs=inputs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if gate := run.failed_gate("retrain_trigger.py ran", "retrain_trigger.py (replay)"):
+        return gate
+    for name, (week, full) in fired.items():
+        weeks = list(range(1, week + 1))
+        cut, problem = _decisions(ctx, run, f".grader/{name}_fired.csv", weeks)
+        if problem:
+            return problem
+        mismatches += _changed(f"{name}, replayed at week {week} when it fired", cut, full, weeks)
+    return None

@@ -7,9 +7,15 @@ weeks of jitter (`arrived_week`). Scenarios:
 - inputs: from some week two inputs the model barely uses shift strongly (covariate
   shift, the model's accuracy does not change);
 - abrupt: from week `onset` the relationship between inputs and label changes (two
-  coefficients flip), accuracy drops by about 15 points;
-- gradual: the same change phased in linearly over 8 weeks.
-The public data is one year of a gradual-drift stream. The hidden scenarios are written
+  coefficients move towards their flipped values), and accuracy drops;
+- gradual: the full flip phased in linearly over 8 weeks.
+The public data is one year of a gradual-drift stream at the model's usual accuracy
+(~0.75). The hidden streams differ in the things the instruction leaves open, so a rule
+fitted to the public year fails somewhere: their accuracy levels (how sharp the labels
+are: ~0.66 to ~0.89) and their drops (the abrupt one 9-11 points, near the 5-point rule,
+the gradual one ~22). Any fixed accuracy floor either fires on the steady stream (below
+the public level) or never on the abrupt one (which stays above it after its drop), and a
+rule much blunter than 5 points misses the abrupt drop. The hidden scenarios are written
 with their drift onset and label delay so the grader knows when a retrain was warranted
 and when it first became knowable.
 """
@@ -35,7 +41,10 @@ def _mix(week, onset, kind):
     return 0.0
 
 
-def stream(rng, kind, onset, delay, first_id):
+def stream(rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0):
+    """One year. `sharpness` scales the label rule's logit (the model's accuracy level:
+    0.5 -> ~0.66, 1 -> ~0.76, 3 -> ~0.90); `reach` is how far a drift moves the rule
+    towards DRIFTED (1: the full flip, ~23 points at sharpness 1; 0.4: ~11 at 3)."""
     model = BETA + rng.normal(0, 0.05, 5)  # the production model: close to the old rule
     rows = []
     for week in range(1, WEEKS + 1):
@@ -43,8 +52,8 @@ def stream(rng, kind, onset, delay, first_id):
         if kind == "inputs" and week >= onset:
             x[:, 3] = x[:, 3] * 2.0 + 2.5
             x[:, 4] = x[:, 4] * 0.4 - 1.5
-        m = _mix(week, onset, kind)
-        logit = x @ ((1 - m) * BETA + m * DRIFTED)
+        m = reach * _mix(week, onset, kind)
+        logit = sharpness * (x @ ((1 - m) * BETA + m * DRIFTED))
         label = (rng.random(PER_WEEK) < 1 / (1 + np.exp(-logit))).astype(int)
         score = 1 / (1 + np.exp(-(x @ model)))
         arrived = week + delay + rng.choice([0, 1, 2], PER_WEEK, p=[0.6, 0.3, 0.1])
@@ -78,6 +87,28 @@ def _scenarios(rng):
     ]
 
 
+# (sharpness, reach) ranges per hidden scenario, drawn from a generator of their own so
+# the onsets and delays above stay what they were for every seed. Accuracy ~0.66-0.68 on
+# the steady stream and ~0.82-0.85 on the inputs one; the abrupt stream starts at
+# ~0.88-0.90 and loses 9-11 points (to ~0.78, above the public year's level), the gradual
+# one starts at ~0.73-0.78 and loses ~20-25.
+LEVELS = {
+    "steady": ((0.5, 0.6), (0.0, 0.0)),
+    "inputs": ((1.5, 2.0), (0.0, 0.0)),
+    "abrupt": ((2.5, 3.0), (0.36, 0.42)),
+    "gradual": ((0.85, 1.15), (1.0, 1.0)),
+}
+
+
+def _levels(seed: int, kind: str) -> dict[str, float]:
+    rng = np.random.default_rng((5300 + seed, list(LEVELS).index(kind)))
+    (sharp_low, sharp_high), (reach_low, reach_high) = LEVELS[kind]
+    return {
+        "sharpness": float(rng.uniform(sharp_low, sharp_high)),
+        "reach": float(rng.uniform(reach_low, reach_high)),
+    }
+
+
 # A steady or inputs stream must be steady in the sample, not only in expectation: on
 # seed 7 the steady stream's accuracy dipped by chance around week 15 as far as a drift
 # would, and honest triggers (the oracle's, right/rolling_window_z's) fired: a 5-point,
@@ -106,12 +137,12 @@ def _looks_drifted(batches: pd.DataFrame, labels: pd.DataFrame) -> bool:
     return False
 
 
-def _calm_stream(rng, seed, index, kind, onset, delay, first_id):
+def _calm_stream(rng, seed, index, kind, onset, delay, first_id, levels):
     """stream(), drawn again while a stream that should not trigger looks drifted: first
     from the scenarios' generator, then from generators of its own."""
     for attempt in range(REDRAWS + 1):
         source = rng if attempt == 0 else np.random.default_rng((5200 + seed, index, attempt))
-        batches, labels = stream(source, kind, onset, delay, first_id)
+        batches, labels = stream(source, kind, onset, delay, first_id, **levels)
         if not _looks_drifted(batches, labels):
             return batches, labels
     raise RuntimeError(f"no calm {kind} stream in {REDRAWS + 1} draws (seed {seed})")
@@ -126,15 +157,16 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     meta = []
     for i, (name, kind, onset, delay) in enumerate(_scenarios(rng)):
         first_id = 2_000_000 + i * 100_000
+        levels = _levels(seed, kind)
         if kind in ("steady", "inputs"):
-            batches, labels = _calm_stream(rng, seed, i, kind, onset, delay, first_id)
+            batches, labels = _calm_stream(rng, seed, i, kind, onset, delay, first_id, levels)
         else:
-            batches, labels = stream(rng, kind, onset, delay, first_id)
+            batches, labels = stream(rng, kind, onset, delay, first_id, **levels)
         folder = hidden_dir / name
         folder.mkdir()
         batches.to_csv(folder / "batches.csv", index=False)
         labels.to_csv(folder / "labels.csv", index=False)
-        entry = {"name": name, "kind": kind, "onset": onset, "delay": delay}
+        entry = {"name": name, "kind": kind, "onset": onset, "delay": delay, **levels}
         if kind in ("abrupt", "gradual"):
             # What was known at the end of the week before the drop could first be seen.
             cut = onset + delay - 1
