@@ -9,11 +9,14 @@ error) comes from the hidden generating process, never from the agent's numbers.
 An experiment counts as right when: the decision is the expected one; `srm_p_value` is
 below 0.01 exactly for the mismatched experiment; and, for the trustworthy ones, the
 effect is the full-data difference in conversion (within a quarter of a standard error),
-the interval contains it and the true effect, and its width is 0.9-1.6 times a 95% Wald
-interval's: honest 95% intervals (Wald, Newcombe, bootstrap, Bayesian) land within a few
-percent of 1, a 90% interval sold as 95% at 0.84 (it passed the former 0.8 bound), and a
-conservative one (a 99% or always-valid interval) is allowed up to 1.6. The metric is the
-share of experiments right.
+the interval contains it and the true effect, and its width is 0.9-1.2 times a 95% Wald
+interval's. The ticket asks for a 95% interval, and honest ones (Wald, Newcombe,
+bootstrap, Bayesian) land within a few percent of 1; what the bounds reject is another
+coverage sold as 95%, too narrow or too wide: a 90% interval at 0.84, a 99% one at 1.31,
+and the two arms' intervals subtracted end to end (their standard errors added, not
+combined in quadrature) at 1.38-1.41 for the designs' 30-70% splits. An interval wide
+enough always contains the truth, so the upper bound is what makes that check mean
+something. The metric is the share of experiments right.
 """
 
 import json
@@ -23,7 +26,7 @@ import numpy as np
 EXPECTED = {"real_gain": "ship", "null_peek": "no_ship", "harm": "no_ship", "srm": "investigate"}
 SRM_FLAG = 0.01
 Z95 = 1.959964
-WIDTH = (0.9, 1.6)  # allowed interval width over a 95% Wald interval's
+WIDTH = (0.9, 1.2)  # allowed interval width over a 95% Wald interval's
 
 
 def _problems(kind, truth, row):
