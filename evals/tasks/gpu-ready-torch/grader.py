@@ -4,8 +4,10 @@
    hidden test rows; accuracy on the hidden labels is the metric.
 2. The checkpoint that run wrote is turned into the one a GPU machine would have written:
    its tensor storages are relabelled "cuda:0" inside the archive's pickle, by editing the
-   pickle's tokens (`pickletools.genops`; nothing is unpickled). In a second fresh sandbox
-   predict.py loads that checkpoint on the CPU and predicts a handful of the test rows.
+   pickle's tokens (`pickletools.genops`; nothing is unpickled). In a second fresh sandbox,
+   without the CPU-written model.pt (so a predict.py that ignores --checkpoint cannot pass
+   on it), predict.py loads that checkpoint on the CPU and predicts a handful of the test
+   rows.
    Gate: it must run and give the same classes as the first run gave those rows (a
    small batch also shows whether prediction depends on the batch).
 3. "It uses the GPU when the machine has one": a third sandbox plays a GPU machine. A
@@ -150,8 +152,10 @@ def grade(ctx):
             f"python predict.py --input {FEW} --output {FEW_PREDICTIONS}"
             f" --checkpoint {GPU_CHECKPOINT}"
         )
+        # The CPU-written model.pt goes first: a predict.py that ignores --checkpoint and
+        # loads it would otherwise give the same classes without reading the GPU copy.
         second = ctx.exec(
-            f"{NO_CUDA} && {command}",
+            f"{NO_CUDA} && rm -f model.pt && {command}",
             timeout=120,
             inputs={FEW: ctx.hidden / "test_few.csv", GPU_CHECKPOINT: folder / "gpu_model.pt"},
         )
