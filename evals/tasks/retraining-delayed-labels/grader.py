@@ -116,9 +116,10 @@ def grade(ctx):
             if first is not None and first > s["cut_week"]:
                 fired[name] = (first, full)
     if fired:
-        problem = _replay_at_firing(ctx, fired, mismatches)
+        changed, problem = _replay_at_firing(ctx, fired)
         if problem:
             return ctx.grade(None, [problem])
+        mismatches += changed
     replay = ctx.check(
         "decisions use only what was known each week",
         not mismatches,
@@ -140,10 +141,10 @@ def _changed(label: str, cut: dict, full: dict, weeks: list[int]) -> list[str]:
     return [f"{label}: weeks {changed[:6]} differ"] if changed else []
 
 
-def _replay_at_firing(ctx, fired: dict, mismatches: list[str]):
+def _replay_at_firing(ctx, fired: dict):
     """Replay each drift stream on what was known at the end of the week the trigger first
-    fired in it; the decisions up to that week must not change (appended to `mismatches`).
-    Returns a failed gate check when that replay cannot be read, else None."""
+    fired in it: (the streams whose decisions up to that week changed, None), or (None, a
+    failed gate check) when that replay cannot be read."""
     folder = Path(tempfile.mkdtemp(prefix="retrain-cut-"))
     try:
         inputs, runs = {}, []
@@ -163,11 +164,12 @@ def _replay_at_firing(ctx, fired: dict, mismatches: list[str]):
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if gate := run.failed_gate("retrain_trigger.py ran", "retrain_trigger.py (replay)"):
-        return gate
+        return None, gate
+    changed = []
     for name, (week, full) in fired.items():
         weeks = list(range(1, week + 1))
         cut, problem = _decisions(ctx, run, f".grader/{name}_fired.csv", weeks)
         if problem:
-            return problem
-        mismatches += _changed(f"{name}, replayed at week {week} when it fired", cut, full, weeks)
-    return None
+            return None, problem
+        changed += _changed(f"{name}, replayed at week {week} when it fired", cut, full, weeks)
+    return changed, None
