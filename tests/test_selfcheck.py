@@ -83,6 +83,16 @@ def test_a_wrong_solution_just_under_the_mark_is_flagged_not_failed(evals, tmp_p
     assert code == 1, "--strict turns a flagged margin into a failure"
 
 
+def test_a_perfect_score_at_a_pass_mark_of_one_is_no_margin_to_flag(evals, tmp_path):
+    """All-or-nothing tasks (pass mark 1.0): a right solution at 1.0 cannot score higher,
+    so it is no near miss, and --strict can pass such a task."""
+    spec = evals / "tasks" / "double" / "task.yaml"
+    spec.write_text(spec.read_text().replace("pass_mark: 0.9", "pass_mark: 1.0"))
+    code, verdict = _check(evals, tmp_path, "--strict")
+    assert verdict["worst_right"]["score"] == 1.0
+    assert (code, verdict["flags"]) == (0, []), verdict["flags"]
+
+
 def test_right_and_wrong_scripts_are_validated_statically(evals):
     task = evals / "tasks" / "double"
     _script(task / "right" / "fine.sh", "a comment naming the approach", DOUBLE_ALL)

@@ -190,10 +190,14 @@ def _judge_right(check: TaskCheck, record: TrialRecord, label: str) -> None:
 
 
 def _flag_margins(check: TaskCheck) -> None:
-    """Warn when the worst right or the best wrong score lies within MARGIN of the mark."""
+    """Warn when the worst right or the best wrong score lies within MARGIN of the mark.
+
+    A right solution with the top score (1.0) is never flagged: where the mark is 1.0 (all
+    checks or nothing) nothing scores higher, and a flag there would be permanent, so
+    --strict could never pass that task."""
     mark = check.pass_mark
     worst, best = check.worst_right, check.best_wrong
-    if worst and worst.score is not None and mark <= worst.score < mark + MARGIN:
+    if worst and worst.score is not None and mark <= worst.score < min(mark + MARGIN, 1.0):
         check.flags.append(
             f"worst right {worst.name} (seed {worst.seed}) scored {worst.score:.3f}, "
             f"within {MARGIN} above the pass mark {mark}"
