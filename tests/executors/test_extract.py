@@ -86,3 +86,28 @@ def test_setuid_and_world_writable_bits_are_dropped(python, tmp_path):
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         extract_data(tar, tmp_path / "out")
     assert (tmp_path / "out" / "tool").stat().st_mode & 0o7777 == 0o755
+
+
+def test_a_link_inside_the_evals_travels_as_the_file_it_names(python, tmp_path):
+    evals = tmp_path / "evals"
+    (evals / "tasks" / "t" / "solution").mkdir(parents=True)
+    (evals / "tasks" / "t" / "wrong").mkdir()
+    (evals / "tasks" / "t" / "solution" / "predict.py").write_text("print('reference')\n")
+    (evals / "tasks" / "t" / "wrong" / "reference_predict.py").symlink_to("../solution/predict.py")
+    digest = tree_digest(evals)
+    unpacked = unpack_tree(pack_tree(evals), digest, tmp_path / "cache")
+    copy = unpacked / "tasks" / "t" / "wrong" / "reference_predict.py"
+    assert not copy.is_symlink() and copy.read_text() == "print('reference')\n"
+    assert tree_digest(unpacked) == digest
+
+
+@pytest.mark.parametrize("target", ["/etc/hostname", "../missing.py"], ids=["out", "dangling"])
+def test_a_link_a_node_could_not_follow_is_refused_when_packing(tmp_path, target):
+    evals = tmp_path / "evals"
+    (evals / "tasks" / "t").mkdir(parents=True)
+    (evals / "tasks" / "t" / "task.yaml").write_text("id: t\n")
+    (evals / "tasks" / "t" / "helper.py").symlink_to(target)
+    with pytest.raises(ValueError, match="not a file inside"):
+        pack_tree(evals)
+    with pytest.raises(ValueError, match="not a file inside"):
+        tree_digest(evals)

@@ -18,12 +18,24 @@ SKIP_DIRS = {"__pycache__", ".pytest_cache"}
 
 
 def _files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """Every regular file under `root`, in a fixed order. A link to a file inside `root`
+    counts as that file's bytes under the link's name (tasks share a reference script that
+    way), so a node gets a plain copy of it; a link out of `root`, or to nothing, is refused
+    here rather than dropped: the node would run without a file the driver has."""
     out = []
+    inside = root.resolve()
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         for name in sorted(names):
             path = Path(folder) / name
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink():
+                target = path.resolve()
+                if not (target.is_relative_to(inside) and target.is_file()):
+                    raise ValueError(
+                        f"{path} links to {target}, which is not a file inside {root}:"
+                        " a Ray node would not have it"
+                    )
+            elif not path.is_file():
                 continue
             if suffixes is None or path.suffix in suffixes:
                 out.append(path)
@@ -50,7 +62,8 @@ def pack_tree(root: Path) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for path in _files(root):
-            tar.add(path, arcname=str(path.relative_to(root)), recursive=False)
+            # resolve(): a link travels as the file it names (extract_data takes no links)
+            tar.add(path.resolve(), arcname=str(path.relative_to(root)), recursive=False)
     return buffer.getvalue()
 
 
