@@ -1,40 +1,83 @@
 """Score the submitted chargeback probabilities on the hidden labels and true probabilities.
 
 The metric is log loss on the hidden labels of the scored cases (a proper score: it
-rewards both ranking and honest probabilities). Three weighted checks test the uses the
-ticket names, against the generator's true probabilities rather than noisy labels:
-- expected count: the sum of the probabilities is within 15% of the true expected number
-  of chargebacks (what finance plans with), and each region's sum within 50% of its own
-  (the review team staffs each region on it): a model blind to the region (2% to 9%
-  base rates) sums right overall and is off by 160-190% in the 2% region, while honest
-  calibrations land within 30% in every region (seeds 0-3). Weight 1: both uses the
-  ticket names are sums, and at 0.5 a region-blind model with a log loss as good as the
-  oracle's still reached the pass mark;
+rewards both ranking and honest probabilities). Three checks, each weighing 1 like the
+metric so that failing any one of them keeps a submission below the pass mark, test the
+uses the ticket names against the generator's true probabilities rather than noisy labels:
+- expected count: the sum of the probabilities is within 10% of the true expected number
+  of chargebacks (what finance plans with), and each region's sum within 40% of its own
+  (the review team staffs each region on it): a model blind to the region (2% to 9% base
+  rates) sums right overall and is off by about +160% in the 2% region, while honest
+  calibrations land within -5%..+4% overall and 29% in every region (seeds 0-7);
 - calibration: in ten quantile bins of the submitted probability, the mean submission
-  matches the mean true probability (expected calibration error at most 0.01). Weight 1
-  ("probabilities we can take at face value"): with the sums at weight 1 and this at
-  0.5, scaling the weighted model's scores to the base rate (sums right, shape wrong:
-  ECE 0.012-0.016, log loss near the oracle's) reached 0.80-0.82;
-- ranking (weight 0.5): ROC AUC no more than 0.08 below the AUC the true probabilities reach on the
-  same labels, so a constant base rate (perfectly "calibrated") does not pass.
+  matches the mean true probability ("of the cases we give 0.10, about one in ten").
+  The expected calibration error is divided by the mean true probability, so the limit
+  is a share of the base rate and means the same on every seed. Honest calibrations
+  reach at most 12% (seeds 0-7); rescaling the class-weighted scores to the base rate,
+  overall or per region, 25% and up: the limit, 18%, sits between;
+- ranking: the ROC AUC the submission reaches over the outcomes the true probabilities
+  generate (every positive-negative pair weighted by its probability: the expectation
+  of the labelled AUC, without its label noise) is at most 0.007 below the starter
+  model's on the same cases ("the ranking must stay as good as it is today"). A monotone
+  calibration map keeps the starter's ranking; one that merges cases into ten levels
+  loses 0.0079-0.0097, a linear model 0.028-0.032, a model refitted on a 75% split to
+  calibrate on the rest 0.0033-0.0057 (seeds 0-7).
 """
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.metrics import log_loss
 
-TOTAL_TOLERANCE = 0.15
-REGION_TOLERANCE = 0.5
-ECE_LIMIT = 0.01
-AUC_SLACK = 0.08
+TOTAL_TOLERANCE = 0.10
+REGION_TOLERANCE = 0.4
+RELATIVE_ECE_LIMIT = 0.18
+RANKING_SLACK = 0.007
 CLIP = 1e-4  # one confident miss costs log(1e4), not infinity
 
 
-def expected_calibration_error(p: np.ndarray, p_true: np.ndarray, bins: int = 10) -> float:
-    """Weighted mean |mean submitted - mean true| over quantile bins of the submission."""
+def relative_calibration_error(p: np.ndarray, p_true: np.ndarray, bins: int = 10) -> float:
+    """Weighted mean |mean submitted - mean true| over quantile bins, per unit of base rate."""
     order = np.argsort(p, kind="stable")
     errors = [abs(p[c].mean() - p_true[c].mean()) * len(c) for c in np.array_split(order, bins)]
-    return float(sum(errors) / len(p))
+    return float(sum(errors) / p_true.sum())
+
+
+def expected_auc(score: np.ndarray, p_true: np.ndarray) -> float:
+    """ROC AUC with each case a positive with weight p and a negative with weight 1 - p.
+
+    Ties count half, as in roc_auc_score; a case is never paired with itself. Sorting once
+    and summing per distinct score keeps it O(n log n) for 16,000 cases.
+    """
+    order = np.argsort(score, kind="stable")
+    sorted_score, sorted_true = score[order], p_true[order]
+    _, starts = np.unique(sorted_score, return_index=True)
+    positive = np.add.reduceat(sorted_true, starts)
+    negative = np.add.reduceat(1 - sorted_true, starts)
+    negative_below = np.cumsum(negative) - negative
+    self_pairs = float((p_true * (1 - p_true)).sum())
+    ordered = float((positive * negative_below).sum() + 0.5 * (positive * negative).sum())
+    return (ordered - 0.5 * self_pairs) / (p_true.sum() * (1 - p_true).sum() - self_pairs)
+
+
+def expected_count_check(ctx, p: np.ndarray, truth: pd.DataFrame):
+    """Overall and per-region sums of probabilities against the true expected counts."""
+    total, true_total = float(p.sum()), float(truth["p_true"].sum())
+    total_error = total / true_total - 1
+    region_error = {
+        region: float(p[rows].sum() / truth["p_true"].to_numpy()[rows].sum() - 1)
+        for region, rows in truth.groupby("region").indices.items()
+    }
+    worst = max(region_error.values(), key=abs)
+    check = ctx.check(
+        "expected count",
+        abs(total_error) <= TOTAL_TOLERANCE and abs(worst) <= REGION_TOLERANCE,
+        f"sum of probabilities {total:.0f} vs expected {true_total:.0f} "
+        f"({total_error:+.1%}; tolerance {TOTAL_TOLERANCE:.0%}); per region "
+        + ", ".join(f"{r} {e:+.0%}" for r, e in sorted(region_error.items()))
+        + f" (tolerance {REGION_TOLERANCE:.0%})",
+        weight=1.0,
+    )
+    return check, total_error, worst
 
 
 def grade(ctx):
@@ -51,39 +94,32 @@ def grade(ctx):
     y, p_true = truth["chargeback"].to_numpy(), truth["p_true"].to_numpy()
 
     loss = float(log_loss(y, np.clip(p, CLIP, 1 - CLIP), labels=[0, 1]))
-    total, true_total = float(p.sum()), float(p_true.sum())
-    total_error = (total - true_total) / true_total
-    region_error = {
-        region: float(p[rows].sum() / p_true[rows].sum() - 1)
-        for region, rows in truth.groupby("region").indices.items()
-    }
-    worst = max(region_error, key=lambda r: abs(region_error[r]))
-    ece = expected_calibration_error(p, p_true)
-    auc, best_auc = float(roc_auc_score(y, p)), float(roc_auc_score(y, p_true))
+    count_check, total_error, worst_region_error = expected_count_check(ctx, p, truth)
+    calibration_error = relative_calibration_error(p, p_true)
+    auc = expected_auc(p, p_true)
+    starter_auc = expected_auc(truth["p_starter"].to_numpy(), p_true)
     checks = [
         preds.check,
-        ctx.check(
-            "expected count",
-            abs(total_error) <= TOTAL_TOLERANCE and abs(region_error[worst]) <= REGION_TOLERANCE,
-            f"sum of probabilities {total:.0f} vs expected {true_total:.0f} "
-            f"({total_error:+.1%}; tolerance {TOTAL_TOLERANCE:.0%}); per region "
-            + ", ".join(f"{r} {e:+.0%}" for r, e in sorted(region_error.items()))
-            + f" (tolerance {REGION_TOLERANCE:.0%})",
-            weight=1.0,
-        ),
+        count_check,
         ctx.check(
             "calibration",
-            ece <= ECE_LIMIT,
-            f"expected calibration error {ece:.4f} (limit {ECE_LIMIT})",
+            calibration_error <= RELATIVE_ECE_LIMIT,
+            f"expected calibration error {calibration_error:.0%} of the base rate "
+            f"(limit {RELATIVE_ECE_LIMIT:.0%})",
             weight=1.0,
         ),
         ctx.check(
             "ranking",
-            auc >= best_auc - AUC_SLACK,
-            f"ROC AUC {auc:.3f}; the true probabilities reach {best_auc:.3f}",
-            weight=0.5,
+            auc >= starter_auc - RANKING_SLACK,
+            f"expected ROC AUC {auc:.4f}; the team's model reaches {starter_auc:.4f} "
+            f"(slack {RANKING_SLACK})",
+            weight=1.0,
         ),
     ]
-    metrics = {"ece": ece, "total_error": total_error, "roc_auc": auc}
-    metrics["worst_region_error"] = region_error[worst]
+    metrics = {
+        "relative_ece": calibration_error,
+        "total_error": total_error,
+        "worst_region_error": worst_region_error,
+        "expected_auc_vs_starter": auc - starter_auc,
+    }
     return ctx.grade(loss, checks, metrics)
