@@ -158,3 +158,19 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     decoy.to_csv(hidden_dir / "decoy_train.csv", index=False)
     small = test.iloc[rng.choice(len(test), N_SMALL, replace=False)]
     small[["text", "ticket_id"]].to_csv(hidden_dir / "small_batch.csv", index=False)
+    _relabelled_export(rng, train, hidden_dir)
+
+
+def _relabelled_export(rng, train, hidden_dir: Path) -> None:
+    """The training tickets with every queue renamed by a derangement of the six names:
+    the export train.py is rerun on. A model fitted on it routes each ticket to the
+    renamed queue of the shipped model's routing, and the shipped model (or anything not
+    rebuilt from data/train.csv) to a queue that no longer fits. Training labels, not
+    hidden ones: nothing here is a label of the graded batch."""
+    order = rng.permutation(len(QUEUES))
+    while np.any(order == np.arange(len(QUEUES))):  # redraw until no queue keeps its name
+        order = rng.permutation(len(QUEUES))
+    renamed = dict(zip(QUEUES, [QUEUES[i] for i in order], strict=True))
+    export = train[["ticket_id", "text", "queue"]].assign(queue=train["queue"].map(renamed))
+    export.to_csv(hidden_dir / "relabelled_train.csv", index=False)
+    pd.Series(renamed, name="renamed").rename_axis("queue").to_csv(hidden_dir / "renamed.csv")
