@@ -5,8 +5,11 @@ for training, and snapshots of the store for online lookups.
 land minutes to hours after their event time, some days late (so a newer day can land
 before an older one), and some are restated later with corrected values (same event
 time, later ingestion). Some customers only appear late, so early requests for them have
-no history. The value known at time t is, per table, the row with the latest event time
-among the rows ingested at or before t (ties: the later ingestion).
+no history, and some go quiet for weeks (no activity rows), so the latest row known for
+them can be old: the rule sets no age limit, and a third kind of probe holds requests
+whose latest known activity row is 2 to 80 days old. The value known at time t is, per
+table, the row with the latest event time among the rows ingested at or before t (ties:
+the later ingestion).
 
 Two hidden scenarios: A is the public store with new request times and a late snapshot;
 B is a new store with more late rows and new customers, and an early snapshot. For each,
@@ -29,6 +32,7 @@ N_DAYS = 91
 PLANS = np.array(["basic", "plus", "pro"])
 FEATURES = ["plan", "credit_limit", "txn_count_7d", "spend_7d"]
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+QUIET_SHARE, QUIET_DAYS = 0.3, (10, 71)  # customers with no activity for 10-70 days
 
 
 def _seconds(rng, low, high, n):
@@ -55,6 +59,9 @@ def _store(rng, n_customers, late_share, first_id):
         # Activity: daily 7-day aggregates, stamped at the end of the day they cover.
         active = np.arange(day0, N_DAYS)
         active = active[rng.random(len(active)) < 0.7]
+        if rng.random() < QUIET_SHARE:  # a quiet spell of weeks, to the end for some
+            start = rng.integers(day0 + 2, N_DAYS)
+            active = active[(active < start) | (active >= start + rng.integers(*QUIET_DAYS))]
         level = rng.lognormal(1.0, 0.6)
         count = rng.poisson(level * 7, len(active))
         spend = (count * rng.lognormal(3.0, 0.5, len(active))).round(2)
@@ -204,6 +211,28 @@ def _restated_probes(rng, profile, activity):
     return after[keep].head(N_PROBES).reset_index(drop=True)
 
 
+# Edges (days) of the bands of a stale probe's age: the time from its latest known
+# activity row to the request. Equal counts per band, so a freshness limit invented at 3,
+# 7, 14, 30 or 45 days gets at least a fifth of them wrong.
+STALE_DAYS = [2, 7, 14, 30, 45, 80]
+N_STALE_CANDIDATES = 8000
+
+
+def _stale_probes(rng, ids, first_day, activity):
+    """Requests whose latest known activity row is days to weeks old (mostly customers in
+    a quiet spell): the ticket's rule sets no age limit, so that row is the answer."""
+    n = N_STALE_CANDIDATES
+    who = rng.integers(0, len(ids), n)
+    day = rng.uniform(first_day[who] + 1, N_DAYS)
+    at = _requests(ids[who], (START + pd.to_timedelta(day * 86400, "s").round("s")).to_numpy())
+    latest = known_at(activity, at, ["event_time"])["event_time"].to_numpy()
+    age = (at["timestamp"].to_numpy() - latest) / pd.Timedelta(days=1)
+    band = np.digitize(np.nan_to_num(age, nan=-1.0), STALE_DAYS)
+    per_band = N_PROBES // (len(STALE_DAYS) - 1)
+    keep = [np.flatnonzero(band == b)[:per_band] for b in range(1, len(STALE_DAYS))]
+    return at.iloc[np.concatenate(keep)].reset_index(drop=True)
+
+
 def _snapshot_moment(rng, profile, activity, day):
     """An ingestion second on `day` at which that row changes its customer's features."""
     rows = pd.concat([profile, activity], ignore_index=True)
@@ -222,15 +251,17 @@ def _scenario(rng, hidden_dir, name, ids, first_day, profile, activity, snapshot
     labelled = _label_requests(rng, ids, first_day, 3, f"{name}L")
     boundary = _boundary_probes(rng, profile, activity)
     restated = _restated_probes(rng, profile, activity)
-    offline = [labelled, boundary, restated]
+    stale = _stale_probes(rng, ids, first_day, activity)
+    offline = [labelled, boundary, restated, stale]
     # Probes look like any training request: the same id series, numbered on.
     n = len(labelled)
-    for probes in (boundary, restated):
+    for probes in (boundary, restated, stale):
         probes["request_id"] = [f"{name}L{i:06d}" for i in range(n, n + len(probes))]
         n += len(probes)
+    kinds = ("offline", "boundary", "restated", "stale")
     frames = [
         truth(profile, activity, requests).assign(kind=kind)
-        for requests, kind in zip(offline, ("offline", "boundary", "restated"), strict=True)
+        for requests, kind in zip(offline, kinds, strict=True)
     ]
     for i, day in enumerate(snapshot_days):
         at, customer = _snapshot_moment(rng, profile, activity, day)
