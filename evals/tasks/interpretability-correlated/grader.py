@@ -1,4 +1,4 @@
-"""Four properties of the importance report, each checked against the known generating groups.
+"""Six properties of the importance report, each checked against the known generating groups.
 
 1. driving group found: `top_group` names a group whose attributes are exactly the four
    income twins (the factor spend depends on most).
@@ -19,7 +19,12 @@
    mixes attributes of different things (the no-effect attributes may stand alone or
    together). A correlation cut that only joins near-duplicates (|r| > 0.9) leaves the
    age measures apart and passed the other four.
-The metric is the share of the five met. Only the agent's numbers as data are read.
+6. intervals as wide as the uncertainty: the intervals of the tenure attribute and of the
+   income and age groups are, in geometric mean, between WIDTH_RANGE times the spread of
+   the importance over samples of customers (REFERENCE_WIDTH, from the generator). The
+   spread of the shuffles alone, as a standard error of their mean, states a fraction of
+   it (and a zero-width interval none); the spread of single rows states far more.
+The metric is the share of the six met. Only the agent's numbers as data are read.
 Gate: the code that produced the reports (deliverable 4) is in the workspace: a code file
 names customers.csv and one of the three files (read as text, never run).
 """
@@ -34,6 +39,18 @@ NOISE_SHARE = 0.005
 # the driving group of an overfit model can push the permuted R² below 0, hence the room.
 R2_SPAN = 3.0
 OUTPUTS = ("feature_importance.csv", "group_importance.csv", "findings.json")
+# The 95% range of each importance measured once (one shuffle) on 3000 fresh customers,
+# for a linear model fitted on 2100 (simulated from prepare.py's generator, 8 x 40
+# samples): the sampling uncertainty at the most rows an honest evaluation can score.
+REFERENCE_WIDTH = {"tenure": 0.086, "income": 0.117, "age": 0.014}
+# Geometric mean of width / reference, seeds 0-7: bootstraps over 20-30% held-out
+# customers 1.1-1.71, over all 3000 out-of-fold 0.92-1.08 (one shuffle) and 0.7-0.74
+# (5 shuffles averaged, which shrinks the shuffles' share of the spread); a t-interval
+# over 5 folds (a width resting on 4 degrees of freedom) 0.46-1.37, 0.59 at its 1%
+# quantile in 300 simulated linear runs. The standard error of the mean of K shuffles:
+# 0.28-0.51 at K=10 (1 in 3 passes), ~0.2 at K=30 (sklearn's example); zero width 0;
+# a bootstrap of 50-customer resamples ~6; the spread over single customers ~35.
+WIDTH_RANGE = (0.4, 3.0)
 
 
 def _groups_table(ctx, features):
@@ -71,6 +88,30 @@ def _partition_problems(groups, groups_true) -> list[str]:
             if len(holding) > 1:
                 problems.append(f"the measures {sorted(members)} are split over {sorted(holding)}")
     return problems
+
+
+def _interval_widths(frame, groups, groups_true):
+    """Interval width over REFERENCE_WIDTH for tenure and, where the agent grouped them
+    right, the income and age groups: the importances whose spread every model shares."""
+    widths = {"tenure": frame.loc["tenure_years", "ci_high"] - frame.loc["tenure_years", "ci_low"]}
+    for name in ("income", "age"):
+        for members, _, low, high in groups.values():
+            if members == set(groups_true[name]):
+                widths[name] = high - low
+    return {name: max(width, 1e-9) / REFERENCE_WIDTH[name] for name, width in widths.items()}
+
+
+def _width_check(ctx, frame, groups, groups_true):
+    """Property 6: intervals neither a fraction nor a multiple of the sampling spread."""
+    ratios = _interval_widths(frame, groups, groups_true)
+    typical = math.exp(sum(math.log(r) for r in ratios.values()) / len(ratios))
+    ok = WIDTH_RANGE[0] <= typical <= WIDTH_RANGE[1]
+    shown = ", ".join(f"{name} x{ratio:.2f}" for name, ratio in ratios.items())
+    message = (
+        f"interval widths over the spread of the importance across samples of customers: "
+        f"{shown}; geometric mean {typical:.2f} (honest: {WIDTH_RANGE[0]:g}-{WIDTH_RANGE[1]:g})"
+    )
+    return ok, ctx.check("intervals as wide as the uncertainty", ok, message)
 
 
 def grade(ctx):
@@ -136,6 +177,7 @@ def grade(ctx):
     problems = _partition_problems(groups, groups_true)
     partition = not problems
     partition_msg = "; ".join(problems[:3]) or "each thing measured is one group"
+    honest_width, width_check = _width_check(ctx, frame, groups, groups_true)
     checks = [
         code,
         singles.check,
@@ -146,6 +188,7 @@ def grade(ctx):
         ctx.check("noise gets no importance", quiet, quiet_msg),
         ctx.check("intervals contain estimates", sane, sane_msg),
         ctx.check("groups are what the attributes measure", partition, partition_msg),
+        width_check,
     ]
-    met = sum([found, first, quiet, sane, partition]) / 5
+    met = sum([found, first, quiet, sane, partition, honest_width]) / 6
     return ctx.grade(met, checks, {"top_group_importance": groups[ranked][1]})

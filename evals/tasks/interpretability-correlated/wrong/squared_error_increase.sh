@@ -11,11 +11,13 @@ from pathlib import Path
 
 code = Path("explain.py").read_text()
 edits = {
-    "from sklearn.metrics import r2_score\n": "from sklearn.metrics import mean_squared_error\n",
-    "base = r2_score(truth, model.predict(held))\n":
-        "base = mean_squared_error(truth, model.predict(held))\n",
-    "return np.array([base - r2_score(truth, p) for p in predicted])\n":
-        "return np.array([mean_squared_error(truth, p) - base for p in predicted])\n",
+    "from sklearn.metrics import r2_score\n":
+        "from sklearn.metrics import mean_squared_error, r2_score\n",
+    "base = r2_score(truth, fitted)\n": "base = -mean_squared_error(truth, fitted)\n",
+    "drops = np.array([base - r2_score(truth, p) for p in permuted])\n":
+        "drops = np.array([base + mean_squared_error(truth, p) for p in permuted])\n",
+    "return 1 - ((actual - predicted) ** 2).sum(axis=-1) / (centred**2).sum(axis=-1)\n":
+        "return -((actual - predicted) ** 2).mean(axis=-1)\n",
 }
 for old, new in edits.items():
     assert code.count(old) == 1, old
