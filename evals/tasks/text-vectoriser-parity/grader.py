@@ -43,8 +43,9 @@ split of the training rows reports ~0.99 against ~0.85 (measured). The window le
 an honest estimate held out by form trains each fold on 80-90% of the forms, and the
 router learns from every new form, so it runs ~0.045 below the batch on average (the
 oracle -0.047 and -0.044 on seeds 11 and 12; a red team's 5-fold and 10-fold GroupKFold
--0.086 and -0.097 on seed 12, where the batch's ~200 forms add their own +-0.025). The
-harm the ticket names is the flattering number, so above the batch the bound stays tight.
+-0.086 and -0.097 on seed 12, where the batch's ~200 forms add their own +-0.025; an
+unseeded random forest's GroupKFold -0.121 on seed 11, hence -0.15). The harm the ticket
+names is the flattering number, so above the batch the bound stays tight.
 """
 
 import bz2
@@ -65,7 +66,7 @@ from sklearn.metrics import f1_score, roc_auc_score
 COMMAND = "python predict.py --input {src} --output {dst}"
 TIMEOUT = 60.0
 TRAIN_TIMEOUT = 180.0  # the ticket's three minutes for python train.py
-HONEST = (-0.12, 0.06)  # allowed reported minus measured macro-F1
+HONEST = (-0.15, 0.06)  # allowed reported minus measured macro-F1
 CONFIDENCE_AUC = 0.6
 RETRAINED_AGREEMENT = 0.8  # share of the batch the rebuilt model routes like the shipped one
 QUEUES = ["network", "printing", "email", "account_access", "hardware", "software"]
