@@ -1,28 +1,41 @@
-"""Retrain with the agent's train.py on a CPU-only machine, then predict twice.
+"""Train on a GPU machine and on a CPU-only one, then predict with both on the CPU.
 
-1. In a fresh sandbox with CUDA hidden: `python train.py`, then `python predict.py` on the
-   hidden test rows; accuracy on the hidden labels is the metric.
-2. The checkpoint that run wrote is turned into the one a GPU machine would have written:
-   its tensor storages are relabelled "cuda:0" inside the archive's pickle, by editing the
-   pickle's tokens (`pickletools.genops`; nothing is unpickled). In a second fresh sandbox,
-   without the CPU-written model.pt (so a predict.py that ignores --checkpoint cannot pass
-   on it), predict.py loads that checkpoint on the CPU and predicts a handful of the test
-   rows.
-   Gate: it must run and give the same classes as the first run gave those rows (a
-   small batch also shows whether prediction depends on the batch).
-3. "It uses the GPU when the machine has one": a third sandbox plays a GPU machine. A
-   sitecustomize.py the grader stages there (first on PYTHONPATH) makes torch report one
-   CUDA device and ends the process with status 86 at the first real use of CUDA (CPU-only
-   torch initialises CUDA lazily, through `torch.cuda._lazy_init`, on any tensor or module
-   moved there). Gate: `python train.py` must end that way; a train.py that trains on the
-   CPU regardless (the device hard-coded) finishes instead. A script written to fool the
-   probe could; the probe is for the honest mistake.
-The probe runs first, and a failed one ends the grading: a failed gate zeroes the score
-whatever 1 and 2 would show, and they cost three torch start-ups.
+1. The GPU machine: this machine has no GPU, so a sitecustomize.py the grader stages
+   (first on PYTHONPATH) plays one in a fresh sandbox. torch reports one CUDA device;
+   whatever the script puts there stays on the CPU, autocast on "cuda" only sets its flags
+   (CPU tensors ignore them), torch.compile wraps without compiling (its `_orig_mod.`
+   state-dict keys included), and a record of the run is written at exit: CUDA placements,
+   and how many of the training matmuls (grad enabled, a trainable operand) ran under a
+   low-precision autocast or on fp16/bf16 tensors. `python train.py` runs to the end there,
+   on the first 1,000 training rows (the GPU path's checks need no more; it stays quick).
+   Gates: it placed work on CUDA (a train.py that trains on the CPU regardless fails), and
+   at least half its training matmuls were in mixed precision (the ticket's "mixed
+   precision on the GPU"; honest AMP scores 1.0, none 0.0). A script written to fool the
+   stand-in could; it is there for the honest mistake. A script that needs more of CUDA
+   than the stand-in serves (it ends the run with status 86 at CUDA's initialisation, or
+   the run dies of a CUDA error) is not charged for that: its GPU checks rest on what the
+   record shows, and the checkpoint step 3 uses is the CPU run's.
+2. The CPU-only machine, in a fresh sandbox with CUDA hidden: `python train.py`, then
+   `python predict.py` on the hidden test rows.
+3. The GPU run's checkpoint is turned into the one a real GPU would have written: its
+   tensor storages are relabelled "cuda:0" inside the archive's pickle, by editing the
+   pickle's tokens (`pickletools.genops`; nothing is unpickled). In a third fresh sandbox,
+   CPU-only and without the workspace's own model.pt (so a predict.py that ignores
+   --checkpoint cannot pass on it), predict.py loads it and predicts all the test rows,
+   then 7 of them again, all of one class (see prepare.py). Gate: both runs work and the 7
+   get the classes the full run gave them (whether prediction depends on the batch), and
+   the GPU-trained model is accurate: at least GPU_ACCURACY_FLOOR on the hidden labels.
+   The stand-in computes in fp32, so honest GPU paths trained on those 1,000 rows score
+   0.68-0.76 (seeds 0-7, 3 to 10 epochs); a GPU path that diverges (fp16 weights under
+   Adam) predicts one class, 0.21-0.31.
+The metric is the CPU-trained model's accuracy (all 6,000 rows, as in CI). Each stage runs
+only if the gates before it passed: a failed gate zeroes the score whatever the rest
+would show.
 """
 
 import io
 import pickletools
+import re
 import shutil
 import struct
 import tempfile
@@ -33,30 +46,219 @@ from pathlib import Path
 import pandas as pd
 
 FEATURES = ".grader/test_features.csv"
-PREDICTIONS = ".grader/predictions.csv"
+PREDICTIONS, GPU_PREDICTIONS = ".grader/predictions.csv", ".grader/gpu_predictions.csv"
 FEW, FEW_PREDICTIONS = ".grader/few_parts.csv", ".grader/few_predictions.csv"
 GPU_CHECKPOINT = ".grader/gpu_model.pt"
 NO_CUDA = "export CUDA_VISIBLE_DEVICES=''"
-PROBE_DIR, CUDA_REQUESTED = ".grader/gpu-machine", 86
-GPU_MACHINE = f"""# Staged by the grader: this sandbox plays a machine with one GPU.
+GPU_MACHINE_DIR = ".grader/gpu-machine"
+GPU_RECORD = f"{GPU_MACHINE_DIR}/record.json"  # where the stand-in writes its record
+BEYOND_STAND_IN = 86  # the stand-in's exit status when a script needs more of CUDA
+MIXED_PRECISION_SHARE = 0.5  # honest AMP: every training matmul; none: 0
+# Diverged models predict one class (0.21-0.31; the majority class is 0.27-0.32 of the
+# rows); honest ones 0.68-0.76, and 0.44-0.50 at the extreme of 5 steps (batches of 1024
+# for 5 epochs) on the 1,000 rows. The floor sits above any one-class model.
+GPU_ACCURACY_FLOOR = 0.4
+# An uncaught error that names CUDA, under the stand-in, is one of its gaps: CPU-only torch
+# raises these where a real GPU would have served the call.
+CUDA_ERROR = re.compile(r"cuda|nvidia|accelerator|dummy base class", re.IGNORECASE)
+COUNTS = ("placed_on_cuda", "training_matmuls", "low_precision_matmuls", "compiled")
+GPU_MACHINE = r'''# Staged by the grader: this sandbox plays a machine with one GPU, on the CPU.
+# torch reports one CUDA device; what the script puts there stays on the CPU. At exit the
+# record of what a GPU run would have done is written to RECORD.
+import atexit
+import json
 import os
+import sys
+import types
 
 import torch
+import torch.nn.functional as F
+import torch.utils._device
+from torch.overrides import TorchFunctionMode
+
+RECORD = os.path.abspath(".grader/gpu-machine/record.json")
+BEYOND_STAND_IN = 86
+CPU = torch.device("cpu")
+LOW_PRECISION = (torch.float16, torch.bfloat16)
+MATMULS = {F.linear, F.bilinear, F.conv1d, F.conv2d, F.conv3d, torch.matmul, torch.mm,
+           torch.bmm, torch.addmm, torch.baddbmm, torch.einsum, torch.Tensor.matmul,
+           torch.Tensor.mm, torch.Tensor.__matmul__, torch.Tensor.__rmatmul__}
+record = {"placed_on_cuda": 0, "training_matmuls": 0, "low_precision_matmuls": 0,
+          "compiled": 0, "beyond_stand_in": None, "error": None}
 
 
-def _cuda_requested(*args, **kwargs):
-    os.write(2, b"grader probe: CUDA requested\\n")
-    os._exit({CUDA_REQUESTED})
+def _save_record():
+    if os.environ.get("GRADER_GPU_STAND_IN") != str(os.getpid()):
+        return  # a child process (a spawned DataLoader worker): the script's process reports
+    try:
+        os.makedirs(os.path.dirname(RECORD), exist_ok=True)
+        with open(RECORD, "w") as out:
+            json.dump(record, out)
+    except OSError:
+        pass
 
 
-torch.cuda.is_available = lambda: True
-torch.cuda.device_count = lambda: 1
-torch.cuda._lazy_init = _cuda_requested
+def _record_error(kind, error, trace, _previous=sys.excepthook):
+    """The uncaught error's text: the grader tells the stand-in's gaps from bugs by it."""
+    record["error"] = f"{kind.__name__}: {error}"[:300]
+    _previous(kind, error, trace)
+
+
+def _beyond(what):
+    """A part of CUDA the stand-in does not serve: record it and end the run."""
+    def stop(*args, **kwargs):
+        record["beyond_stand_in"] = what
+        _save_record()
+        os.write(2, f"grader's GPU stand-in: {what} is beyond it\n".encode())
+        os._exit(BEYOND_STAND_IN)
+    return stop
+
+
+def _on_cpu(value):
+    """A CUDA device (torch.device, "cuda", "cuda:N") becomes the CPU, counted."""
+    if isinstance(value, torch.device):
+        is_cuda = value.type == "cuda"
+    else:
+        is_cuda = isinstance(value, str) and (value == "cuda" or value.startswith("cuda:"))
+    if is_cuda:
+        record["placed_on_cuda"] += 1
+        return CPU
+    return value
+
+
+def _low_precision_autocast():
+    # A script that reads the device type off a tensor (the CPU here) gets CPU autocast.
+    return any(torch.is_autocast_enabled(device) and
+               torch.get_autocast_dtype(device) in LOW_PRECISION for device in ("cuda", "cpu"))
+
+
+class GpuStandIn(TorchFunctionMode):
+    """Every torch call passes here: CUDA placements go to the CPU, matmuls are counted."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        if func is torch.Tensor.cuda:
+            record["placed_on_cuda"] += 1
+            return args[0]
+        if "device" in kwargs:
+            kwargs["device"] = _on_cpu(kwargs["device"])
+        if func is torch.Tensor.to and len(args) > 1:
+            target = args[1]
+            if isinstance(target, int) and not isinstance(target, bool):
+                target = "cuda"  # x.to(0) is cuda:0
+            args = (args[0], _on_cpu(target), *args[2:])
+        if func in MATMULS and torch.is_grad_enabled():
+            tensors = [a for a in args if isinstance(a, torch.Tensor)]
+            if any(t.requires_grad for t in tensors):
+                record["training_matmuls"] += 1
+                low = any(t.dtype in LOW_PRECISION for t in tensors)
+                record["low_precision_matmuls"] += low or _low_precision_autocast()
+        return func(*args, **kwargs)
+
+
+def _default_device_on_cpu(init=torch.utils._device.DeviceContext.__init__):
+    """`torch.set_default_device("cuda")` and `with torch.device("cuda"):` place on the CPU
+    (their mode sits below the stand-in's, so it cannot see the device they add)."""
+    def place(self, device):
+        init(self, _on_cpu(device))
+    return place
+
+
+def _compile(model=None, **options):
+    """torch.compile without compiling; a module gets the wrapper, and its key prefix."""
+    if model is None:
+        return lambda target: _compile(target, **options)
+    record["compiled"] += 1
+    if isinstance(model, torch.nn.Module):
+        from torch._dynamo.eval_frame import DisableContext, OptimizedModule
+
+        return OptimizedModule(model, DisableContext())
+    return model
+
+
+class _Inert:
+    """A CUDA stream, event or device context that does nothing, and no time passes."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def is_capturing(self):
+        return False
+
+    def query(self):
+        return True
+
+    def elapsed_time(self, end):
+        return 0.0
+
+    def record(self, *args, **kwargs):
+        return None
+
+    synchronize = wait = wait_stream = wait_event = record
+
+
+def _returning(value):
+    """A new function each time: torch._dynamo refuses one object under two names."""
+    return lambda *args, **kwargs: value
+
+
+def _properties(device=None):
+    return types.SimpleNamespace(name="NVIDIA A100-SXM4-40GB", total_memory=40 << 30,
+                                 major=8, minor=0, multi_processor_count=108)
+
+
+def _patch_cuda(cuda):
+    cuda.is_available = _returning(True)
+    cuda.device_count = _returning(1)
+    cuda._lazy_init = _beyond("CUDA initialisation")
+    cuda.current_device = _returning(0)
+    cuda.get_device_name = _returning(_properties().name)
+    cuda.get_device_properties = _properties
+    cuda.get_device_capability = _returning((8, 0))
+    cuda.is_bf16_supported = _returning(True)
+    cuda.is_current_stream_capturing = _returning(False)
+    cuda.mem_get_info = _returning((39 << 30, 40 << 30))
+    cuda.memory_summary = _returning("")
+    for name in ("set_device", "synchronize", "empty_cache", "ipc_collect", "manual_seed",
+                 "manual_seed_all", "seed", "seed_all", "set_rng_state", "set_rng_state_all",
+                 "reset_peak_memory_stats", "reset_max_memory_allocated"):
+        setattr(cuda, name, _returning(None))
+    for name in ("memory_allocated", "max_memory_allocated", "memory_reserved",
+                 "max_memory_reserved"):
+        setattr(cuda, name, _returning(0))
+    for name in ("Stream", "Event", "device", "stream", "current_stream", "default_stream"):
+        setattr(cuda, name, type(name, (_Inert,), {}))
+    cuda.get_rng_state = lambda device="cuda": torch.get_rng_state()
+    cuda.get_rng_state_all = lambda: [torch.get_rng_state()]
+
+
+def _patch_accelerator(accelerator):
+    accelerator.is_available = _returning(True)
+    accelerator.device_count = _returning(1)
+    accelerator.current_accelerator = _returning(torch.device("cuda"))
+    accelerator.current_device_index = _returning(0)
+    accelerator.current_stream = type("current_stream", (_Inert,), {})
+    for name in ("set_device_index", "set_device_idx", "synchronize", "empty_cache"):
+        setattr(accelerator, name, _returning(None))
+
+
+os.environ.setdefault("GRADER_GPU_STAND_IN", str(os.getpid()))
+atexit.register(_save_record)
+sys.excepthook = _record_error
+_patch_cuda(torch.cuda)
 if hasattr(torch, "accelerator"):
-    torch.accelerator.is_available = lambda: True
-    torch.accelerator.device_count = lambda: 1
-    torch.accelerator.current_accelerator = lambda check_available=False: torch.device("cuda")
-"""
+    _patch_accelerator(torch.accelerator)
+torch.Tensor.pin_memory = lambda self, *args, **kwargs: self  # also in DataLoader's thread
+torch.compile = _compile
+torch.utils._device.DeviceContext.__init__ = _default_device_on_cpu()
+GpuStandIn().__enter__()
+'''
 MAX_CHECKPOINT_BYTES = 200 << 20
 ARCHIVE_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
                   RuntimeError, zlib.error)  # fmt: skip
@@ -116,96 +318,162 @@ def _gpu_twin(run):
 
 def grade(ctx):
     labels = pd.read_csv(ctx.hidden / "test_labels.csv")
-    uses_gpu = _asks_for_the_gpu(ctx)
-    if not uses_gpu.passed:
-        return ctx.grade(None, [uses_gpu])
+    gpu_checks, gpu_run = _train_on_a_gpu_machine(ctx)
+    if not all(check.passed for check in gpu_checks):
+        return ctx.grade(None, gpu_checks)
     command = (
         f"python train.py > .grader/train.log && "
         f"python predict.py --input {FEATURES} --output {PREDICTIONS}"
     )
-    run = ctx.exec(
+    cpu_run = ctx.exec(
         f"{NO_CUDA} && mkdir -p .grader && {command}",
         timeout=240,
         inputs={FEATURES: ctx.hidden / "test_features.csv"},
     )
-    if gate := run.failed_gate("train and predict on CPU", f"`{command}`"):
-        return ctx.grade(None, [gate])
-    preds = run.read_predictions(
-        PREDICTIONS,
-        id_column="id",
-        columns={"defect": "number"},
-        expected_ids=labels["id"].tolist(),
-    )
+    if gate := cpu_run.failed_gate("train and predict on CPU", f"`{command}`"):
+        return ctx.grade(None, [*gpu_checks, gate])
+    preds = _read_classes(cpu_run, PREDICTIONS, labels)
     if not preds.ok:
-        return ctx.grade(None, [preds.check])
-    predicted = preds.frame["defect"].to_numpy()
-    accuracy = float((predicted == labels["defect"].to_numpy()).mean())
+        return ctx.grade(None, [*gpu_checks, preds.check])
+    cpu_accuracy = _accuracy(preds, labels)
 
-    folder, problem = _gpu_twin(run)
+    # The stand-in's own checkpoint when it could follow the GPU run to the end.
+    checks = [*gpu_checks, preds.check]
+    trained = gpu_run if gpu_run is not None else cpu_run
+    gpu_preds, same = _predict_with_gpu_checkpoint(ctx, trained, labels)
+    if not same.passed:
+        return ctx.grade(None, [*checks, same])
+    gpu_accuracy = _accuracy(gpu_preds, labels)
+    accurate = ctx.check(
+        "the model trained on the GPU is accurate",
+        gpu_accuracy >= GPU_ACCURACY_FLOOR,
+        f"accuracy {gpu_accuracy:.3f} on the hidden rows (floor {GPU_ACCURACY_FLOOR})",
+        gate=True,
+    )
+    metrics = {"accuracy_trained_on_gpu": gpu_accuracy}
+    return ctx.grade(cpu_accuracy, [*checks, same, accurate], metrics)
+
+
+def _read_classes(run, rel, rows):
+    return run.read_predictions(
+        rel, id_column="id", columns={"defect": "number"}, expected_ids=rows["id"].tolist()
+    )
+
+
+def _accuracy(preds, labels) -> float:
+    return float((preds.frame["defect"].to_numpy() == labels["defect"].to_numpy()).mean())
+
+
+def _predict_with_gpu_checkpoint(ctx, trained, labels):
+    """(predictions, gate): predict.py on a CPU-only machine with the GPU-saved twin of the
+    checkpoint `trained` wrote, on every test row and then on 7 of one class alone."""
+    name = "a GPU-saved checkpoint loads and predicts on CPU"
+    folder, problem = _gpu_twin(trained)
     if problem:
-        return ctx.grade(
-            None, [preds.check, ctx.check("GPU checkpoint", False, problem, gate=True)]
-        )
+        return None, ctx.check(name, False, problem, gate=True)
+    few = pd.read_csv(ctx.hidden / "test_few.csv")
+    use_gpu_checkpoint = f"python predict.py --checkpoint {GPU_CHECKPOINT}"
+    command = (
+        f"{use_gpu_checkpoint} --input {FEATURES} --output {GPU_PREDICTIONS} && "
+        f"{use_gpu_checkpoint} --input {FEW} --output {FEW_PREDICTIONS}"
+    )
     try:
-        few = pd.read_csv(ctx.hidden / "test_few.csv")
-        command = (
-            f"python predict.py --input {FEW} --output {FEW_PREDICTIONS}"
-            f" --checkpoint {GPU_CHECKPOINT}"
-        )
-        # The CPU-written model.pt goes first: a predict.py that ignores --checkpoint and
-        # loads it would otherwise give the same classes without reading the GPU copy.
-        second = ctx.exec(
+        # The workspace's own model.pt goes first: a predict.py that ignores --checkpoint
+        # and loads it would otherwise predict without reading the GPU copy.
+        run = ctx.exec(
             f"{NO_CUDA} && rm -f model.pt && {command}",
             timeout=120,
-            inputs={FEW: ctx.hidden / "test_few.csv", GPU_CHECKPOINT: folder / "gpu_model.pt"},
+            inputs={
+                FEATURES: ctx.hidden / "test_features.csv",
+                FEW: ctx.hidden / "test_few.csv",
+                GPU_CHECKPOINT: folder / "gpu_model.pt",
+            },
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    name = "a GPU-saved checkpoint loads and predicts on CPU"
-    if gate := second.failed_gate(name, f"`{command}`"):
-        return ctx.grade(None, [preds.check, gate])
-    again = second.read_predictions(
-        FEW_PREDICTIONS,
-        id_column="id",
-        columns={"defect": "number"},
-        expected_ids=few["id"].tolist(),
-    )
-    if not again.ok:
-        return ctx.grade(None, [preds.check, again.check])
-    first = preds.frame.loc[few["id"].astype(str), "defect"].to_numpy()  # indexed by id text
+    if gate := run.failed_gate(name, f"`{command}`"):
+        return None, gate
+    full = _read_classes(run, GPU_PREDICTIONS, labels)
+    again = _read_classes(run, FEW_PREDICTIONS, few)
+    if not (full.ok and again.ok):
+        return None, full.check if not full.ok else again.check
+    first = full.frame.loc[few["id"].astype(str), "defect"].to_numpy()  # indexed by id text
     differ = int((again.frame["defect"].to_numpy() != first).sum())
-    same = ctx.check(
-        name,
-        differ == 0,
-        f"{differ} of {len(few)} rows got a different class than in the full run"
+    message = (
+        f"{differ} of {len(few)} rows got a different class alone than among all the rows"
         if differ
-        else f"loaded on CPU; the same classes for {len(few)} rows as in the full run",
-        gate=True,
+        else f"loaded on CPU; the same classes for {len(few)} rows alone as among all the rows"
     )
-    return ctx.grade(accuracy, [preds.check, same, uses_gpu])
+    return full, ctx.check(name, differ == 0, message, gate=True)
 
 
-def _asks_for_the_gpu(ctx):
-    """Gate: on a machine with a GPU, train.py moves its work to CUDA (see the docstring)."""
-    name = "train.py uses the GPU when there is one"
+def _train_on_a_gpu_machine(ctx):
+    """([gates], the run whose model.pt is the GPU checkpoint, or None) from train.py on the
+    GPU stand-in (see the docstring). None: the stand-in could not follow the run."""
     folder = Path(tempfile.mkdtemp(prefix="gpu-machine-"))
     try:
         (folder / "sitecustomize.py").write_text(GPU_MACHINE)
         run = ctx.exec(
-            f'export PYTHONPATH="$PWD/{PROBE_DIR}" && python train.py > .grader/gpu.log',
+            f'rm -f model.pt && export PYTHONPATH="$PWD/{GPU_MACHINE_DIR}" && '
+            f"python train.py > .grader/gpu.log",
             timeout=120,
-            inputs={f"{PROBE_DIR}/sitecustomize.py": folder / "sitecustomize.py"},
+            inputs={
+                f"{GPU_MACHINE_DIR}/sitecustomize.py": folder / "sitecustomize.py",
+                "data/train.csv": ctx.hidden / "gpu_train.csv",
+            },
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    result = run.result
-    if result.exit_code == CUDA_REQUESTED and not result.timed_out:
-        message = "with a GPU present, train.py moved its work to CUDA"
+    name = "train.py uses the GPU when there is one"
+    result, record = run.result, _gpu_record(ctx, run)
+    if result.timed_out:
+        return [ctx.check(name, False, "with a GPU present, train.py timed out", gate=True)], None
+    if record is None:
+        message = f"with a GPU present, train.py left no record of its run: {_tail(result)}"
+        return [ctx.check(name, False, message, gate=True)], None
+    beyond = _beyond_stand_in(result, record)
+    if record["placed_on_cuda"] == 0 and not beyond:
+        how = "trained on the CPU" if result.ok else f"exited {result.exit_code}: {_tail(result)}"
+        message = f"with a GPU present, train.py never used CUDA: it {how}"
+        return [ctx.check(name, False, message, gate=True)], None
+    if not (result.ok or beyond):
+        message = f"with a GPU present, train.py exited {result.exit_code}: {_tail(result)}"
+        return [ctx.check(name, False, message, gate=True)], None
+    used = ctx.check(name, True, "with a GPU present, train.py moved its work to CUDA", gate=True)
+    return [used, _mixed_precision(ctx, record, beyond)], None if beyond else run
+
+
+def _gpu_record(ctx, run) -> dict | None:
+    """The stand-in's counts (and texts), or None when the run left no readable record."""
+    read = run.read_json(GPU_RECORD)
+    counts = ctx.numbers(read.value, COUNTS) if isinstance(read.value, dict) else None
+    if counts is None:
+        return None
+    texts = {key: read.value.get(key) for key in ("beyond_stand_in", "error")}
+    return {**counts, **{k: v for k, v in texts.items() if isinstance(v, str)}}
+
+
+def _beyond_stand_in(result, record) -> str | None:
+    """What the run needed of CUDA that the stand-in does not serve, if that ended it."""
+    if result.exit_code == BEYOND_STAND_IN and record.get("beyond_stand_in"):
+        return record["beyond_stand_in"]
+    error = record.get("error")
+    if not result.ok and error and CUDA_ERROR.search(error):
+        return error
+    return None
+
+
+def _mixed_precision(ctx, record, beyond):
+    """Gate: on the GPU, most training matmuls ran in fp16/bf16 (autocast or tensors)."""
+    name = "train.py trains in mixed precision on the GPU"
+    total, low = record["training_matmuls"], record["low_precision_matmuls"]
+    if beyond and not total:
+        message = f"not observed: the run needed more of CUDA than the grader serves ({beyond})"
         return ctx.check(name, True, message, gate=True)
-    if result.ok:
-        message = "with a GPU present, train.py trained on the CPU: it never used CUDA"
-    else:
-        tail = (result.stderr or "").strip()[-200:]
-        how = "timed out" if result.timed_out else f"exited {result.exit_code}"
-        message = f"with a GPU present, train.py {how} before using CUDA: {tail}"
-    return ctx.check(name, False, message, gate=True)
+    share = low / total if total else 0.0
+    message = f"{low:.0f} of {total:.0f} training matmuls on the GPU ran in fp16 or bf16"
+    return ctx.check(name, total > 0 and share >= MIXED_PRECISION_SHARE, message, gate=True)
+
+
+def _tail(result) -> str:
+    return (result.stderr or "").strip()[-200:]
