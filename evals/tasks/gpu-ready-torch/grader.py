@@ -36,9 +36,7 @@ would show.
 import io
 import pickletools
 import re
-import shutil
 import struct
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -303,17 +301,14 @@ def to_gpu_checkpoint(source: io.BytesIO, target: Path) -> str | None:
     return None if changed else "the checkpoint holds no CPU tensor storages"
 
 
-def _gpu_twin(run):
-    """(host folder holding the GPU-saved twin of run's model.pt, None) or (None, problem)."""
+def _gpu_twin(ctx, run):
+    """(host file holding the GPU-saved twin of run's model.pt, None) or (None, problem)."""
     raw = run.read_bytes("model.pt", "model.pt", MAX_CHECKPOINT_BYTES)  # never via a link
     if not raw.ok:
         return None, raw.check.message
-    folder = Path(tempfile.mkdtemp(prefix="gpu-ckpt-"))
-    problem = to_gpu_checkpoint(io.BytesIO(raw.value), folder / "gpu_model.pt")
-    if problem:
-        shutil.rmtree(folder, ignore_errors=True)
-        return None, f"model.pt: {problem}"
-    return folder, None
+    twin = ctx.staging("gpu-ckpt") / "gpu_model.pt"
+    problem = to_gpu_checkpoint(io.BytesIO(raw.value), twin)
+    return (None, f"model.pt: {problem}") if problem else (twin, None)
 
 
 def grade(ctx):
@@ -368,7 +363,7 @@ def _predict_with_gpu_checkpoint(ctx, trained, labels):
     """(predictions, gate): predict.py on a CPU-only machine with the GPU-saved twin of the
     checkpoint `trained` wrote, on every test row and then on 7 of one class alone."""
     name = "a GPU-saved checkpoint loads and predicts on CPU"
-    folder, problem = _gpu_twin(trained)
+    twin, problem = _gpu_twin(ctx, trained)
     if problem:
         return None, ctx.check(name, False, problem, gate=True)
     few = pd.read_csv(ctx.hidden / "test_few.csv")
@@ -377,20 +372,17 @@ def _predict_with_gpu_checkpoint(ctx, trained, labels):
         f"{use_gpu_checkpoint} --input {FEATURES} --output {GPU_PREDICTIONS} && "
         f"{use_gpu_checkpoint} --input {FEW} --output {FEW_PREDICTIONS}"
     )
-    try:
-        # The workspace's own model.pt goes first: a predict.py that ignores --checkpoint
-        # and loads it would otherwise predict without reading the GPU copy.
-        run = ctx.exec(
-            f"{NO_CUDA} && rm -f model.pt && {command}",
-            timeout=120,
-            inputs={
-                FEATURES: ctx.hidden / "test_features.csv",
-                FEW: ctx.hidden / "test_few.csv",
-                GPU_CHECKPOINT: folder / "gpu_model.pt",
-            },
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    # The workspace's own model.pt goes first: a predict.py that ignores --checkpoint
+    # and loads it would otherwise predict without reading the GPU copy.
+    run = ctx.exec(
+        f"{NO_CUDA} && rm -f model.pt && {command}",
+        timeout=120,
+        inputs={
+            FEATURES: ctx.hidden / "test_features.csv",
+            FEW: ctx.hidden / "test_few.csv",
+            GPU_CHECKPOINT: twin,
+        },
+    )
     if gate := run.failed_gate(name, f"`{command}`"):
         return None, gate
     full = _read_classes(run, GPU_PREDICTIONS, labels)
@@ -410,20 +402,17 @@ def _predict_with_gpu_checkpoint(ctx, trained, labels):
 def _train_on_a_gpu_machine(ctx):
     """([gates], the run whose model.pt is the GPU checkpoint, or None) from train.py on the
     GPU stand-in (see the docstring). None: the stand-in could not follow the run."""
-    folder = Path(tempfile.mkdtemp(prefix="gpu-machine-"))
-    try:
-        (folder / "sitecustomize.py").write_text(GPU_MACHINE)
-        run = ctx.exec(
-            f'rm -f model.pt && export PYTHONPATH="$PWD/{GPU_MACHINE_DIR}" && '
-            f"python train.py > .grader/gpu.log",
-            timeout=120,
-            inputs={
-                f"{GPU_MACHINE_DIR}/sitecustomize.py": folder / "sitecustomize.py",
-                "data/train.csv": ctx.hidden / "gpu_train.csv",
-            },
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    stand_in = ctx.staging("gpu-machine") / "sitecustomize.py"
+    stand_in.write_text(GPU_MACHINE)
+    run = ctx.exec(
+        f'rm -f model.pt && export PYTHONPATH="$PWD/{GPU_MACHINE_DIR}" && '
+        f"python train.py > .grader/gpu.log",
+        timeout=120,
+        inputs={
+            f"{GPU_MACHINE_DIR}/sitecustomize.py": stand_in,
+            "data/train.csv": ctx.hidden / "gpu_train.csv",
+        },
+    )
     name = "train.py uses the GPU when there is one"
     result, record = run.result, _gpu_record(ctx, run)
     if result.timed_out:

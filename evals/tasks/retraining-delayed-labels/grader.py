@@ -18,9 +18,6 @@ still land in the window; cut at its own firing week, it lacks those labels.
 """
 
 import json
-import shutil
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -145,24 +142,18 @@ def _replay_at_firing(ctx, fired: dict):
     """Replay each drift stream on what was known at the end of the week the trigger first
     fired in it: (the streams whose decisions up to that week changed, None), or (None, a
     failed gate check) when that replay cannot be read."""
-    folder = Path(tempfile.mkdtemp(prefix="retrain-cut-"))
-    try:
-        inputs, runs = {}, []
-        for name, (week, _) in fired.items():
-            batches = pd.read_csv(ctx.hidden / name / "batches.csv")
-            labels = pd.read_csv(ctx.hidden / name / "labels.csv")
-            for part, frame in (
-                ("batches", batches[batches["week"] <= week]),
-                ("labels", labels[labels["arrived_week"] <= week]),
-            ):
-                frame.to_csv(folder / f"{name}_{part}.csv", index=False)
-                inputs[f".grader/{name}_fired_{part}.csv"] = folder / f"{name}_{part}.csv"
-            runs.append(
-                (f"{name}_fired_batches.csv", f"{name}_fired_labels.csv", f"{name}_fired.csv")
-            )
-        run = ctx.exec(_command(runs), timeout=TIMEOUT, inputs=inputs)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    folder, inputs, runs = ctx.staging("retrain-cut"), {}, []
+    for name, (week, _) in fired.items():
+        batches = pd.read_csv(ctx.hidden / name / "batches.csv")
+        labels = pd.read_csv(ctx.hidden / name / "labels.csv")
+        for part, frame in (
+            ("batches", batches[batches["week"] <= week]),
+            ("labels", labels[labels["arrived_week"] <= week]),
+        ):
+            frame.to_csv(folder / f"{name}_{part}.csv", index=False)
+            inputs[f".grader/{name}_fired_{part}.csv"] = folder / f"{name}_{part}.csv"
+        runs.append((f"{name}_fired_batches.csv", f"{name}_fired_labels.csv", f"{name}_fired.csv"))
+    run = ctx.exec(_command(runs), timeout=TIMEOUT, inputs=inputs)
     if gate := run.failed_gate("retrain_trigger.py ran", "retrain_trigger.py (replay)"):
         return None, gate
     changed = []

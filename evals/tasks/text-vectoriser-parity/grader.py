@@ -53,11 +53,8 @@ import gzip
 import io
 import lzma
 import re
-import shutil
-import tempfile
 import zipfile
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -316,17 +313,13 @@ def grade(ctx):
     small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"ticket_id": str})[
         "ticket_id"
     ].tolist()
-    folder = Path(tempfile.mkdtemp(prefix="text-copies-"))
-    try:
-        copies, scrambled = _label_copies(ctx, folder)
-        full, problem = _run(ctx, "batch.csv", labels["ticket_id"].tolist(), copies)
-        if problem:
-            return ctx.grade(None, [code, scrambled, problem])
-        small, problem = _run(ctx, "small_batch.csv", small_ids, copies)
-        if problem:
-            return ctx.grade(None, [code, scrambled, problem])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    copies, scrambled = _label_copies(ctx, ctx.staging("text-copies"))
+    full, problem = _run(ctx, "batch.csv", labels["ticket_id"].tolist(), copies)
+    if problem:
+        return ctx.grade(None, [code, scrambled, problem])
+    small, problem = _run(ctx, "small_batch.csv", small_ids, copies)
+    if problem:
+        return ctx.grade(None, [code, scrambled, problem])
 
     same_queue = (full.loc[small_ids, "queue"].to_numpy() == small["queue"].to_numpy()).mean()
     drift = float(np.max(np.abs(full.loc[small_ids, "confidence"] - small["confidence"])))

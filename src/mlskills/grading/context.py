@@ -195,6 +195,14 @@ class GradeContext:
         values = {key: preds.finite_number(data, key) for key in keys}
         return None if None in values.values() else values  # type: ignore[return-value]
 
+    # ---- the grader's own files
+
+    def staging(self, prefix: str) -> Path:
+        """A fresh host folder for files the grader builds to pass as `exec` inputs. It lies
+        in this grading's scratch, which the trial removes with everything else, so a grader
+        stopped at its deadline leaves nothing behind."""
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}-", dir=self._scratch))
+
     # ---- running agent code, isolated
 
     def exec(
