@@ -8,9 +8,11 @@ and restated rows and customers who appear late), in one fresh sandbox:
   ticket's two tie rules: requests at the very second a row was ingested ("at or before
   t"), and requests soon after a restatement landed ("the one ingested last"), each kept
   by the generator only where the rule changes the answer; and requests whose latest
-  known activity row is 2 to 80 days old (customers in a quiet spell), eight per band of
-  2-7, 7-14, 14-30, 30-45 and 45-80 days, since the rule sets no age limit: a 7-day
-  freshness limit passed at 0.996 when such gaps were 0.3% of the requests;
+  known activity row is 2 to 1,000 days old (customers in a quiet spell, or dormant since
+  before the quarter), eight per band of 2-7, 7-14, 14-30, 30-45, 45-80, 80-180, 180-365
+  and 365-1,000 days, since the rule sets no age limit: a 7-day freshness limit passed at
+  0.996 when such gaps were 0.3% of the requests, and a quarter's would have passed while
+  no row was older than the quarter;
 - the server gets the store as it was at one moment (an ingestion second on day 70 in A,
   day 35 in B: only the rows ingested by then) and that moment's requests, including
   customers the store has never seen.

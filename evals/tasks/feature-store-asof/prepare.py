@@ -6,10 +6,10 @@ land minutes to hours after their event time, some days late (so a newer day can
 before an older one), and some are restated later with corrected values (same event
 time, later ingestion). Some customers only appear late, so early requests for them have
 no history, and some go quiet for weeks (no activity rows), so the latest row known for
-them can be old: the rule sets no age limit, and a third kind of probe holds requests
-whose latest known activity row is 2 to 80 days old. The value known at time t is, per
-table, the row with the latest event time among the rows ingested at or before t (ties:
-the later ingestion).
+them can be old; a few went dormant months or years before the quarter. The rule sets no
+age limit, and a third kind of probe holds requests whose latest known activity row is 2
+to 1,000 days old. The value known at time t is, per table, the row with the latest event
+time among the rows ingested at or before t (ties: the later ingestion).
 
 Two hidden scenarios: A is the public store with new request times and a late snapshot;
 B is a new store with more late rows and new customers, and an early snapshot. For each,
@@ -75,10 +75,56 @@ def _store(rng, n_customers, late_share, first_id):
                 }
             )
         )
+    dormant_ids, dormant_profile, dormant_activity = _dormant(rng, n_customers // 12, first_id)
+    ids = np.concatenate([ids, dormant_ids])
+    first_day = np.concatenate([first_day, np.zeros(len(dormant_ids), dtype=first_day.dtype)])
+    profile, activity = profile + dormant_profile, activity + dormant_activity
     profile = _ingest(rng, pd.concat(profile, ignore_index=True), late_share, 60, 1800)
     activity = _ingest(rng, pd.concat(activity, ignore_index=True), late_share, 1800, 10800)
     activity = _restate(rng, activity)
     return ids, first_day, profile, activity
+
+
+# Dormant customers were active for a while before the quarter and silent since, so the
+# latest row known for them is months to years old at any request in it. The rule sets no
+# age limit, so a freshness limit of a quarter, half a year or a year gets them wrong: one
+# customer in twelve, spread evenly over the bands of how long ago they went silent.
+DORMANT_SILENT_DAYS = ((80, 135), (180, 320), (365, 955))
+
+
+def _dormant(rng, n, first_id):
+    """`n` customers whose profile and activity rows all predate the quarter."""
+    ids = np.array([f"D{first_id + i:05d}" for i in range(n)])
+    profile, activity = [], []
+    for k, cid in enumerate(ids):
+        low, high = DORMANT_SILENT_DAYS[k % len(DORMANT_SILENT_DAYS)]
+        last = -int(rng.integers(low, high))
+        days = np.arange(last - int(rng.integers(5, 60)), last + 1)
+        days = days[(rng.random(len(days)) < 0.7) | (days == last)]
+        changes = np.unique(rng.choice(days, 1 + rng.poisson(0.5)))
+        event = START + pd.to_timedelta(changes, "D") + _seconds(rng, 0, 86400, len(changes))
+        profile.append(
+            pd.DataFrame(
+                {
+                    "customer_id": cid,
+                    "event_time": event,
+                    "plan": PLANS[rng.integers(0, 3, len(changes))],
+                    "credit_limit": rng.choice([500, 1000, 2000, 5000, 10000], len(changes)),
+                }
+            )
+        )
+        count = rng.poisson(rng.lognormal(1.0, 0.6) * 7, len(days))
+        activity.append(
+            pd.DataFrame(
+                {
+                    "customer_id": cid,
+                    "event_time": START + pd.to_timedelta(days + 1, "D"),
+                    "txn_count_7d": count,
+                    "spend_7d": (count * rng.lognormal(3.0, 0.5, len(days))).round(2),
+                }
+            )
+        )
+    return ids, profile, activity
 
 
 def _ingest(rng, rows, late_share, low, high):
@@ -212,15 +258,18 @@ def _restated_probes(rng, profile, activity):
 
 
 # Edges (days) of the bands of a stale probe's age: the time from its latest known
-# activity row to the request. Equal counts per band, so a freshness limit invented at 3,
-# 7, 14, 30 or 45 days gets at least a fifth of them wrong.
-STALE_DAYS = [2, 7, 14, 30, 45, 80]
+# activity row to the request. Equal counts per band, so a freshness limit invented
+# anywhere from 3 days to a year gets at least an eighth of them wrong (the bands past 80
+# days are dormant customers').
+STALE_DAYS = [2, 7, 14, 30, 45, 80, 180, 365, 1000]
+N_STALE_PER_BAND = 8
 N_STALE_CANDIDATES = 8000
 
 
 def _stale_probes(rng, ids, first_day, activity):
-    """Requests whose latest known activity row is days to weeks old (mostly customers in
-    a quiet spell): the ticket's rule sets no age limit, so that row is the answer."""
+    """Requests whose latest known activity row is days to years old (customers in a
+    quiet spell, or dormant): the ticket's rule sets no age limit, so that row is the
+    answer."""
     n = N_STALE_CANDIDATES
     who = rng.integers(0, len(ids), n)
     day = rng.uniform(first_day[who] + 1, N_DAYS)
@@ -228,8 +277,7 @@ def _stale_probes(rng, ids, first_day, activity):
     latest = known_at(activity, at, ["event_time"])["event_time"].to_numpy()
     age = (at["timestamp"].to_numpy() - latest) / pd.Timedelta(days=1)
     band = np.digitize(np.nan_to_num(age, nan=-1.0), STALE_DAYS)
-    per_band = N_PROBES // (len(STALE_DAYS) - 1)
-    keep = [np.flatnonzero(band == b)[:per_band] for b in range(1, len(STALE_DAYS))]
+    keep = [np.flatnonzero(band == b)[:N_STALE_PER_BAND] for b in range(1, len(STALE_DAYS))]
     return at.iloc[np.concatenate(keep)].reset_index(drop=True)
 
 
