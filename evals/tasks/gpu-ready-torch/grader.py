@@ -13,8 +13,9 @@
    precision on the GPU"; honest AMP scores 1.0, none 0.0). A script written to fool the
    stand-in could; it is there for the honest mistake. A script that needs more of CUDA
    than the stand-in serves (it ends the run with status 86 at CUDA's initialisation, or
-   the run dies of a CUDA error) is not charged for that: its GPU checks rest on what the
-   record shows, and the checkpoint step 3 uses is the CPU run's.
+   the run dies of a CUDA error that torch itself raised) is not charged for that: its GPU
+   checks rest on what the record shows, and the checkpoint step 3 uses is the CPU run's.
+   A CUDA-worded error the script raises itself is a GPU path that does not run.
 2. The CPU-only machine, in a fresh sandbox with CUDA hidden: `python train.py`, then
    `python predict.py` on the hidden test rows.
 3. The GPU run's checkpoint is turned into the one a real GPU would have written: its
@@ -56,8 +57,9 @@ MIXED_PRECISION_SHARE = 0.5  # honest AMP: every training matmul; none: 0
 # rows); honest ones 0.68-0.76, and 0.44-0.50 at the extreme of 5 steps (batches of 1024
 # for 5 epochs) on the 1,000 rows. The floor sits above any one-class model.
 GPU_ACCURACY_FLOOR = 0.4
-# An uncaught error that names CUDA, under the stand-in, is one of its gaps: CPU-only torch
-# raises these where a real GPU would have served the call.
+# An uncaught error that names CUDA, raised inside torch (or the stand-in) under the
+# stand-in, is one of its gaps: CPU-only torch raises these where a real GPU would have
+# served the call. The same words in an error the script raises itself are its own failure.
 CUDA_ERROR = re.compile(r"cuda|nvidia|accelerator|dummy base class", re.IGNORECASE)
 COUNTS = ("placed_on_cuda", "training_matmuls", "low_precision_matmuls", "compiled")
 GPU_MACHINE = r'''# Staged by the grader: this sandbox plays a machine with one GPU, on the CPU.
@@ -75,6 +77,9 @@ import torch.utils._device
 from torch.overrides import TorchFunctionMode
 
 RECORD = os.path.abspath(".grader/gpu-machine/record.json")
+# Where an error raised counts as torch's own: its package, and this stand-in.
+RAISED_BY_TORCH = (os.path.dirname(os.path.abspath(torch.__file__)) + os.sep,
+                   os.path.abspath(__file__))
 BEYOND_STAND_IN = 86
 CPU = torch.device("cpu")
 LOW_PRECISION = (torch.float16, torch.bfloat16)
@@ -82,7 +87,7 @@ MATMULS = {F.linear, F.bilinear, F.conv1d, F.conv2d, F.conv3d, torch.matmul, tor
            torch.bmm, torch.addmm, torch.baddbmm, torch.einsum, torch.Tensor.matmul,
            torch.Tensor.mm, torch.Tensor.__matmul__, torch.Tensor.__rmatmul__}
 record = {"placed_on_cuda": 0, "training_matmuls": 0, "low_precision_matmuls": 0,
-          "compiled": 0, "beyond_stand_in": None, "error": None}
+          "compiled": 0, "beyond_stand_in": None, "error": None, "raised_by_torch": False}
 
 
 def _save_record():
@@ -97,8 +102,14 @@ def _save_record():
 
 
 def _record_error(kind, error, trace, _previous=sys.excepthook):
-    """The uncaught error's text: the grader tells the stand-in's gaps from bugs by it."""
+    """The uncaught error's text, and whether torch raised it: the grader tells the
+    stand-in's gaps (torch failing where a GPU would serve) from the script's own errors."""
     record["error"] = f"{kind.__name__}: {error}"[:300]
+    innermost = trace
+    while innermost is not None and innermost.tb_next is not None:
+        innermost = innermost.tb_next
+    where = os.path.abspath(innermost.tb_frame.f_code.co_filename) if innermost else ""
+    record["raised_by_torch"] = where.startswith(RAISED_BY_TORCH)
     _previous(kind, error, trace)
 
 
@@ -439,7 +450,8 @@ def _gpu_record(ctx, run) -> dict | None:
     if counts is None:
         return None
     texts = {key: read.value.get(key) for key in ("beyond_stand_in", "error")}
-    return {**counts, **{k: v for k, v in texts.items() if isinstance(v, str)}}
+    texts = {key: value for key, value in texts.items() if isinstance(value, str)}
+    return {**counts, **texts, "raised_by_torch": read.value.get("raised_by_torch") is True}
 
 
 def _beyond_stand_in(result, record) -> str | None:
@@ -447,7 +459,7 @@ def _beyond_stand_in(result, record) -> str | None:
     if result.exit_code == BEYOND_STAND_IN and record.get("beyond_stand_in"):
         return record["beyond_stand_in"]
     error = record.get("error")
-    if not result.ok and error and CUDA_ERROR.search(error):
+    if not result.ok and error and record["raised_by_torch"] and CUDA_ERROR.search(error):
         return error
     return None
 
