@@ -8,18 +8,13 @@ cp "$(dirname "$0")/asof_kit.py" .
 cat > lookup.py <<'PY'
 import pandas as pd
 
-from asof_kit import TABLES, asof_join, read_table, timeline
+from asof_kit import EVENT_TIMES, TABLES, asof_with_event_times
 
 
 def features_at(store, requests):
-    lines = {}
-    for table, cols in TABLES.items():
-        lines[table] = timeline(read_table(store, table), [*cols, "event_time"]).rename(
-            columns={"event_time": f"{table}_event_time"}
-        )
-    out = asof_join(requests, lines, "ingested_at")
+    out = asof_with_event_times(store, requests)
     age = pd.to_datetime(out["timestamp"], utc=True) - out["activity_event_time"]
     out.loc[age > pd.Timedelta(days=7), TABLES["activity"]] = None
-    return out.drop(columns=[f"{table}_event_time" for table in TABLES])
+    return out.drop(columns=EVENT_TIMES)
 PY
 python asof_kit.py

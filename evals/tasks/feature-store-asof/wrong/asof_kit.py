@@ -51,6 +51,20 @@ def asof_join(requests, lines, on, direction="backward", allow_exact_matches=Tru
     return out.sort_values("_o").drop(columns=["_t", "_o"])
 
 
+def asof_with_event_times(store: str, requests: pd.DataFrame) -> pd.DataFrame:
+    """The ticket's as-of join, plus each table's `{table}_event_time` of the row it took:
+    for the solutions whose mistake is an age limit on top of a correct join."""
+    lines = {}
+    for table, cols in TABLES.items():
+        lines[table] = timeline(read_table(store, table), [*cols, "event_time"]).rename(
+            columns={"event_time": f"{table}_event_time"}
+        )
+    return asof_join(requests, lines, "ingested_at")
+
+
+EVENT_TIMES = [f"{table}_event_time" for table in TABLES]
+
+
 def main(features_at: Callable[[str, pd.DataFrame], pd.DataFrame]) -> None:
     """The command line of both deliverables: --store DIR --requests CSV --out CSV."""
     parser = argparse.ArgumentParser()

@@ -8,21 +8,16 @@ cp "$(dirname "$0")/asof_kit.py" .
 cat > lookup.py <<'PY'
 import pandas as pd
 
-from asof_kit import TABLES, asof_join, read_table, timeline
+from asof_kit import EVENT_TIMES, TABLES, asof_with_event_times
 
 RETENTION = pd.Timedelta(days=90)
 
 
 def features_at(store, requests):
-    lines = {}
-    for table, cols in TABLES.items():
-        lines[table] = timeline(read_table(store, table), [*cols, "event_time"]).rename(
-            columns={"event_time": f"{table}_event_time"}
-        )
-    out = asof_join(requests, lines, "ingested_at")
+    out = asof_with_event_times(store, requests)
     now = pd.to_datetime(out["timestamp"], utc=True)
     for table, cols in TABLES.items():
         out.loc[now - out[f"{table}_event_time"] > RETENTION, cols] = None
-    return out.drop(columns=[f"{table}_event_time" for table in TABLES])
+    return out.drop(columns=EVENT_TIMES)
 PY
 python asof_kit.py
