@@ -4,17 +4,25 @@ Each run is its own `ctx.exec` (a fresh sandbox on a fresh copy of the workspace
 run can see or touch another's outputs, and no grader script runs beside agent code:
   a: --seed S                     b: --seed S again                (same seed twice)
   c: --seed S --stop-after-epoch K  ->  d: --resume c's folder      (pre-empted, finished)
-  c2: like c, on a refreshed train.csv (same rows, new order) -> d2: --resume, today's data
-d and d2 get no --seed and only the stopped run's folder, copied in. d must equal a bit for
-bit; d2 must not: its first K epochs saw other batches, so a "resume" that quietly retrains
-from scratch (and so equals a) is caught.
+  c2: like c, on the refreshed export  ->  d2: --resume c2's folder, on the original data
+                                      e: --resume c's folder, on the refreshed export
+The refreshed export is the nightly one the ticket describes: the same training rows in
+another order, with a few readings corrected (same row count). d, d2 and e get no --seed
+and only the stopped run's folder, copied in. d must equal a bit for bit. d2 must not: its
+first K epochs trained on other data, so a "resume" that quietly retrains from scratch
+(and so equals a) is caught. e must not either: its last epochs train on the refreshed
+export, so a resume that trains on a copy of the data kept in the checkpoint (and so
+equals a) is caught. Corrected values, not only a new order, make both hold for every
+honest trainer: one that sorts the rows into a canonical order trains identically on a
+reordering and could not otherwise be told from a retrain or a copy.
 
 The runs go in rounds. First two lanes (one per core): a and c in one, c2 and d2 in the
-other; they decide both gates. Then d, only if no gate failed: a failed gate zeroes the
-score whatever the rest would show, and each run costs a torch start-up per grading of
-every such train.py (the starter's included). Then b, only if d differs from a: d equal
-to a bit for bit already shows that the same seed gives identical results in other
-processes (c and d, started from --seed S, reproduced a), which b could only confirm.
+other; they decide the first gates. Then d and e in two lanes, only if no gate failed: a
+failed gate zeroes the score whatever the rest would show, and each run costs a torch
+start-up per grading of every such train.py (the starter's included). Then b, only if d
+differs from a and e passed its gate: d equal to a bit for bit already shows that the
+same seed gives identical results in other processes (c and d, started from --seed S,
+reproduced a), which b could only confirm.
 
 The grader hashes each weights.pt itself (torch.save writes a zip archive; its data/N
 records hold the raw tensor bytes and data.pkl the names, dtypes and shapes: hashing those
@@ -25,8 +33,9 @@ metric = fraction of four checks: same seed gives identical weights / identical 
 the resumed run gives weights / metrics identical to the uninterrupted one (only if the
 pre-empted run really stopped after epoch K). Gates: run a succeeds with the required
 outputs; its predictions clear a sanity bar (a run that "reproduces" by not learning is
-not a fix); the resume on refreshed data continues rather than restarts. After a failed
-gate the metric is not measured (None): d and b do not run.
+not a fix); a resume continues the stopped run rather than restarting (d2) and trains on
+the files as they are when it resumes (e). After a failed gate the metric is not measured
+(None): the runs after it do not start.
 """
 
 import hashlib
@@ -77,6 +86,7 @@ class Runs:
         self.seed = SEED_OFFSET + ctx.seed
         self.stop_after = stop_after(ctx)
         self.score_input = {"data/score.csv": ctx.hidden / "score.csv"}
+        self.refreshed = {"data/train.csv": ctx.hidden / "train_refreshed.csv"}
         self.full = f"--seed {self.seed} --epochs {EPOCHS}"
         self.stop = f"{self.full} --stop-after-epoch {self.stop_after}"
         self.resume = f"--epochs {EPOCHS} --resume .grader-runs/from"
@@ -90,31 +100,34 @@ class Runs:
         self.done[name] = (command, run)
         return run
 
-    def resume_from(self, stopped: str, resumed: str) -> None:
+    def resume_from(self, stopped: str, resumed: str, inputs: dict | None = None) -> None:
         """Run `resumed` from `stopped`'s folder, only if that run really stopped after
-        epoch K (nothing reads the resume otherwise). It sees today's data as prepared."""
+        epoch K (nothing reads the resume otherwise), on the original data unless `inputs`
+        swaps a file in."""
         if not _stopped(self.ctx, self.done, stopped):
             carried = self.done[stopped][1].output(f".grader-runs/{stopped}")
-            self.run(resumed, self.resume, {".grader-runs/from": carried})
+            self.run(resumed, self.resume, {".grader-runs/from": carried, **(inputs or {})})
 
     def first_round(self) -> dict:
         """a and c (pre-empted) in one lane, c2 -> d2 in the other: what the gates need."""
-        refreshed = {"data/train.csv": self.ctx.hidden / "train_refreshed.csv"}
 
         def lane_one() -> None:
             self.run("a", self.full)
             self.run("c", self.stop)
 
         def lane_two() -> None:
-            self.run("c2", self.stop, refreshed)
+            self.run("c2", self.stop, self.refreshed)
             self.resume_from("c2", "d2")
 
         return self._lanes(lane_one, lane_two)
 
     def resumed(self) -> dict:
-        """d: c resumed, on today's data."""
-        self.resume_from("c", "d")
-        return self.done
+        """c resumed twice, in two lanes: d on the original data, e on the refreshed export
+        (the extra run costs CPU, not wall time: d would run alone otherwise)."""
+        return self._lanes(
+            lambda: self.resume_from("c", "d"),
+            lambda: self.resume_from("c", "e", self.refreshed),
+        )
 
     def same_seed_again(self) -> dict:
         """b: the uninterrupted run again, with the same seed."""
@@ -241,6 +254,15 @@ def grade(ctx):
         )
         return ctx.grade(None, [readable, learns, continues, skipped], {"accuracy": accuracy})
     runs = reruns.resumed()
+    todays_files = _trains_on_todays_files(ctx, runs, reference)
+    if not todays_files.passed:
+        skipped = ctx.check(
+            "same seed twice; pre-empted and resumed",
+            False,
+            "not scored: a failed gate makes the score 0 whatever they show",
+        )
+        checks = [readable, learns, continues, todays_files, skipped]
+        return ctx.grade(None, checks, {"accuracy": accuracy})
     stop_problem = _stopped(ctx, runs, "c")
     d, problem_d = _outcome(ctx, runs, "d") if not stop_problem else (None, stop_problem)
     resumed = _compare(ctx, reference, d, problem_d, "pre-empted and resumed")
@@ -255,7 +277,7 @@ def grade(ctx):
         b, problem_b = _outcome(ctx, runs, "b")
         same_seed = _compare(ctx, reference, b, problem_b, "same seed twice")
     fraction = sum(c.passed for c in same_seed + resumed) / 4
-    checks = [readable, learns, *same_seed, *resumed, continues]
+    checks = [readable, learns, *same_seed, *resumed, continues, todays_files]
     return ctx.grade(fraction, checks, {"accuracy": accuracy})
 
 
@@ -275,3 +297,22 @@ def _continues(ctx, runs: dict, reference: dict):
         else "the resumed run continued from its checkpoint"
     )
     return ctx.check(name, not restarted, message, gate=True)
+
+
+def _trains_on_todays_files(ctx, runs: dict, reference: dict):
+    """The gate for the data a resume trains on: c resumed on the refreshed export (e)
+    must run, and must not equal run a (which never saw that export)."""
+    name = "resume trains on the files as they are"
+    if problem := _stopped(ctx, runs, "c"):
+        return ctx.check(name, False, f"pre-empted run: {problem}", gate=True)
+    e, problem = _outcome(ctx, runs, "e")
+    if e is None:
+        return ctx.check(name, False, f"resume on a refreshed export: {problem}", gate=True)
+    stale = e["weights"] == reference["weights"]
+    message = (
+        "resumed on a refreshed export, the run still equals the uninterrupted one on the "
+        "original data: the epochs after the resume did not train on data/ as it was"
+        if stale
+        else "the epochs after the resume trained on the refreshed export"
+    )
+    return ctx.check(name, not stale, message, gate=True)

@@ -6,9 +6,13 @@ small MLP reaches ~0.85 accuracy in a few epochs (a linear model stays well belo
 Public: train.csv and val.csv (labelled), score.csv (a day's unlabelled batch with ids,
 which train.py scores). Hidden: the grader's own scoring batch (features and ids only,
 swapped in for score.csv, so no label ever enters a sandbox that runs agent code), its
-labels (read by the grader alone), and a "refreshed" train.csv (the same rows in another
-order) on which a pre-empted run is started, so that a resume which silently retrains
-from scratch on today's data is caught.
+labels (read by the grader alone), and a "refreshed" train.csv: the same rows in another
+order with a few readings corrected (as the ticket's nightly export may deliver). A run
+pre-empted on one export and resumed on the other must differ from a run on either
+alone, so a resume that retrains from scratch, or that trains on a copy of the data kept
+from before the stop, is caught. The corrected values are what make this hold for every
+honest design: a trainer that puts rows in a canonical order (an honest choice) trains
+identically on a mere reordering, and could not then be told from a fresh retrain.
 """
 
 from pathlib import Path
@@ -17,6 +21,10 @@ import numpy as np
 
 N_FEATURES, N_CLASSES = 12, 3
 N_TRAIN, N_VAL, N_TEST, N_PUBLIC_SCORE = 2400, 600, 1000, 200
+# Readings the refreshed export corrects: 1% of the rows, one feature each, by 0.5-1.5
+# (the features are standard normal), so every honest trainer's weights move; labels and
+# the row count stay, so the class count and the one-cycle schedule's length do too.
+N_CORRECTED = 24
 
 
 def _write(path: Path, x: np.ndarray, y: np.ndarray) -> None:
@@ -31,6 +39,18 @@ def _write_features(path: Path, ids: np.ndarray, x: np.ndarray) -> None:
     fmt = ["%d"] + ["%.4f"] * N_FEATURES
     rows = np.column_stack([ids, x.round(4)])
     np.savetxt(path, rows, delimiter=",", header=header, comments="", fmt=fmt)
+
+
+def _refreshed(rng, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The training rows as a later export delivers them: a few readings corrected, and
+    the rows in another order."""
+    x = x.copy()
+    rows = rng.choice(len(x), N_CORRECTED, replace=False)
+    columns = rng.integers(0, N_FEATURES, N_CORRECTED)
+    shifts = rng.choice([-1.0, 1.0], N_CORRECTED) * rng.uniform(0.5, 1.5, N_CORRECTED)
+    x[rows, columns] += shifts
+    order = rng.permutation(len(x))
+    return x[order], y[order]
 
 
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
@@ -53,5 +73,4 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     (hidden_dir / "score_labels.csv").write_text(
         "id,label\n" + "".join(f"{i},{label}\n" for i, label in zip(ids, y[test], strict=True))
     )
-    order = rng.permutation(N_TRAIN)
-    _write(hidden_dir / "train_refreshed.csv", x[train][order], y[train][order])
+    _write(hidden_dir / "train_refreshed.csv", *_refreshed(rng, x[train], y[train]))
