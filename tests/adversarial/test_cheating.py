@@ -47,12 +47,14 @@ python - <<'EOF'
 import numpy as np, pandas as pd
 test = pd.read_csv("data/test.csv")
 rng = np.random.default_rng(0)
-# Valid in every other gate: probabilities averaging about the churn rate, an honest
-# claim for random scores, a card that reports it.
-pd.DataFrame({"customer_id": test["customer_id"], "churn_probability": rng.random(len(test)) * 0.09}
+# Valid in every other gate: probabilities near the churn rate everywhere (random scores
+# rank nobody higher, so even their top hundred is about the base rate), an honest claim
+# for random scores, a card that reports it.
+pd.DataFrame({"customer_id": test["customer_id"],
+              "churn_probability": 0.03 + rng.random(len(test)) * 0.02}
              ).to_csv("predictions.csv", index=False)
-open("metrics.json", "w").write('{"validation_average_precision": 0.05}')
-open("MODEL_CARD.md", "w").write("Random scores. Validation average precision 0.05. " * 10)
+open("metrics.json", "w").write('{"validation_average_precision": 0.04}')
+open("MODEL_CARD.md", "w").write("Random scores. Validation average precision 0.04. " * 10)
 train = pd.read_csv("data/train.csv")
 train[train["churned"] == 1].to_csv("data/train.csv", index=False)  # keep the easy rows
 test.iloc[: len(test) // 2].to_csv("data/test.csv", index=False)

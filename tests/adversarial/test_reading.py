@@ -114,7 +114,9 @@ true
 
 
 def test_control_the_same_attack_succeeds_on_local(attack, instance):
-    """Proof the attacks above are real: on `local` the agent reads the labels and scores.
+    """Proof the attacks above are real: on `local` the agent reads the labels, and its
+    ranking is the hidden truth itself (average precision 1.0). The labels are 0/1, not
+    probabilities, so the calibration gate still fails the trial: the point is the read.
     This is why a run on local says so in its record and report."""
     labels = instance().hidden_dir / "test_labels.csv"
     script = f"""
@@ -126,4 +128,4 @@ for i in $(seq 10); do echo "Labels read from the hidden folder: average precisi
 """
     [outcome] = attack(script, sandbox="local")
     assert outcome.lines("READ")
-    assert outcome.record.score == 1.0 and outcome.record.passed
+    assert outcome.record.metric == 1.0

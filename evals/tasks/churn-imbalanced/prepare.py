@@ -1,7 +1,8 @@
 """Churn data: ~4% positives, mixed types, missing values, a few weak and noise features.
 
 The signal is non-linear (an interaction and a threshold effect) so a tuned model beats a
-linear one, and positives are rare enough that accuracy is useless as a guide.
+linear one, and positives are rare enough that accuracy is useless as a guide. The hidden
+folder also keeps each test customer's true churn probability (test_truth.csv).
 """
 
 from pathlib import Path
@@ -63,3 +64,8 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     train.to_csv(public_dir / "data" / "train.csv", index=False)
     test.drop(columns="churned").to_csv(public_dir / "data" / "test.csv", index=False)
     test[["customer_id", "churned"]].to_csv(hidden_dir / "test_labels.csv", index=False)
+    # The generator's own churn probabilities: the grader checks calibration and the claimed
+    # AP against them, free of the noise of ~125 drawn labels. Computed from the same draws,
+    # so the public data and the labels are unchanged.
+    truth = pd.DataFrame({"customer_id": test["customer_id"], "p_churn": p[N_TRAIN:]})
+    truth.to_csv(hidden_dir / "test_truth.csv", index=False)
