@@ -1,10 +1,11 @@
 """Runs the agent's monitor on sixteen hidden batches and scores its alerts and feature flags.
 
-The monitor runs once, in a fresh sandbox, over a folder holding all hidden batches (one
-process, so the grade is not dominated by interpreter start-up). Each report is read back
-as data. The metric is the mean of two F1 scores: batch alerts against the truth (is this
-batch drifted?) and per-feature flags over every (batch, feature) pair (which features?).
-"Always alert" gets about 0.4 and "never alert" 0, which is why baseline sits at the former.
+The monitor runs once, in a fresh sandbox, over a folder holding the sixteen hidden
+batches (one process, so the grade is not dominated by interpreter start-up). Each report
+is read back as data. The metric is the mean of two F1 scores: batch alerts against the
+truth (is this batch drifted?) and per-feature flags over every (batch, feature) pair
+(which features?). "Always alert" gets about 0.4 and "never alert" 0, which is why
+baseline sits at the former.
 
 Rules of the ticket are gates, each tested on its own batch, because an F1 over sixteen
 batches forgives missing one of them:
@@ -19,6 +20,15 @@ batches forgives missing one of them:
   moves shares and spreads past the thresholds (a monitor without a sample-size guard
   pages), and three backfills with small real shifts, one of them at 0.7-0.8 of the
   thresholds (a pure significance test, or a margin below the thresholds, pages);
+- the budget is a rate, which nine healthy batches cannot measure: a one-sided test per
+  feature at z = 1.645 without correcting for the ~40 tests of a batch pages on 4-8% of
+  healthy batches of two to three dozen rows and passed every healthy batch above; so
+  among 300 quiet hours of 24-40 rows (healthy, drawn from the reference population) at
+  most MAX_QUIET_PAGES may page. A monitor at the budget's 1% pages on 3 of them on
+  average (more than MAX_QUIET_PAGES on 3% of draws), one at 5% on 15 (at most
+  MAX_QUIET_PAGES on under 1%). They are a second run in a sandbox of its own, made only
+  when every other gate passed: it costs the oracle ~3 CPU s and right/scipy_tests ~7 (a
+  second interpreter start included), and nothing for a monitor already at 0;
 - a category never seen in the reference counts with its whole share: one batch's only
   change is a new category at 16%, which no reference category's share reveals.
 """
@@ -31,6 +41,7 @@ FEATURES = [
     "channel",
 ]  # fmt: skip
 BATCHES, OUT_DIR = ".grader_batches", ".grader_reports"
+MAX_QUIET_PAGES = 6  # of 300 quiet hours, 2%: see the docstring for the odds each way
 
 
 def _f1(pairs: list[tuple[bool, bool]]) -> float:
@@ -67,29 +78,14 @@ def grade(ctx):
     if not ctx.is_file("monitor.py"):
         return ctx.fail("monitor.py present", "monitor.py not found in the workspace root")
     truth = json.loads((ctx.hidden / "truth.json").read_text())
-    inputs = {f"{BATCHES}/{b}.csv": ctx.hidden / "batches" / f"{b}.csv" for b in truth}
-    run = ctx.exec(
-        f"rm -rf {OUT_DIR} && python monitor.py --reference data/reference.csv "
-        f"--batches {BATCHES} --out {OUT_DIR}",
-        timeout=120,
-        inputs=inputs,
-    )
-    if gate := run.failed_gate("monitor runs", "monitor.py on the hidden batches"):
-        return ctx.grade(None, [gate])
-
-    alerts, flags, problems, pages = [], [], [], {}
+    pages, failed = _run_monitor(ctx, truth, "monitor.py on the hidden batches")
+    if failed:
+        return ctx.grade(None, [failed])
+    alerts, flags = [], []
     for batch, drifted in truth.items():
-        report, check = run.read_json(f"{OUT_DIR}/{batch}.json", "report")
-        parsed = _parse(report) if check.passed else check.message
-        if isinstance(parsed, str):
-            problems.append(f"{batch}.json: {parsed}")
-            continue
-        alert, flagged = parsed
-        pages[batch] = (alert, flagged)
+        alert, flagged = pages[batch]
         alerts.append((bool(drifted), alert))
         flags += [(f in drifted, f in flagged) for f in FEATURES]
-    if problems:
-        return ctx.fail("reports valid", f"{len(problems)} bad reports, e.g. {problems[0]}")
 
     design = json.loads((ctx.hidden / "design.json").read_text())
     gates = [
@@ -113,7 +109,39 @@ def grade(ctx):
     ]
     metrics = {"alert_f1": alert_f1, "feature_f1": feature_f1, "false_alerts": false_alerts,
                "missed_alerts": missed}  # fmt: skip
+    if all(gate.passed for gate in gates):  # else the score is 0 whatever the quiet hours say
+        quiet = json.loads((ctx.hidden / "quiet_hours.json").read_text())  # name: rows
+        quiet_pages, failed = _run_monitor(ctx, quiet, "monitor.py on the quiet hours")
+        checks.append(failed or _quiet_hours_gate(ctx, quiet, quiet_pages))
+        if quiet_pages:
+            metrics["quiet_pages"] = sum(quiet_pages[b][0] for b in quiet)
     return ctx.grade((alert_f1 + feature_f1) / 2, checks, metrics)
+
+
+def _run_monitor(ctx, batches, what):
+    """Run monitor.py once, in a fresh sandbox, over a folder of the named hidden batches:
+    ({batch: (alert, flagged)}, None), or (None, the failed gate)."""
+    inputs = {f"{BATCHES}/{b}.csv": ctx.hidden / "batches" / f"{b}.csv" for b in batches}
+    run = ctx.exec(
+        f"rm -rf {OUT_DIR} && python monitor.py --reference data/reference.csv "
+        f"--batches {BATCHES} --out {OUT_DIR}",
+        timeout=120,
+        inputs=inputs,
+    )
+    if gate := run.failed_gate("monitor runs", what):
+        return None, gate
+    pages, problems = {}, []
+    for batch in batches:
+        report, check = run.read_json(f"{OUT_DIR}/{batch}.json", "report")
+        parsed = _parse(report) if check.passed else check.message
+        if isinstance(parsed, str):
+            problems.append(f"{batch}.json: {parsed}")
+        else:
+            pages[batch] = parsed
+    if problems:
+        message = f"{len(problems)} bad reports, e.g. {problems[0]}"
+        return None, ctx.check("reports valid", False, message, gate=True)
+    return pages, None
 
 
 def _budget_gate(ctx, truth, design, pages):
@@ -123,6 +151,17 @@ def _budget_gate(ctx, truth, design, pages):
     healthy = sum(not d for d in truth.values())
     message = f"{len(false)} of {healthy} healthy batches paged" + (f" ({sizes})" if sizes else "")
     return ctx.check("false-alarm budget", not false, message, gate=True)
+
+
+def _quiet_hours_gate(ctx, quiet, pages):
+    """Gate: the false-alarm rate on quiet hours stays near the budget's 1 in 100."""
+    paged = sorted(rows for batch, rows in quiet.items() if pages[batch][0])
+    message = f"{len(paged)} of {len(quiet)} quiet hours of {min(quiet.values())}-"
+    message += f"{max(quiet.values())} healthy rows paged (at most {MAX_QUIET_PAGES})"
+    if paged:
+        message += f"; their sizes: {', '.join(map(str, paged[:12]))}"
+    return ctx.check("false-alarm rate on quiet hours", len(paged) <= MAX_QUIET_PAGES, message,
+                     gate=True)  # fmt: skip
 
 
 def _every_rule_gate(ctx, truth, design, pages):

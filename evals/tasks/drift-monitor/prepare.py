@@ -1,4 +1,5 @@
-"""Drift monitor data: a reference sample and fourteen hidden batches, six of them drifted.
+"""Drift monitor data: a reference sample and sixteen hidden batches, seven of them drifted,
+plus three hundred quiet hours (healthy batches of 24-40 rows) to measure false alarms.
 
 Each drifted batch changes one named feature in one way (mean, spread, category mix,
 missing rate, a new category), clearly past the ticket's materiality threshold, so a
@@ -146,6 +147,20 @@ def _extra_plan(rng: np.random.Generator, plan):
     return [(1500, [(scale_spread, num, other)], False), (NEAR_ROWS, near, True)]
 
 
+# Quiet hours to measure the false-alarm rate, not just see it: nine healthy batches cannot
+# tell a monitor paging on 1% of them from one paging on 5-25%, a few hundred small ones can.
+QUIET_BATCHES, QUIET_ROWS = 300, (24, 40)
+
+
+def _quiet_hours(rng: np.random.Generator) -> list[pd.DataFrame]:
+    """Healthy batches of two to three dozen rows drawn from the reference population
+    (rows are independent, so one draw cut into pieces: 300 draws took seconds)."""
+    low, high = QUIET_ROWS
+    ends = np.cumsum(rng.integers(low, high + 1, QUIET_BATCHES))
+    rows = _sample(rng, int(ends[-1]))
+    return [rows.iloc[a:b] for a, b in zip(np.r_[0, ends[:-1]], ends, strict=True)]
+
+
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(4400 + seed)
     ref = _sample(rng, N_REFERENCE)
@@ -159,7 +174,17 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     extra_rng = np.random.default_rng(9400 + seed)
     extra = _extra_plan(extra_rng, plan)
     names += [f"batch_{len(plan) + i:02d}" for i in extra_rng.permutation(len(extra)) + 1]
+    # The quiet hours come from a stream of their own (the sixteen stay as tuned), and every
+    # batch is renamed at random among all, so no name tells a quiet hour from the rest.
+    quiet_rng = np.random.default_rng(14400 + seed)
+    quiet = _quiet_hours(quiet_rng)
+    renamed = [f"batch_{i:03d}" for i in quiet_rng.permutation(len(names) + len(quiet)) + 1]
+    names, quiet_names = renamed[: len(names)], renamed[len(names) :]
     (hidden_dir / "batches").mkdir()
+    for name, batch in zip(quiet_names, quiet, strict=True):
+        batch.to_csv(hidden_dir / "batches" / f"{name}.csv", index=False)
+    quiet_rows = {name: len(batch) for name, batch in zip(quiet_names, quiet, strict=True)}
+    (hidden_dir / "quiet_hours.json").write_text(json.dumps(dict(sorted(quiet_rows.items()))))
     truth, design = {}, {}
     for i, (name, (n, drifts, healthy)) in enumerate(zip(names, plan + extra, strict=True)):
         draw = rng if i < len(plan) else extra_rng
