@@ -18,6 +18,12 @@ or two left blank. Merging the copies keeps every value either gives; keeping on
 (the first in file order, say) empties the blanked fields whenever the re-entry copy wins,
 about a fifth of those visits' cells, yet costs under 1% of accuracy. So of the cells of
 the re-entered visits the export does tell, at most MAX_LOST_IN_MERGE may be left empty.
+
+An average over 21,000 cells also hides a column that is wrong for a whole kind of record:
+one clinic's weights left in pounds is ~3% of the cells, treating a unit-less weight as
+pounds only above 130 leaves ~10% of that clinic's weights 2.2x too high for under 1%
+(both passed). The study compares clinics, so a gate asks each column to be right for
+each clinic's visits: at least MIN_CLINIC_COLUMN of them, a lost visit counting wrong.
 """
 
 import numpy as np
@@ -30,6 +36,10 @@ SCHEMA = [*KEY, "clinic", "sex", "age", "weight_kg", "height_cm", "systolic_bp",
 MAX_FILLED = 0.05  # of the truly missing cells; the oracle fills none
 REENTRY_FIELDS = ["age", "weight_kg", "height_cm", "systolic_bp", "smoker"]  # clerk may skip
 MAX_LOST_IN_MERGE = 0.08  # of the told re-entry-field cells of visits entered twice; oracle 0
+# Of one clinic's visits, the share whose cell in one column must be right. Honest work
+# scores 1.0 in every (column, clinic) on seeds 0-7; pounds by value (> 130) 0.86-0.92 at
+# the pounds clinic, "1"/"0" smoker codes left empty under 0.85 at every clinic.
+MIN_CLINIC_COLUMN = 0.95
 
 
 def _cells_correct(agent: pd.Series, truth: pd.Series, column: str) -> np.ndarray:
@@ -66,13 +76,12 @@ def grade(ctx):
     unknown = int((~agent.index.isin(keys)).sum())
     aligned = agent.reindex(keys)
     values = [c for c in SCHEMA if c not in KEY]
-    per_column = {}
-    correct = 0
+    per_column, right = {}, {}
     filled = _filled_gaps(aligned, truth, found, values)
     for column in values:
-        ok = _cells_correct(aligned[column], truth[column], column) & found
-        per_column[f"accuracy_{column}"] = float(ok.mean())
-        correct += int(ok.sum())
+        right[column] = _cells_correct(aligned[column], truth[column], column) & found
+        per_column[f"accuracy_{column}"] = float(right[column].mean())
+    correct = sum(int(ok.sum()) for ok in right.values())
     extra = extra_dupes + unknown
     accuracy = correct / (len(values) * (len(truth) + extra))
     rows = ctx.check(
@@ -92,9 +101,32 @@ def grade(ctx):
         gate=True,
     )
     merged = _merge_check(ctx, aligned, truth, found)
+    every_clinic, worst = _clinic_column_check(ctx, right, truth)
     metrics = {**per_column, "visits_found": float(found.mean()), "extra_rows": float(extra),
-               "filled_gaps": float(n_filled)}  # fmt: skip
-    return ctx.grade(accuracy, [readable, schema, rows, left_empty, merged], metrics)
+               "filled_gaps": float(n_filled), "worst_clinic_column": worst}  # fmt: skip
+    checks = [readable, schema, rows, left_empty, merged, every_clinic]
+    return ctx.grade(accuracy, checks, metrics)
+
+
+def _clinic_column_check(ctx, right, truth):
+    """Gate: every column is right for (almost) all of every clinic's visits, so a rule that
+    is wrong for a whole clinic or a whole kind of value fails however small its share of
+    all cells. Returns the check and the lowest (column, clinic) accuracy."""
+    shares = {
+        (column, clinic): float(ok[(truth["clinic"] == clinic).to_numpy()].mean())
+        for column, ok in right.items()
+        for clinic in sorted(truth["clinic"].unique())
+    }
+    low = sorted((share, column, clinic) for (column, clinic), share in shares.items())
+    failing = [f"{column} at {clinic} {share:.1%}" for share, column, clinic in low
+               if share < MIN_CLINIC_COLUMN]  # fmt: skip
+    share, column, clinic = low[0]
+    message = (
+        f"right for under {MIN_CLINIC_COLUMN:.0%} of a clinic's visits: " + ", ".join(failing)
+        if failing
+        else f"lowest: {column} right for {share:.1%} of {clinic}'s visits"
+    )
+    return ctx.check("every column right at every clinic", not failing, message, gate=True), share
 
 
 def _merge_check(ctx, aligned, truth, found):

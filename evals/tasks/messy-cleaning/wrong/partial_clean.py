@@ -4,6 +4,7 @@
 --no-units: numbers are parsed, but pounds and metres are left as they are.
 --keep-sentinels: numbers are kept as parsed, so 999, -999, -1 and 0 codes stay as data.
 --impute: gaps filled with the column's median (numbers) or most common value (smoker).
+--pounds-by-value: a unit-less weight counts as pounds when it is over 130, not by clinic.
 """
 
 import argparse
@@ -16,6 +17,7 @@ parser.add_argument("--naive-dates", action="store_true")
 parser.add_argument("--no-units", action="store_true")
 parser.add_argument("--keep-sentinels", action="store_true")
 parser.add_argument("--impute", action="store_true")
+parser.add_argument("--pounds-by-value", action="store_true")
 args = parser.parse_args()
 
 CLINICS = ["north", "south", "east", "west", "central"]
@@ -50,7 +52,10 @@ out["age"] = number("age", 0, 120)
 weight = number("weight", 25, 400)
 height = number("height", 1, 230)
 if not args.no_units:
-    pounds = raw["weight"].str.endswith("lb") | (out["clinic"] == "west")
+    by_clinic = out["clinic"] == "west"
+    if args.pounds_by_value:
+        by_clinic = raw["weight"].str.fullmatch(r"[\d.]+") & (weight > 130)
+    pounds = raw["weight"].str.endswith("lb") | by_clinic
     weight = weight.where(~pounds, weight / 2.20462)
     height = height.where(height >= 3, height * 100)
 out["weight_kg"] = weight.round(1)
