@@ -3,7 +3,10 @@
 Every seed holds one experiment of each kind, so every judgement is tested on every seed:
 - `real_gain`: the treatment truly lifts conversion; the full-data interval excludes 0.
 - `null_peek`: no true effect, but the cumulative test dips below p = 0.05 on an early
-  day before the planned end (a team that stops at the first significant day ships it).
+  day before the planned end with the treatment ahead (a team that stops at the first
+  significant day ships it), and at the end the treatment is still ahead, by a quarter to
+  one standard error: positive, nowhere near significant, so a team that ships on the
+  sign of the point estimate ships it on every seed (without that, seed luck decided it).
 - `harm`: the treatment truly lowers conversion a little, and significantly (so a rule
   that ships any significant difference, whatever its sign, ships it).
 - `srm`: a logging bug drops treatment users who did not convert, so treatment has fewer
@@ -77,8 +80,8 @@ def _acceptable(kind, share, arrays):
         return covers and diff[-1] - Z95 * se[-1] > 0.002
     if kind == "harm":  # significant, so "ship whatever is significant" ships it
         return covers and diff[-1] + Z95 * se[-1] < 0
-    if kind == "null_peek":  # significant on some day 3-9, nowhere near it at the end
-        return covers and abs(z[-1]) < 1.0 and np.abs(z[2:9]).max() > 2.1
+    if kind == "null_peek":  # significantly up on some day 3-9, up but far from it at the end
+        return covers and 0.25 < z[-1] < 1.0 and z[2:9].max() > 2.1
     return False
 
 
