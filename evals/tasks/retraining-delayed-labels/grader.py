@@ -2,8 +2,9 @@
 
 Scenarios (onsets, label delays, accuracy levels and drop sizes vary with the seed; see
 prepare.py): steady (no change), inputs (two inputs shift, accuracy unchanged), abrupt
-concept drift (9-11 points, from a level above the public year's) and gradual (~22
-points). The first week with retrain=1 is the trigger:
+concept drift (9-11 points, from a level above the public year's) and gradual (a fraud
+wave: ~15 points of accuracy at the 0.5 threshold, ranking and AUC unchanged; labels
+arriving later than in the public year). The first week with retrain=1 is the trigger:
 - steady, inputs: right if there is none;
 - abrupt: right if it falls in [onset + delay, onset + delay + 4], gradual: in
   [onset + delay, onset + delay + 8]. Before onset + delay no label showing the drop

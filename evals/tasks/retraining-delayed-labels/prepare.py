@@ -8,16 +8,22 @@ weeks of jitter (`arrived_week`). Scenarios:
   shift, the model's accuracy does not change);
 - abrupt: from week `onset` the relationship between inputs and label changes (two
   coefficients move towards their flipped values), and accuracy drops;
-- gradual: the full flip phased in linearly over 8 weeks.
+- gradual: phased in linearly over 8 weeks. The public year's is the full flip; the hidden
+  one is a fraud wave (the label rule's intercept rises: more fraud at the same inputs),
+  which costs ~15 points of accuracy at the 0.5 threshold while the scores rank cases as
+  well as before (AUC unchanged or up), so a trigger that watches the ranking (AUC)
+  instead of the accuracy the ticket names never fires on it, and one that watches only
+  the inputs or the score distribution does not either.
 The public data is one year of a gradual-drift stream at the model's usual accuracy
-(~0.75). The hidden streams differ in the things the instruction leaves open, so a rule
-fitted to the public year fails somewhere: their accuracy levels (how sharp the labels
-are: ~0.66 to ~0.89) and their drops (the abrupt one 9-11 points, near the 5-point rule,
-the gradual one ~22). Any fixed accuracy floor either fires on the steady stream (below
-the public level) or never on the abrupt one (which stays above it after its drop), and a
-rule much blunter than 5 points misses the abrupt drop. The hidden scenarios are written
-with their drift onset and label delay so the grader knows when a retrain was warranted
-and when it first became knowable.
+(~0.75), labels arriving 3-5 weeks after their batch. The hidden streams differ in the
+things the instruction leaves open, so a rule fitted to the public year fails somewhere:
+their accuracy levels (how sharp the labels are: ~0.66 to ~0.89) and their drops (the
+abrupt one 9-11 points, near the 5-point rule, the gradual one ~15), and their label
+delays (2-5 weeks to 9-11). Any fixed accuracy floor either fires on the steady stream
+(below the public level) or never on the abrupt one (which stays above it after its
+drop), and a rule much blunter than 5 points misses the abrupt drop. The hidden scenarios
+are written with their drift onset and label delay so the grader knows when a retrain was
+warranted and when it first became knowable.
 """
 
 import json
@@ -41,10 +47,13 @@ def _mix(week, onset, kind):
     return 0.0
 
 
-def stream(rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0):
+def stream(rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0, wave=0.0):
     """One year. `sharpness` scales the label rule's logit (the model's accuracy level:
     0.5 -> ~0.66, 1 -> ~0.76, 3 -> ~0.90); `reach` is how far a drift moves the rule
-    towards DRIFTED (1: the full flip, ~23 points at sharpness 1; 0.4: ~11 at 3)."""
+    towards DRIFTED (1: the full flip, ~23 points at sharpness 1; 0.4: ~11 at 3); `wave`
+    is how far a drift raises the rule's intercept (a fraud wave: more fraud at the same
+    inputs, so the scores rank cases as well as before but the 0.5 threshold misses more:
+    3 -> ~16 points at sharpness 1, with the model's AUC unchanged)."""
     model = BETA + rng.normal(0, 0.05, 5)  # the production model: close to the old rule
     rows = []
     for week in range(1, WEEKS + 1):
@@ -52,8 +61,9 @@ def stream(rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0):
         if kind == "inputs" and week >= onset:
             x[:, 3] = x[:, 3] * 2.0 + 2.5
             x[:, 4] = x[:, 4] * 0.4 - 1.5
-        m = reach * _mix(week, onset, kind)
-        logit = sharpness * (x @ ((1 - m) * BETA + m * DRIFTED))
+        mix = _mix(week, onset, kind)
+        rule = (1 - reach * mix) * BETA + reach * mix * DRIFTED
+        logit = sharpness * (x @ rule) + wave * mix
         label = (rng.random(PER_WEEK) < 1 / (1 + np.exp(-logit))).astype(int)
         score = 1 / (1 + np.exp(-(x @ model)))
         arrived = week + delay + rng.choice([0, 1, 2], PER_WEEK, p=[0.6, 0.3, 0.1])
@@ -78,35 +88,44 @@ def stream(rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0):
 # (D ~ 0.25): a 5-point rule needs k >= 0.05 * (onset - 11) / (D - 0.05), 4.3 weeks at
 # onset 28 (inside the 4-week window by luck of the label jitter: it passed on seed 3) and
 # 6.8 at onset 38. The latest onset, 43, still leaves the window inside the 52 weeks.
+# Label delays differ from the public year's 3-5 weeks on both sides: the abrupt stream's
+# labels come in 2-5 weeks, the gradual one's 7-11 (the ticket promises no fixed delay).
+# A trigger that assumes the labels of a batch are in after a fixed k weeks (read off the
+# public year, arrived_week ignored) either reads gradual-stream labels weeks before they
+# arrive (k below 9-11: the replay at its firing week, without those labels, decides
+# otherwise) or fires too late on the abrupt drift (k >= 9). Red team: with the gradual
+# labels arriving in 4-8 weeks, k = 5 peeked too little to change a decision and scored
+# 1.0 on seeds 11-12.
 def _scenarios(rng):
     return [
         ("steady", "steady", 0, int(rng.integers(2, 4))),
         ("inputs", "inputs", int(rng.integers(16, 30)), int(rng.integers(3, 6))),
         ("abrupt", "abrupt", int(rng.integers(38, 44)), int(rng.integers(2, 4))),
-        ("gradual", "gradual", int(rng.integers(15, 26)), int(rng.integers(4, 7))),
+        ("gradual", "gradual", int(rng.integers(15, 26)), int(rng.integers(7, 10))),
     ]
 
 
-# (sharpness, reach) ranges per hidden scenario, drawn from a generator of their own so
-# the onsets and delays above stay what they were for every seed. Accuracy ~0.66-0.68 on
-# the steady stream and ~0.82-0.85 on the inputs one; the abrupt stream starts at
+# (sharpness, reach, wave) ranges per hidden scenario, drawn from a generator of their own
+# so the onsets and delays above stay what they were for every seed. Accuracy ~0.66-0.68
+# on the steady stream and ~0.82-0.85 on the inputs one; the abrupt stream starts at
 # ~0.88-0.90 and loses 9-11 points (to ~0.78, above the public year's level), the gradual
-# one starts at ~0.73-0.78 and loses ~20-25.
+# one starts at ~0.73-0.78 and loses 14-17 to its fraud wave while its AUC stays or rises
+# (seeds 0-7: AUC 0.81-0.86 before, 0.83-0.87 after). It was a full flip (~22 points, and
+# AUC fell as much): a trigger on a 5-point AUC drop fired in the window on every drift
+# and scored 1.0 on seeds 11-12 (red team); it never fires on the wave. The wave is sized
+# so honest triggers fire mid-window (seeds 0-7: 3-6 weeks into the 8).
 LEVELS = {
-    "steady": ((0.5, 0.6), (0.0, 0.0)),
-    "inputs": ((1.5, 2.0), (0.0, 0.0)),
-    "abrupt": ((2.5, 3.0), (0.36, 0.42)),
-    "gradual": ((0.85, 1.15), (1.0, 1.0)),
+    "steady": {"sharpness": (0.5, 0.6), "reach": (0.0, 0.0), "wave": (0.0, 0.0)},
+    "inputs": {"sharpness": (1.5, 2.0), "reach": (0.0, 0.0), "wave": (0.0, 0.0)},
+    "abrupt": {"sharpness": (2.5, 3.0), "reach": (0.36, 0.42), "wave": (0.0, 0.0)},
+    "gradual": {"sharpness": (0.85, 1.15), "reach": (0.0, 0.0), "wave": (2.7, 3.3)},
 }
 
 
 def _levels(seed: int, kind: str) -> dict[str, float]:
+    # Drawn in the order listed, so adding a range at the end leaves the others' draws.
     rng = np.random.default_rng((5300 + seed, list(LEVELS).index(kind)))
-    (sharp_low, sharp_high), (reach_low, reach_high) = LEVELS[kind]
-    return {
-        "sharpness": float(rng.uniform(sharp_low, sharp_high)),
-        "reach": float(rng.uniform(reach_low, reach_high)),
-    }
+    return {name: float(rng.uniform(*bounds)) for name, bounds in LEVELS[kind].items()}
 
 
 # A steady or inputs stream must be steady in the sample, not only in expectation: on
