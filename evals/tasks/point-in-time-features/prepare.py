@@ -4,7 +4,8 @@ Each user has a visit rate that drifts, may churn (activity drops to a trickle, 
 after support tickets), buys on some visits, and may hold a subscription that renews at
 00:00:00 on the 1st of each month. The agent sees the log up to the cut-off, 2024-06-01;
 the hidden full log runs to 2024-07-01 and includes June's events and June's new users;
-the grader gets it only moved to another period (events_shifted.csv).
+the grader gets it only moved to another period and cut to a share of the users
+(events_shifted.csv).
 The label is "made a purchase in [cut-off, cut-off + 30 days)": recent activity and its
 trend predict it, so point-in-time windows beat lifetime counts.
 """
@@ -28,6 +29,12 @@ N_DAYS = (END - START).days
 # the same features; one anchored at a fixed date or at the clock does not.
 CALENDAR_CYCLE_DAYS = 10227
 SHIFT_CYCLES = (-1, 1, 2)  # 1996, 2052 or 2080; the seed picks one
+# The moved log keeps only a seeded share of the users: a user's features come from that
+# user's own events, so they must not change with who else is in the log. A script that
+# standardises or ranks each feature over the users of the run (the red team's
+# per-run z-scores: a user's row then depends on the population scored with it, so rows
+# built for training and for scoring disagree) passed before; it changes every row here.
+SUBSET_SHARE = 0.6
 
 
 def _users(rng):
@@ -121,14 +128,20 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
 
 
 def _shifted(seed: int, t: pd.Series, log: pd.DataFrame, hidden_dir: Path) -> None:
-    """The full log moved to another period, and the two cut-offs moved with it."""
+    """The full log moved to another period with only some of its users, and the two
+    cut-offs moved with it; shifted.json names the cut-offs and the users kept."""
     cycles = SHIFT_CYCLES[np.random.default_rng(8300 + seed).integers(len(SHIFT_CYCLES))]
     offset = pd.Timedelta(days=CALENDAR_CYCLE_DAYS * int(cycles))
-    shifted = log.assign(timestamp=(t + offset).dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy())
+    everyone = np.sort(log["user_id"].unique())
+    kept = everyone[np.random.default_rng(8400 + seed).random(len(everyone)) < SUBSET_SHARE]
+    keep = log["user_id"].isin(kept).to_numpy()
+    shifted = log[keep].assign(
+        timestamp=(t[keep] + offset).dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    )
     shifted.to_csv(hidden_dir / "events_shifted.csv", index=False)
     cutoffs = {"newest": CUTOFF + offset, "past": PAST + offset}
     plan = {when: at.strftime("%Y-%m-%dT%H:%M:%SZ") for when, at in cutoffs.items()}
-    (hidden_dir / "shifted.json").write_text(json.dumps(plan, indent=1))
+    (hidden_dir / "shifted.json").write_text(json.dumps({**plan, "users": kept.tolist()}))
 
 
 def _labels(log: pd.DataFrame, t: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
