@@ -1,24 +1,31 @@
 """Run the agent's predict.py on hidden tickets from new forms, twice, in fresh sandboxes.
 
 Gates: predict.py exists, exits 0 within the time limit on each batch and writes one known
-queue and a confidence in [0, 1] per ticket. In both runs `data/train.csv` is replaced by
-an export whose queues are shuffled, as the ticket says `data/` on the serving machine is
-not the training set: a predictor that refits at serving time scores like chance. A
+queue and a confidence in [0, 1] per ticket, tickets with an empty, blank or "N/A" text
+included (the ticket says a text can be empty; a red team's predict.py dropped them and
+passed while no batch held one; they count in every gate, not in the macro-F1). A
 ticket's queue and confidence must not depend on the batch (a second, small batch repeats
 some tickets in another order and column layout): refitting the vectoriser, or just its
 IDF weights, on the incoming batch changes them.
 
-Nor may it refit from a copy of the training tickets kept anywhere else in the workspace
-(a red team's predict.py refit from model/training_tickets.csv and passed): before the
-serving runs a `find` (no agent code) lists the workspace, and every file the grader can
-read as data that holds at least MIN_LABELS ticket texts and MIN_LABELS queue names as
-fields of their own (CSV, TSV, JSON, JSON lines, a Python literal, any of them gzip/bz2/xz-
-compressed or zipped; numpy string arrays in .npy/.npz) has those fields permuted among
-themselves in the serving copies. Counts per queue stay, the link between a ticket and its
-queue goes: a model applied as saved is untouched, a refit from the copy routes like
-chance. A file of queues without texts is left alone (nothing to refit on, and a table of
-per-queue word weights looks like one). A pickled copy (joblib, pickle) is beyond this:
-the grader never unpickles an agent's file.
+Nor may predict.py fit anything on the workspace's data, as the ticket says `data/` on the
+serving machine is not the training set and no copy of the training tickets is trusted.
+Each serving run gets its own scramble of every copy of the training tickets: in
+`data/train.csv` (the decoy export) and `data/sample_batch.csv`, and in every workspace
+file the grader can read as data that holds at least MIN_LABELS runs of 8+ words (CSV,
+TSV, JSON, JSON lines, text, a Python literal, any of them gzip/bz2/xz-compressed or
+zipped; numpy string arrays in .npy/.npz; a `find` lists them, no agent code runs), the
+queue names found as fields are permuted and a random half of the ticket texts is
+enciphered by a letter substitution drawn for that run. A model applied as saved is
+untouched; a refit of the whole pipeline routes like chance, a vectoriser refit beside a
+saved classifier meets another vocabulary (it crashes or routes like chance), and even an
+IDF refit with the saved vocabulary gets other weights in each run, which the
+batch-independence gate sees (a red team's predict.py refit its TfidfVectorizer on
+data/train.csv and passed while the decoy kept the training texts, queues shuffled; one
+before it refit from model/training_tickets.csv). Only runs whose words are mostly ticket
+words (TICKET_WORD_SHARE) are enciphered, so the prose in an agent's code or notes stays as
+it is. A pickled copy (joblib, pickle) is beyond this: the grader never unpickles an
+agent's file.
 
 The ticket asks for the training code too: a code file must name data's train.csv and a
 file it saved (a gate, read as text; `ctx.producing_code`), and `python train.py`, rerun
@@ -55,6 +62,7 @@ import lzma
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -65,6 +73,7 @@ TIMEOUT = 60.0
 TRAIN_TIMEOUT = 180.0  # the ticket's three minutes for python train.py
 HONEST = (-0.15, 0.06)  # allowed reported minus measured macro-F1
 CONFIDENCE_AUC = 0.6
+BATCHES = ("batch.csv", "small_batch.csv")  # the big batch, then some of its tickets again
 RETRAINED_AGREEMENT = 0.8  # share of the batch the rebuilt model routes like the shipped one
 QUEUES = ["network", "printing", "email", "account_access", "hardware", "software"]
 
@@ -77,10 +86,17 @@ MIN_LABELS = 50
 # as a word in a ticket's text, where a space always stands before or after it.
 LABEL_FIELD = re.compile(r"(?<![\w \-])(" + "|".join(QUEUES) + r")(?![\w \-])")
 TICKET_TEXT = re.compile(r"[A-Za-z]+(?:[ ,.'?:/]+[A-Za-z0-9]+){7,}")  # a run of 8+ words
+WORD = re.compile(r"[a-z]+")
+# A run of words is a ticket's text (not prose in a comment or a README) when at least this
+# share of its words occur in the training tickets: ticket texts ~1.0, English prose about
+# the model ~0.3 (its "the", "is", "and" are ticket words, "vectoriser" is not).
+TICKET_WORD_SHARE = 0.8
+ENCIPHERED_SHARE = 0.5  # of the ticket texts in a served copy, a fresh half in each run
 # Regular files over 255 bytes (50 fields cannot fit in less), listed as depth, size, path.
 LISTING = ["find", ".", "-type", "f", "-size", "+255c", "-printf", r"%d\t%s\t%P\0"]
 SCAN_FILES, SCAN_FILE_BYTES, SCAN_TOTAL_BYTES = 2000, 32 << 20, 96 << 20
-GRADER_PATHS = {"data/train.csv", "incoming/batch.csv", "incoming/small_batch.csv"}
+DECOYS = {"data/train.csv": "decoy_train.csv", "data/sample_batch.csv": "decoy_sample_batch.csv"}
+GRADER_PATHS = {*DECOYS, "incoming/batch.csv", "incoming/small_batch.csv"}
 STREAMS = {  # magic bytes: (decompressor, compressor)
     b"\x1f\x8b": (lambda: zlib.decompressobj(31), gzip.compress),
     b"BZh": (bz2.BZ2Decompressor, bz2.compress),
@@ -88,36 +104,86 @@ STREAMS = {  # magic bytes: (decompressor, compressor)
 }
 
 
-def _shuffled_fields(text, rng, seen):
-    """text with its queue-name fields permuted among themselves, or None if too few."""
-    seen["texts"] += len(TICKET_TEXT.findall(text))
-    found = LABEL_FIELD.findall(text)
-    if len(found) < MIN_LABELS:
-        return None
-    order = iter(rng.permutation(found).tolist())
-    return LABEL_FIELD.sub(lambda _: next(order), text)
+@dataclass
+class Scramble:
+    """How one serving run scrambles the training tickets: their queue fields permuted,
+    and a random half of their texts enciphered by the run's own letter substitution
+    (a derangement: every letter changes). Each run draws its own, so a vocabulary, IDF
+    weights or any statistic fitted on these files at serving time differs from training
+    and between the two runs, which the batch-independence check compares."""
+
+    rng: np.random.Generator
+    cipher: dict[int, int]
+    ticket_words: frozenset[str]
+
+    @classmethod
+    def draw(cls, seed, run, ticket_words):
+        rng = np.random.default_rng([18_200, seed, run])
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        order = rng.permutation(26)
+        while np.any(order == np.arange(26)):
+            order = rng.permutation(26)
+        swapped = "".join(letters[i] for i in order)
+        cipher = str.maketrans(letters + letters.upper(), swapped + swapped.upper())
+        return cls(rng, cipher, ticket_words)
+
+    def run_of_words(self, run, seen):
+        """A run of 8+ words, enciphered if it is a ticket's text and the coin says so."""
+        seen["texts"] += 1
+        words = WORD.findall(run.lower())
+        known = sum(word in self.ticket_words for word in words)
+        if known < TICKET_WORD_SHARE * len(words) or self.rng.random() >= ENCIPHERED_SHARE:
+            return run
+        return run.translate(self.cipher)
+
+    def export(self, path):
+        """One of data/'s CSVs as this run serves it: a random half of its texts
+        enciphered, its queues (if any) permuted. Whole texts, read as a table: the grader
+        wrote it, so nothing needs recognising, and pandas does it in ~20 ms."""
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        coin = self.rng.random(len(frame)) < ENCIPHERED_SHARE
+        frame.loc[coin, "text"] = frame.loc[coin, "text"].str.translate(self.cipher)
+        if "queue" in frame:
+            frame["queue"] = self.rng.permutation(frame["queue"].to_numpy())
+        return frame
+
+    def text(self, text, seen):
+        """text with its ticket texts enciphered (half of them) and its queue fields
+        permuted (if it holds MIN_LABELS of them), or None if nothing changed. A run of
+        words stops at a queue field (a CSV row's last), which keeps its name."""
+
+        def encipher(match):
+            return self.run_of_words(match.group(0), seen)
+
+        parts = LABEL_FIELD.split(text)  # text, queue, text, ...
+        parts[::2] = [TICKET_TEXT.sub(encipher, part) for part in parts[::2]]
+        new = "".join(parts)
+        found = LABEL_FIELD.findall(new)
+        if len(found) >= MIN_LABELS:
+            order = iter(self.rng.permutation(found).tolist())
+            new = LABEL_FIELD.sub(lambda _: next(order), new)
+        return None if new == text else new
 
 
-def _shuffled_array(raw, rng, seen):
-    """An .npy string array with its queue names permuted (allow_pickle=False: no object
-    arrays, nothing is unpickled)."""
+def _shuffled_array(raw, scramble, seen):
+    """An .npy string array with its ticket texts and queue names scrambled
+    (allow_pickle=False: no object arrays, nothing is unpickled)."""
     array = np.load(io.BytesIO(raw), allow_pickle=False)
     if array.dtype.kind not in "US":
         return None
-    names = QUEUES if array.dtype.kind == "U" else [q.encode() for q in QUEUES]
-    flat = array.ravel().copy()
-    as_text = flat if array.dtype.kind == "U" else flat.astype("U")
-    seen["texts"] += sum(TICKET_TEXT.search(str(v)) is not None for v in as_text)
-    hits = np.isin(flat, names)
-    if hits.sum() < MIN_LABELS:
+    as_text = array.ravel().astype("U")
+    flat = np.array([scramble.text(str(v), seen) or str(v) for v in as_text], dtype="U")
+    hits = np.isin(flat, QUEUES)
+    if hits.sum() >= MIN_LABELS:
+        flat[hits] = scramble.rng.permutation(flat[hits])
+    if np.array_equal(flat, as_text):
         return None
-    flat[hits] = rng.permutation(flat[hits])
     out = io.BytesIO()
-    np.save(out, flat.reshape(array.shape), allow_pickle=False)
+    np.save(out, flat.astype(array.dtype).reshape(array.shape), allow_pickle=False)
     return out.getvalue()
 
 
-def _shuffled_zip(raw, rng, seen):
+def _shuffled_zip(raw, scramble, seen):
     """A zip (an .npz, a .csv.zip) with each member shuffled; its declared sizes capped."""
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         members = archive.infolist()
@@ -127,7 +193,7 @@ def _shuffled_zip(raw, rng, seen):
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
             for member in members:
                 data = archive.read(member)
-                new = _shuffled(data, rng, seen, nested=True)
+                new = _shuffled(data, scramble, seen, nested=True)
                 changed = changed or new is not None
                 rewritten.writestr(member, data if new is None else new)
     return out.getvalue() if changed else None
@@ -139,24 +205,24 @@ def _inflated(raw, make):
     return None if len(content) > SCAN_FILE_BYTES else content
 
 
-def _shuffled(raw, rng, seen, nested=False):
-    """raw with the queue fields it holds permuted, or None: none, or not a format read
-    here. seen["texts"] counts the ticket texts met on the way."""
+def _shuffled(raw, scramble, seen, nested=False):
+    """raw with the ticket texts and queue fields it holds scrambled, or None: none, or
+    not a format read here. seen["texts"] counts the runs of words met on the way."""
     if raw.startswith(b"\x93NUMPY"):
-        return _shuffled_array(raw, rng, seen)
+        return _shuffled_array(raw, scramble, seen)
     if not nested and raw.startswith(b"PK\x03\x04"):
-        return _shuffled_zip(raw, rng, seen)
+        return _shuffled_zip(raw, scramble, seen)
     for magic, (decompressor, compress) in STREAMS.items():
         if raw.startswith(magic):
             content = None if nested else _inflated(raw, decompressor)
-            new = None if content is None else _shuffled(content, rng, seen, nested=True)
+            new = None if content is None else _shuffled(content, scramble, seen, nested=True)
             return None if new is None else compress(new)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
-        new = _shuffled_fields(raw.decode("utf-16"), rng, seen)
+        new = scramble.text(raw.decode("utf-16"), seen)
         return None if new is None else new.encode("utf-16")
-    if sum(raw.count(q.encode()) for q in QUEUES) < MIN_LABELS:
-        return None  # cheap: most files hold no queue names at all
-    new = _shuffled_fields(raw.decode("utf-8"), rng, seen)
+    if raw.count(b" ") + raw.count(b",") < 7 * MIN_LABELS:
+        return None  # cheap: too few word breaks for MIN_LABELS runs of 8 words
+    new = scramble.text(raw.decode("utf-8"), seen)
     return None if new is None else new.encode("utf-8")
 
 
@@ -175,44 +241,50 @@ def _listed(run):
     return chosen
 
 
-def _scrambled_copy(raw, rng):
-    """The file with its queue fields permuted if it is a copy of the training tickets
-    (texts and queues in one file), else None."""
+def _scrambled_copy(raw, scramble):
+    """The file scrambled if it is a copy of the training tickets (at least MIN_LABELS
+    runs of words: their texts, with or without their queues), else None."""
     seen = {"texts": 0}
     try:
-        new = _shuffled(raw, rng, seen)
+        new = _shuffled(raw, scramble, seen)
     except Exception:  # an agent's file that does not parse is not a copy we can read
         return None
     return new if seen["texts"] >= MIN_LABELS else None
 
 
-def _label_copies(ctx, folder):
-    """{rel: host file} for each copy of the training tickets in the workspace, its queues
-    scrambled into `folder`, and a check naming them (informational: the metric shows
-    what a refit from them is worth)."""
+def _serving_inputs(ctx, scrambles, folder):
+    """For each serving run, {workspace path: host file}: data/'s exports and each copy of
+    the training tickets in the workspace, scrambled that run's way into `folder`; and a
+    check naming the copies (informational: the gates and the metric show what a fit on
+    them is worth)."""
     listing = ctx.exec(LISTING, timeout=TIMEOUT)  # find, not agent code
-    rng = np.random.default_rng(18_200 + ctx.seed)
-    staged = {}
+    served = [{} for _ in scrambles]
     for rel in _listed(listing):
         raw = ctx.read_bytes(rel, "workspace file readable", SCAN_FILE_BYTES)
-        new = _scrambled_copy(raw.value, rng) if raw.ok else None
-        if new is not None:
-            staged[rel] = folder / f"copy{len(staged)}"
-            staged[rel].write_bytes(new)
-    named = ", ".join(sorted(staged)[:5]) or "none"
-    message = f"copies of the training tickets served with their queues scrambled: {named}"
-    return staged, ctx.check("copies of the training queues scrambled for serving", True, message)
+        for run, scramble in enumerate(scrambles):
+            new = _scrambled_copy(raw.value, scramble) if raw.ok else None
+            if new is None:
+                break  # not a copy: the first run's scan says so for all
+            served[run][rel] = folder / f"run{run}-copy{len(served[run])}"
+            served[run][rel].write_bytes(new)
+    copies = sorted(served[0])
+    for run, scramble in enumerate(scrambles):
+        for rel, hidden in DECOYS.items():
+            served[run][rel] = folder / f"run{run}-{hidden}"
+            scramble.export(ctx.hidden / hidden).to_csv(served[run][rel], index=False)
+    named = ", ".join(copies[:5]) or "none"
+    message = f"copies of the training tickets served scrambled: {named}"
+    return served, ctx.check("copies of the training tickets scrambled for serving", True, message)
 
 
-def _run(ctx, name, ids, copies):
-    """predict.py on hidden/<name> with the decoy export and the scrambled copies of the
-    training queues: (frame or None, failed check or None)."""
+def _run(ctx, name, ids, served):
+    """predict.py on hidden/<name> with this run's scrambled exports and copies of the
+    training tickets: (frame or None, failed check or None)."""
     src, dst = f"incoming/{name}", f"incoming/{name}.preds.csv"
-    decoy = {"data/train.csv": ctx.hidden / "decoy_train.csv"}
     run = ctx.exec(
         COMMAND.format(src=src, dst=dst),
         timeout=TIMEOUT,
-        inputs={**copies, **decoy, src: ctx.hidden / name},
+        inputs={**served, src: ctx.hidden / name},
     )
     label = f"predict.py on a batch of {len(ids)} tickets"
     if gate := run.failed_gate(f"predict.py ran on {name}", label):
@@ -301,6 +373,11 @@ def _confidence_check(ctx, correct, confidence):
     return ctx.check("confidence separates right from wrong routings", ok, message, gate=True)
 
 
+def _ticket_ids(path):
+    """A batch's ticket ids, as the grader wrote them (its blank texts included)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)["ticket_id"].tolist()
+
+
 def grade(ctx):
     if not ctx.is_file("predict.py"):
         return ctx.fail("predict.py present", "predict.py not found in the workspace root")
@@ -310,14 +387,14 @@ def grade(ctx):
     if not ctx.is_file("train.py"):
         return ctx.fail("train.py present", "train.py (the training code) not found in the root")
     labels = pd.read_csv(ctx.hidden / "batch_labels.csv", dtype={"ticket_id": str})
-    small_ids = pd.read_csv(ctx.hidden / "small_batch.csv", dtype={"ticket_id": str})[
-        "ticket_id"
-    ].tolist()
-    copies, scrambled = _label_copies(ctx, ctx.staging("text-copies"))
-    full, problem = _run(ctx, "batch.csv", labels["ticket_id"].tolist(), copies)
+    batch_ids, small_ids = (_ticket_ids(ctx.hidden / name) for name in BATCHES)
+    words = frozenset((ctx.hidden / "ticket_words.txt").read_text().split())
+    scrambles = [Scramble.draw(ctx.seed, run, words) for run in range(len(BATCHES))]
+    served, scrambled = _serving_inputs(ctx, scrambles, ctx.staging("text-copies"))
+    full, problem = _run(ctx, BATCHES[0], batch_ids, served[0])
     if problem:
         return ctx.grade(None, [code, scrambled, problem])
-    small, problem = _run(ctx, "small_batch.csv", small_ids, copies)
+    small, problem = _run(ctx, BATCHES[1], small_ids, served[1])
     if problem:
         return ctx.grade(None, [code, scrambled, problem])
 
@@ -330,11 +407,12 @@ def grade(ctx):
         f"{drift:.2g}",
         gate=True,
     )
-    predicted = full["queue"].to_numpy()
+    predicted = full.loc[labels["ticket_id"], "queue"].to_numpy()  # the blank texts aside
     macro_f1 = float(f1_score(labels["queue"], predicted, labels=QUEUES, average="macro"))
     estimate, honest = _honesty(ctx, macro_f1)
     ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
-    ranks = _confidence_check(ctx, predicted == labels["queue"].to_numpy(), full["confidence"])
+    confidence = full.loc[labels["ticket_id"], "confidence"]
+    ranks = _confidence_check(ctx, predicted == labels["queue"].to_numpy(), confidence)
     checks = [code, scrambled, ran, stable, honest, ranks]
     if stable.passed and ranks.passed:  # the costly rerun only when no gate failed yet
         checks.append(_rebuilt(ctx, full))

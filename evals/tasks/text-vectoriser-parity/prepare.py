@@ -88,6 +88,7 @@ SIGNOFFS = ["Thanks", "Thanks, {name}", "Regards, {name}", "Cheers", "", "Many t
 N_TRAIN_TEMPLATES, N_TEST_TEMPLATES = 400, 200
 N_SMALL = 60
 OFF_TOPIC = 0.2  # chance a topic slot takes another queue's word
+BLANK_TEXTS = ["", "", "N/A", "   "]  # empty, blank, and a text pandas reads as missing
 
 
 def _template(rng):
@@ -146,19 +147,48 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     test.insert(0, "ticket_id", [f"T{i}" for i in ids[len(train) :]])
     (public_dir / "data").mkdir()
     train[["ticket_id", "text", "queue"]].to_csv(public_dir / "data" / "train.csv", index=False)
+    # Own generator for the blank tickets: the rest of the data stays as it was measured.
+    blank_rng = np.random.default_rng(18300 + seed)
+    blanks = _blank_tickets(first_id=500000 + len(ids))
     sample = test.iloc[:20][["ticket_id", "text"]]
-    sample.assign(ticket_id=[f"S{i}" for i in range(len(sample))]).to_csv(
-        public_dir / "data" / "sample_batch.csv", index=False
-    )
+    sample = pd.concat([sample, pd.DataFrame({"ticket_id": ["S20"], "text": [""]})])
+    sample = sample.assign(ticket_id=[f"S{i}" for i in range(len(sample))])
+    sample.to_csv(public_dir / "data" / "sample_batch.csv", index=False)
+    sample.to_csv(hidden_dir / "decoy_sample_batch.csv", index=False)  # scrambled at serving
     test = test.iloc[20:]
-    test[["ticket_id", "text"]].to_csv(hidden_dir / "batch.csv", index=False)
+    batch = _with_rows(test[["ticket_id", "text"]], blanks, blank_rng)
+    batch.to_csv(hidden_dir / "batch.csv", index=False)
     test[["ticket_id", "queue", "template"]].to_csv(hidden_dir / "batch_labels.csv", index=False)
-    # What data/train.csv holds on the serving machine: another export, queues shuffled.
+    # What data/train.csv holds on the serving machine: another export, queues shuffled
+    # (the grader scrambles its texts too, differently for each serving run).
     decoy = train[["ticket_id", "text", "queue"]].assign(queue=rng.permutation(train["queue"]))
     decoy.to_csv(hidden_dir / "decoy_train.csv", index=False)
     small = test.iloc[rng.choice(len(test), N_SMALL, replace=False)]
-    small[["text", "ticket_id"]].to_csv(hidden_dir / "small_batch.csv", index=False)
+    small = _with_rows(small[["text", "ticket_id"]], blanks, blank_rng)
+    small.to_csv(hidden_dir / "small_batch.csv", index=False)
     _relabelled_export(rng, train, hidden_dir)
+    _ticket_words(train["text"], hidden_dir / "ticket_words.txt")
+
+
+def _blank_tickets(first_id):
+    """Tickets whose text is empty, blank or "N/A" (which pandas reads as missing): the
+    ticket says a text can be empty and every ticket still needs a row. Unlabelled, so
+    they count in the row checks and batch independence, not in the macro-F1."""
+    ids = [f"T{first_id + i}" for i in range(len(BLANK_TEXTS))]
+    return pd.DataFrame({"ticket_id": ids, "text": BLANK_TEXTS})
+
+
+def _with_rows(batch, blanks, rng):
+    """batch with the blank tickets inserted at random places (its column order kept)."""
+    rows = pd.concat([batch, blanks[list(batch.columns)]], ignore_index=True)
+    return rows.iloc[rng.permutation(len(rows))]
+
+
+def _ticket_words(texts, path: Path) -> None:
+    """The lowercase words of the training tickets, one a line: the grader recognises a
+    copy of their texts in the workspace by them."""
+    words = texts.str.lower().str.findall(r"[a-z]+").explode().dropna().unique()
+    path.write_text("\n".join(sorted(words)) + "\n")
 
 
 def _relabelled_export(rng, train, hidden_dir: Path) -> None:

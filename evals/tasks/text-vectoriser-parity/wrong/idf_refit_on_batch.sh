@@ -28,7 +28,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--input")
 parser.add_argument("--output")
 args = parser.parse_args()
-rows = pd.read_csv(args.input)
+rows = pd.read_csv(args.input, dtype=str, keep_default_na=False)  # empty texts kept
 saved = joblib.load("model.joblib")
 vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, vocabulary=saved["vocabulary"])
 X = vectoriser.fit_transform(rows["text"])

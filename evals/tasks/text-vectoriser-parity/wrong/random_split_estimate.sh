@@ -13,7 +13,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--input", required=True)
 parser.add_argument("--output", required=True)
 args = parser.parse_args()
-rows = pd.read_csv(args.input)
+rows = pd.read_csv(args.input, dtype=str, keep_default_na=False)  # empty texts kept
 model = joblib.load("model.joblib")
 proba = model.predict_proba(rows["text"])
 pd.DataFrame(

@@ -21,7 +21,7 @@ model = make_pipeline(
     TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
     LogisticRegression(C=5.0, max_iter=2000),
 ).fit(train["text"], train["queue"])
-rows = pd.read_csv(args.input)
+rows = pd.read_csv(args.input, dtype=str, keep_default_na=False)  # empty texts kept
 proba = model.predict_proba(rows["text"])
 pd.DataFrame(
     {
