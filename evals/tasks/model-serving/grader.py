@@ -7,16 +7,22 @@ probe runs beside the agent's code, no result comes back through a file). The hi
 holds valid batches (missing values, unseen categories, any key order, the maximum size,
 concurrent ones) and invalid requests; the model's own predictions are in expected.json.
 
-Gates: every valid batch matches the model's predictions; no invalid request is answered
-as if it were valid (a 2xx for a missing field, a number sent as text, a null the schema
-forbids... is a silent guess the backend can never see). Then the score is:
-- metric: share of invalid requests answered with a 4xx and a JSON error (naming the field
-  where one is at fault), weight 1;
+Gates: every valid batch matches the model's predictions; every invalid request gets a
+4xx and a JSON error, naming the field where one is at fault (the ticket asks for that, so
+a bare "invalid request" fails rather than costing a share); none is answered as if it were
+valid (a 2xx for a missing field, a number sent as text, a NaN, a null the schema forbids...
+is a silent guess the backend can never see); the p95 latency of 100-row batches under 4
+concurrent clients stays under 12 times the median latency of 1-row requests a fifth
+client sends meanwhile. The ticket asks for 300 ms, but an absolute bar moves with the
+machine and its load (honest servers ran 0.04-0.56 s here); both sides of the ratio wait
+for the same CPU, so it does not, and a server that predicts row by row scales with the
+rows where one that predicts per batch does not. Batches of up to 100 rows go first, then
+the load, then the larger batches and the rest: a failed gate on the way stops the grading
+(a per-row server spends seconds of CPU on every large batch). No measured number goes
+into a message, so grading the same workspace twice agrees. Weighted, with the metric (the
+share of invalid requests rejected clearly):
 - bad input never gets a 5xx or a dropped connection, weight 1;
-- requests are answered promptly while another client stalls mid-request, weight 1;
-- p95 latency of 100-row batches under 4 concurrent clients below 1 s, weight 0.5. The
-  ticket asks for 300 ms; the bar is loose because shared CI machines are noisy, and no
-  measured number goes into a message, so grading the same workspace twice agrees.
+- requests are answered promptly while another client stalls mid-request, weight 1.
 """
 
 import base64
@@ -25,9 +31,24 @@ import math
 import threading
 import time
 
-LATENCY_BAR, STALL_BAR = 1.0, 1.0  # seconds
+STALL_BAR = 1.0  # seconds
 STALL_SECONDS = 1.5  # how long the stalled client holds its half-sent request
 REPEATS = 6  # concurrent load: each client sends its own batch REPEATS times
+# Latency: the p95 of the 100-row batches over the median latency of 1-row requests that a
+# fifth client sends meanwhile (one every REFERENCE_EVERY s). Both wait for the same CPU,
+# so the ratio does not move with the machine or its load, where an absolute bar did.
+# Measured on this 2-core machine at load average 15-18 (two trials at once beside other
+# checks): honest servers (the oracle, both right/, the red team's honest) 1.0-2.0 over
+# 32 trials, seeds 0-7, and 1.3-3.3 in 8 runs outside the sandbox; per-row prediction
+# 52-60 (p95 8-11 s) outside, 77 in the sandbox. At load average 3-4: honest 1.1-2.4 (p95
+# 0.04-0.11 s), per-row 36-64 (p95 1.6-2.1 s; the red team's perrow on seeds 11, 12: 41,
+# 36). 12 leaves 3.6x on the honest side and 3x on the per-row side.
+LATENCY_RATIO = 12
+REFERENCE_EVERY = 0.05  # seconds between reference requests: a few even in a 1 s load
+FALLBACK_BAR = 1.0  # seconds, when fewer than three reference requests were answered
+# The p95 of 4 x REPEATS = 24 replies is the second slowest: two over the bar fail it.
+SLOW_TO_FAIL = 24 - math.ceil(0.95 * 24) + 1
+EARLY_STOP_SECONDS = 0.5  # stop early only on replies this slow (and over the bar so far)
 TOLERANCE = 1e-6
 
 
@@ -67,19 +88,50 @@ def _post(service, rows) -> object:
     return service.request("POST", "/predict", json.dumps({"rows": rows}).encode())
 
 
-def _load(service, batches: list) -> list:
-    """(batch index, reply) for REPEATS requests from each of len(batches) clients at once."""
+def _load(service, batches: list, one_row: list) -> tuple[list, list]:
+    """(batch index, reply) for up to REPEATS requests from each of len(batches) clients at
+    once, and the latencies of a reference client sending `one_row` meanwhile. Once
+    SLOW_TO_FAIL replies are plainly over the bar, the p95 fails whatever the rest take, so
+    the clients stop: a per-row server costs seconds, not a minute of CPU."""
     results = [[] for _ in batches]
+    reference, slow, done = [], [], threading.Event()
 
     def client(k: int) -> None:
-        results[k] = [(k, _post(service, batches[k])) for _ in range(REPEATS)]
+        for _ in range(REPEATS):
+            if len(slow) >= SLOW_TO_FAIL:
+                return
+            reply = _post(service, batches[k])
+            results[k].append((k, reply))
+            if reply.seconds >= max(EARLY_STOP_SECONDS, LATENCY_RATIO * _median(reference)):
+                slow.append(k)
+
+    def reference_client() -> None:
+        while not done.is_set():
+            reference.append(_post(service, one_row).seconds)
+            done.wait(REFERENCE_EVERY)
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(len(batches))]
+    referee = threading.Thread(target=reference_client)
+    referee.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return [pair for per_client in results for pair in per_client]
+    done.set()
+    referee.join()
+    return [pair for per_client in results for pair in per_client], reference
+
+
+def _median(seconds: list) -> float:
+    """The median latency, or infinity before there are three: no early stop on less."""
+    return sorted(seconds)[len(seconds) // 2] if len(seconds) >= 3 else math.inf
+
+
+def _p95(seconds: list, planned: int) -> float:
+    """The p95 of the planned replies; those never sent (the load stopped early) count as
+    slow, since they were skipped only because the p95 was already over the bar."""
+    padded = sorted(seconds) + [math.inf] * (planned - len(seconds))
+    return padded[math.ceil(0.95 * planned) - 1]
 
 
 def _stalled(service, rows) -> list:
@@ -106,6 +158,37 @@ def _stalled(service, rows) -> list:
         slow.close()
 
 
+def _correct(ctx, answers: list):
+    """The gate on valid batches: every (reply, expected) pair matches the model."""
+    wrong = [(len(e["label"]), why) for r, e in answers if (why := _wrong(r, e))]
+    if wrong:
+        rows, why = wrong[0]
+        message = f"{len(wrong)} of {len(answers)} valid requests wrong, e.g. {rows} rows: {why}"
+    else:
+        message = f"{len(answers)} valid requests match the model, some sent concurrently"
+    return ctx.check("valid batches predicted right", not wrong, message, gate=True)
+
+
+def _latency(ctx, load: list, reference: list, planned: int):
+    """The p95 gate (see LATENCY_RATIO) and the measurements behind it, for `metrics`."""
+    p95 = _p95([r.seconds for _, r in load], planned)
+    typical = _median(reference)
+    # Under three reference replies (a load over at once): the p95 alone, against a loose bar.
+    bar = LATENCY_RATIO * typical if math.isfinite(typical) else FALLBACK_BAR
+    fast = ctx.check(
+        "p95 latency under load",
+        p95 < bar,
+        f"p95 of 100-row batches from 4 concurrent clients {'under' if p95 < bar else 'over'}"
+        f" {LATENCY_RATIO} times a 1-row request's latency at the same time",
+        gate=True,
+    )
+    measured = p95 if math.isfinite(p95) else max(r.seconds for _, r in load)
+    extra = {"p95_seconds": measured}  # for measuring margins; never in a message
+    if math.isfinite(typical):
+        extra |= {"one_row_under_load_seconds": typical, "p95_over_one_row": measured / typical}
+    return fast, extra
+
+
 def grade(ctx):
     if not ctx.is_file("serve.py"):
         return ctx.fail("service starts", "serve.py not found in the workspace root")
@@ -115,24 +198,30 @@ def grade(ctx):
     service, problem = ctx.serve("python serve.py --port {port}", ready="/health", startup=120)
     if problem:
         return ctx.fail("service starts", f"{problem}; last line: {service.log_tail()}")
-    valid = [_post(service, rows) for rows in plan["valid"]]
+    # Valid batches up to the load's size first (they warm the server up), then the load,
+    # then the larger batches. A failed gate that nothing after can lift stops the grading
+    # there: a server predicting row by row would spend seconds of CPU on each large batch.
+    batches, size = plan["valid"], len(plan["load"][0])
+    valid = {k: _post(service, rows) for k, rows in enumerate(batches) if len(rows) <= size}
+    if not (correct := _correct(ctx, [(r, expected[k]) for k, r in valid.items()])).passed:
+        service.stop()
+        return ctx.grade(None, [correct])
+    load, reference = _load(service, plan["load"], batches[0])
+    fast, extra = _latency(ctx, load, reference, len(plan["load"]) * REPEATS)
+    if not fast.passed:
+        service.stop()
+        return ctx.grade(None, [fast], extra)
+    valid |= {k: _post(service, rows) for k, rows in enumerate(batches) if k not in valid}
     invalid = [
         (probe, service.request("POST", "/predict", base64.b64decode(probe["body"])))
         for probe in plan["invalid"]
     ]
-    load = _load(service, plan["load"])
-    stalled = _stalled(service, plan["valid"][0])
+    stalled = _stalled(service, batches[0])
     service.stop()
 
-    answers = list(zip(valid, expected, strict=False))
-    answers += [(reply, expected[len(valid) + k]) for k, reply in load]
-    wrong = [(len(e["label"]), why) for r, e in answers if (why := _wrong(r, e))]
-    if wrong:
-        rows, why = wrong[0]
-        message = f"{len(wrong)} of {len(answers)} valid requests wrong, e.g. {rows} rows: {why}"
-    else:
-        message = f"{len(answers)} valid requests match the model, some sent concurrently"
-    correct = ctx.check("valid batches predicted right", not wrong, message, gate=True)
+    answers = [(valid[k], expected[k]) for k in range(len(batches))]
+    answers += [(reply, expected[len(batches) + k]) for k, reply in load]
+    correct = _correct(ctx, answers)
 
     guessed = [p["name"] for p, r in invalid if r.status is not None and 200 <= r.status < 300]
     no_guessing = ctx.check(
@@ -151,6 +240,7 @@ def grade(ctx):
         "invalid requests rejected",
         not missed,
         message + (f"; not: {', '.join(missed)}" if missed else ""),
+        gate=True,
     )
     crashed = [p["name"] for p, r in invalid if r.status is None or r.status >= 500]
     never_5xx = ctx.check(
@@ -168,14 +258,6 @@ def grade(ctx):
         else f"requests waited over {STALL_BAR} s for a stalled client",
         weight=1,
     )
-    seconds = sorted(r.seconds for _, r in load)
-    p95_ok = seconds[math.ceil(0.95 * len(seconds)) - 1] < LATENCY_BAR
-    fast = ctx.check(
-        "p95 latency under load",
-        p95_ok,
-        f"p95 with 4 concurrent clients {'under' if p95_ok else 'over'} {LATENCY_BAR} s",
-        weight=0.5,
-    )
     metric = 1 - len(missed) / len(invalid)
     checks = [correct, no_guessing, rejected, never_5xx, not_blocked, fast]
-    return ctx.grade(metric, checks)
+    return ctx.grade(metric, checks, extra)

@@ -102,6 +102,27 @@ def _contract(seed: int) -> tuple[float, int]:
     return round(float(rng.uniform(0.15, 0.45)), 3), int(rng.integers(240, 490))
 
 
+def _nonfinite_probes(rng: np.random.Generator, row: dict) -> list[tuple]:
+    """Numbers that are not finite JSON numbers, where numbers are expected. Python's json
+    reads NaN and Infinity (not JSON) and 1e999 (too large for a double) as floats the
+    model imputes or crashes on: a 200 with a guess, or a 500. No field is required in
+    the error, since rejecting the body while parsing it is as right as naming the field."""
+    strict = str(rng.choice([f for f in NUMERIC if f not in NULLABLE]))  # the imputer's guess
+    nullable = str(rng.choice(sorted(NULLABLE)))  # NaN here is a null the client never sent
+    anywhere = [str(f) for f in rng.choice(NUMERIC, 2)]
+    literals = [
+        ("NaN for a number", strict, "NaN"),
+        ("NaN for a nullable number", nullable, "NaN"),
+        ("Infinity for a number", anywhere[0], "Infinity"),
+        ("number too large for a double", anywhere[1], "-1e999"),
+    ]
+    probes = []
+    for name, field, literal in literals:
+        marked = json.dumps({"rows": [{**row, field: "@NUMBER@"}]})
+        probes.append((name, marked.replace('"@NUMBER@"', literal).encode(), None))
+    return probes
+
+
 def _invalid_probes(rng: np.random.Generator, row: dict, max_rows: int) -> list[dict]:
     """Bad requests, each with the field its error message should name (if any)."""
     num = str(rng.choice(NUMERIC))
@@ -109,6 +130,7 @@ def _invalid_probes(rng: np.random.Generator, row: dict, max_rows: int) -> list[
     strict = str(rng.choice([f for f in [*NUMERIC, *LEVELS] if f not in NULLABLE]))
     missing = str(rng.choice([*NUMERIC, *LEVELS]))
     body = lambda rows: json.dumps({"rows": rows}).encode()  # noqa: E731
+    nonfinite = _nonfinite_probes(rng, row)
     probes = [
         ("malformed JSON", b'{"rows": [{"age": 41, "annual_income": ', None),
         ("body is a list", json.dumps([row]).encode(), None),
@@ -124,6 +146,7 @@ def _invalid_probes(rng: np.random.Generator, row: dict, max_rows: int) -> list[
         ("boolean for a number", body([{**row, num: True}]), num),
         ("number for a category", body([row, {**row, cat: 3}]), cat),
         ("null where not allowed", body([{**row, strict: None}]), strict),
+        *nonfinite,
     ]
     return [{"name": n, "body": base64.b64encode(b).decode(), "field": f} for n, b, f in probes]
 
