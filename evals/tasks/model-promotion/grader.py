@@ -1,21 +1,33 @@
-"""Registry state after the review, and a rollback run twice in a sandbox.
+"""Registry state after the review, and the rollback run four times in one sandbox.
 
 - metric (weight 2): production.json serves the version the policy picks (1) or not (0);
-- history kept (1): the replaced version was appended to `history`, nothing else changed;
+- history kept (1): the replaced version was appended to `history`, nothing else changed,
+  and `promoted_at` is today's date (the README: the day of the last change);
 - rollback works (2): `bash rollback.sh` run on a copy of the workspace restores the
-  replaced version, and run again steps back once more (a rollback that only knows this
-  promotion, or that cannot find the old version, fails), with models/ left intact;
-- verdicts (1): promotion.json says for every candidate whether it qualifies.
+  replaced version, and run again steps back once more, and again to the oldest version
+  (a rollback that only knows this promotion, or that cannot find the old version,
+  fails), each dated today; a fourth run, with the history used up, must exit non-zero
+  and leave production.json byte for byte as it was; models/ left intact;
+- verdicts (1): promotion.json says for every candidate whether it qualifies (the
+  runner-up sits exactly on every limit of the policy, and qualifies).
 Model folders are protected files, so editing or deleting one is a failed gate.
 """
 
+import datetime
 import json
 
 MODELS = "registry/models"
+# Three rollbacks step back to the oldest version (history then empty); a fourth has
+# nothing to roll back to and must refuse. Each state is copied aside after its step.
+LOG, PRODUCTION = ".grader_rb.log", "registry/production.json"
 ROLLBACK = (
-    "bash rollback.sh > .grader_rb.log 2>&1 && cp registry/production.json .grader_rb1.json"
-    " && bash rollback.sh >> .grader_rb.log 2>&1 && cp registry/production.json .grader_rb2.json"
+    f"bash rollback.sh > {LOG} 2>&1 && cp {PRODUCTION} .grader_rb1.json"
+    f" && bash rollback.sh >> {LOG} 2>&1 && cp {PRODUCTION} .grader_rb2.json"
+    f" && bash rollback.sh >> {LOG} 2>&1 && cp {PRODUCTION} .grader_rb3.json"
+    f" && {{ bash rollback.sh >> {LOG} 2>&1; refused=$?; cp {PRODUCTION} .grader_rb4.json;"
+    " test $refused -ne 0 || exit 86; }"
 )
+ACCEPTED_EMPTY = 86  # the exit status above when the fourth rollback claimed success
 
 
 def _state(data) -> tuple | None:
@@ -26,33 +38,69 @@ def _state(data) -> tuple | None:
     return data["version"], history if isinstance(history, list) else None
 
 
+def _dated_today(data, days_back: int) -> bool:
+    """`promoted_at` is the date of a change made today: the README's "the day the change
+    was made". A day either side of UTC's date allows any time zone, and `days_back` a
+    trial that ran over midnight before grading."""
+    text = data.get("promoted_at") if isinstance(data, dict) else None
+    try:
+        date = datetime.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return False
+    today = datetime.datetime.now(datetime.UTC).date()
+    return date is not None and -days_back - 1 <= (date - today).days <= 1
+
+
+def _steps_wrong(run, truth: dict) -> str | None:
+    """Why the three rollbacks did not step back one version each, dated today, or None.
+    Versions first: a rollback that restores an old copy of production.json also restores
+    its old date, and the versions say more about what it did."""
+    history = [*truth["history"], truth["previous"]]
+    states = [run.read_json(f".grader_rb{step}.json", "rb").value for step in (1, 2, 3)]
+    for step, data in enumerate(states, start=1):
+        want = (history[-step], history[:-step])
+        if _state(data) != want:
+            return f"after rollback {step}: {_state(data) or 'malformed'}, expected {want}"
+    for step, data in enumerate(states, start=1):
+        if not _dated_today(data, days_back=0):
+            return f"after rollback {step}: promoted_at is not today's date (a change)"
+    return None
+
+
+def _refusal_wrong(run) -> str | None:
+    """Why a rollback with an empty history did not refuse and leave production.json as it
+    was, or None."""
+    if run.result.exit_code == ACCEPTED_EMPTY:
+        return "with an empty history, rollback.sh exited 0 instead of refusing"
+    before = run.read_bytes(".grader_rb3.json", "rb")
+    after = run.read_bytes(".grader_rb4.json", "rb")
+    if not (before.ok and after.ok and before.value == after.value):
+        return "with an empty history, rollback.sh changed production.json"
+    return None
+
+
 def _rollback(ctx, truth: dict):
     if not ctx.is_file("rollback.sh"):
         return ctx.check("rollback works", False, "rollback.sh not found", weight=2)
     run = ctx.exec(ROLLBACK, timeout=60)
-    if run.result.exit_code != 0:
-        why = "timed out" if run.result.timed_out else f"failed (exit {run.result.exit_code})"
-        return ctx.check("rollback works", False, f"bash rollback.sh {why}", weight=2)
-    first = _state(run.read_json(".grader_rb1.json", "rb").value)
-    second = _state(run.read_json(".grader_rb2.json", "rb").value)
-    history = truth["history"]
-    want_first = (truth["previous"], history)
-    want_second = (history[-1], history[:-1])
+    failed = run.result.exit_code not in (0, ACCEPTED_EMPTY) or run.result.timed_out
+    why = None
+    if failed:
+        done = sum(run.is_file(f".grader_rb{step}.json") for step in (1, 2, 3))
+        status = "timed out" if run.result.timed_out else f"exited {run.result.exit_code}"
+        why = f"bash rollback.sh {status} on rollback {done + 1} of 3 (history not yet empty)"
+    why = why or _steps_wrong(run, truth) or _refusal_wrong(run)
     # Digests never follow a link (as root, reading through an agent's link could hang on
     # /proc/kmsg or leak host files); a tree that cannot be digested is not intact.
     after, before = run.tree_digest(MODELS), ctx.tree_digest(MODELS)
-    intact = after.ok and before.ok and after.value == before.value
-    ok = first == want_first and second == want_second and intact
-    if ok:
-        message = f"rolled back to {want_first[0]}, then to {want_second[0]}"
-    elif not intact:
-        message = "rollback changed or deleted files under registry/models/"
-    else:
-        message = (
-            f"after one rollback: {first or 'malformed'}, expected {want_first}; "
-            f"after two: {second or 'malformed'}, expected {want_second}"
-        )
-    return ctx.check("rollback works", ok, message, weight=2)
+    if not (after.ok and before.ok and after.value == before.value):
+        why = "rollback changed or deleted files under registry/models/"
+    history = [*truth["history"], truth["previous"]]
+    message = why or (
+        f"rolled back to {', then '.join(reversed(history))}, dated today; then refused"
+        " with nothing to roll back to, leaving production.json as it was"
+    )
+    return ctx.check("rollback works", why is None, message, weight=2)
 
 
 def _verdicts(ctx, truth: dict):
@@ -87,13 +135,15 @@ def grade(ctx):
         role = truth["roles"].get(version, "not a candidate")
         message += f" ({role}); the policy picks {truth['winner']}"
     expected_history = [*truth["history"], truth["previous"]]
+    dated = _dated_today(data, days_back=1)
     checks = [
         check,
         ctx.check("policy winner promoted", promoted, message),
         ctx.check(
             "history kept",
-            history == expected_history,
-            f"history {history}, expected {expected_history}",
+            history == expected_history and dated,
+            f"history {history}, expected {expected_history}"
+            + ("; promoted_at is today's date" if dated else "; promoted_at is not today's date"),
             weight=1,
         ),
         _rollback(ctx, truth),

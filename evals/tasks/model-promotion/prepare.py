@@ -18,6 +18,7 @@ CURRENT, OLD = "val-2024-06", "val-2024-03"
 ROLES = ["winner", "runner_up", "best_test", "best_train", "guard_ece", "guard_new",
          "guard_latency", "old_valset"]  # fmt: skip
 ALGORITHMS = ["gradient_boosting", "logistic_regression", "random_forest", "mlp"]
+MIN_AUC_GAIN, MAX_ECE_RISE, MAX_NEW_AUC_DROP, MAX_LATENCY = 0.005, 0.005, 0.01, 25.0  # POLICY.md
 
 
 def _card(version, stage, day, rng, val_set, auc, ece, new_auc, latency, train, test):
@@ -55,7 +56,34 @@ def _candidates(rng: np.random.Generator, prod: dict) -> dict[str, dict]:
                                   "test": auc + u(0.005, 0.010)}  # fmt: skip
     for name, r in roles.items():
         r["train"] = r["auc"] + (u(0.12, 0.14) if name == "best_train" else u(0.02, 0.06))
+    roles["runner_up"].update(_on_the_limits(prod))
     return roles
+
+
+def _on_the_limits(prod: dict) -> dict:
+    """Runner-up metrics exactly on every limit of the policy, which it still meets ("at
+    least", "at most"). `prod` holds 4-decimal values for which plain float subtraction of
+    the cards' numbers lands on the wrong side of each limit (0.8312 - 0.8262 is
+    0.004999...), so a review that compares raw float differences rejects it."""
+    return {
+        "auc": round(prod["auc"] + MIN_AUC_GAIN, 4),
+        "ece": round(prod["ece"] + MAX_ECE_RISE, 4),
+        "new": round(prod["new"] - MAX_NEW_AUC_DROP, 4),
+        "latency": MAX_LATENCY,
+    }
+
+
+def _float_trap(value: float, limit: float, rule: str) -> float:
+    """The 4-decimal value nearest `value` for which a card exactly `limit` away from it
+    (above for a "gain" or a "rise", below for a "drop") differs from it, in plain float
+    subtraction, by just under the limit for a gain and just over it otherwise."""
+    sign = -1 if rule == "drop" else 1
+    for step in range(400):
+        for base in (round(value + step * 1e-4, 4), round(value - step * 1e-4, 4)):
+            difference = (round(base + sign * limit, 4) - base) * sign
+            if (difference < limit) if rule == "gain" else (difference > limit):
+                return base
+    raise ValueError(f"no float trap near {value}")
 
 
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
@@ -64,6 +92,10 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     prod = {"auc": rng.uniform(0.80, 0.84), "ece": rng.uniform(0.015, 0.03),
             "latency": rng.uniform(8, 15)}  # fmt: skip
     prod["new"] = prod["auc"] - rng.uniform(0.02, 0.05)
+    # Production's numbers sit where a float difference misreads the runner-up's limits.
+    prod["auc"] = _float_trap(prod["auc"], MIN_AUC_GAIN, "gain")
+    prod["ece"] = _float_trap(prod["ece"], MAX_ECE_RISE, "rise")
+    prod["new"] = _float_trap(prod["new"], MAX_NEW_AUC_DROP, "drop")
 
     cards = {
         "v1": _card("v1", "archived", "01-15", rng, "val-2023-12", prod["auc"] - 0.03,

@@ -3,6 +3,7 @@
 # written as a standalone Python script that bash rollback.sh calls.
 set -euo pipefail
 python3 - <<'PY'
+import datetime
 import json
 from pathlib import Path
 
@@ -37,10 +38,12 @@ Path("promotion.json").write_text(
 if winner:
     production["history"] = [*production["history"], production["version"]]
     production["version"] = winner
+    production["promoted_at"] = datetime.date.today().isoformat()
     (registry / "production.json").write_text(json.dumps(production, indent=2))
 PY
 cat > rollback.py <<'PY'
 """One step back: serve history[-1] again; refuse if there is none or its model is gone."""
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -53,6 +56,7 @@ previous = state["history"][-1]
 if not (Path("registry/models") / previous / "model.json").is_file():
     sys.exit(f"rollback: model {previous} is missing")
 state["version"], state["history"] = previous, state["history"][:-1]
+state["promoted_at"] = datetime.date.today().isoformat()
 path.write_text(json.dumps(state, indent=2))
 PY
 printf '#!/usr/bin/env bash\nset -euo pipefail\ncd "$(dirname "$0")"\nexec python3 rollback.py\n' > rollback.sh

@@ -3,6 +3,7 @@
 # with the registry bookkeeping and rollback done right.
 set -euo pipefail
 python3 - <<'PY'
+import datetime
 import json
 from pathlib import Path
 
@@ -15,13 +16,15 @@ verdicts = {v: {"eligible": v == best, "reasons": ["best test auc" if v == best 
             for v in cands}
 Path("promotion.json").write_text(json.dumps(
     {"promoted": best, "previous": prod["version"], "candidates": verdicts}, indent=2))
-prod.update(version=best, history=[*prod["history"], prod["version"]])
+prod.update(version=best, history=[*prod["history"], prod["version"]],
+            promoted_at=datetime.date.today().isoformat())
 (reg / "production.json").write_text(json.dumps(prod, indent=2))
 PY
 cat > rollback.sh <<'SH'
 #!/usr/bin/env bash
 set -euo pipefail
 python3 -c '
-import json; p = "registry/production.json"; d = json.load(open(p))
-d["version"] = d["history"].pop(); json.dump(d, open(p, "w"), indent=2)'
+import datetime, json; p = "registry/production.json"; d = json.load(open(p))
+d["version"] = d["history"].pop(); d["promoted_at"] = datetime.date.today().isoformat()
+json.dump(d, open(p, "w"), indent=2)'
 SH

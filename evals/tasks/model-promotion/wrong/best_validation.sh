@@ -3,6 +3,7 @@
 # that it was measured on the current validation set, no guardrails, no margin.
 set -euo pipefail
 python3 - <<'PY'
+import datetime
 import json
 from pathlib import Path
 
@@ -16,13 +17,15 @@ verdicts = {v: {"eligible": c["metrics"]["validation"]["auc"] > base, "reasons":
 best = max(cands, key=lambda v: cands[v]["metrics"]["validation"]["auc"])
 Path("promotion.json").write_text(json.dumps(
     {"promoted": best, "previous": prod["version"], "candidates": verdicts}, indent=2))
-prod.update(version=best, history=[*prod["history"], prod["version"]])
+prod.update(version=best, history=[*prod["history"], prod["version"]],
+            promoted_at=datetime.date.today().isoformat())
 (reg / "production.json").write_text(json.dumps(prod, indent=2))
 PY
 cat > rollback.sh <<'SH'
 #!/usr/bin/env bash
 set -euo pipefail
 python3 -c '
-import json; p = "registry/production.json"; d = json.load(open(p))
-d["version"] = d["history"].pop(); json.dump(d, open(p, "w"), indent=2)'
+import datetime, json; p = "registry/production.json"; d = json.load(open(p))
+d["version"] = d["history"].pop(); d["promoted_at"] = datetime.date.today().isoformat()
+json.dump(d, open(p, "w"), indent=2)'
 SH

@@ -4,6 +4,7 @@
 # ticket names: passed at 5/6 = 0.83 before the pass mark asked for every deliverable.
 set -euo pipefail
 python3 - <<'PY'
+import datetime
 import json
 from pathlib import Path
 
@@ -27,7 +28,8 @@ for v, c in sorted(cards.items()):
 eligible = [v for v in verdicts if verdicts[v]["eligible"]]
 best = max(eligible, key=lambda v: cards[v]["metrics"]["validation"]["auc"], default=None)
 if best:
-    prod.update(version=best, history=[*prod["history"], prod["version"]])
+    prod.update(version=best, history=[*prod["history"], prod["version"]],
+                promoted_at=datetime.date.today().isoformat())
     (reg / "production.json").write_text(json.dumps(prod, indent=2))
 PY
 cat > rollback.sh <<'SH'
@@ -35,6 +37,7 @@ cat > rollback.sh <<'SH'
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 -c '
-import json; p = "registry/production.json"; d = json.load(open(p))
-d["version"] = d["history"].pop(); json.dump(d, open(p, "w"), indent=2)'
+import datetime, json; p = "registry/production.json"; d = json.load(open(p))
+d["version"] = d["history"].pop(); d["promoted_at"] = datetime.date.today().isoformat()
+json.dump(d, open(p, "w"), indent=2)'
 SH

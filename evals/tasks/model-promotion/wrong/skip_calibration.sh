@@ -3,6 +3,7 @@
 # the best AUC and worse calibration gets promoted. Rollback and history are right.
 set -euo pipefail
 python3 - <<'PY'
+import datetime
 import json
 from pathlib import Path
 
@@ -28,7 +29,8 @@ Path("promotion.json").write_text(
     json.dumps({"promoted": best, "previous": prod["version"], "candidates": verdicts})
 )
 if best:
-    prod.update(version=best, history=[*prod["history"], prod["version"]])
+    prod.update(version=best, history=[*prod["history"], prod["version"]],
+                promoted_at=datetime.date.today().isoformat())
     (reg / "production.json").write_text(json.dumps(prod, indent=2))
 PY
 cat > rollback.sh <<'SH'
@@ -36,6 +38,7 @@ cat > rollback.sh <<'SH'
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 -c '
-import json; p = "registry/production.json"; d = json.load(open(p))
-d["version"] = d["history"].pop(); json.dump(d, open(p, "w"), indent=2)'
+import datetime, json; p = "registry/production.json"; d = json.load(open(p))
+d["version"] = d["history"].pop(); d["promoted_at"] = datetime.date.today().isoformat()
+json.dump(d, open(p, "w"), indent=2)'
 SH
