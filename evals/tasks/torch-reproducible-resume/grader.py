@@ -283,36 +283,40 @@ def grade(ctx):
 
 def _continues(ctx, runs: dict, reference: dict):
     """The gate for a resume on refreshed data: it must run, and must not equal run a."""
-    name = "resume continues the stopped run"
-    if problem := _stopped(ctx, runs, "c2"):
-        return ctx.check(name, False, f"pre-empted run on refreshed data: {problem}", gate=True)
-    d2, problem = _outcome(ctx, runs, "d2")
-    if d2 is None:
-        return ctx.check(name, False, f"resume after a data refresh: {problem}", gate=True)
-    restarted = d2["weights"] == reference["weights"]
-    message = (
-        "the resumed run equals a fresh run on today's data: it retrained from scratch "
-        "instead of continuing from the checkpoint"
-        if restarted
-        else "the resumed run continued from its checkpoint"
-    )
-    return ctx.check(name, not restarted, message, gate=True)
+    return _differs_from_a(
+        ctx, runs, reference, "resume continues the stopped run",
+        stopped=("c2", "pre-empted run on refreshed data"),
+        resumed=("d2", "resume after a data refresh"),
+        verdicts=(
+            "the resumed run equals a fresh run on today's data: it retrained from scratch "
+            "instead of continuing from the checkpoint",
+            "the resumed run continued from its checkpoint",
+        ),
+    )  # fmt: skip
 
 
 def _trains_on_todays_files(ctx, runs: dict, reference: dict):
     """The gate for the data a resume trains on: c resumed on the refreshed export (e)
     must run, and must not equal run a (which never saw that export)."""
-    name = "resume trains on the files as they are"
-    if problem := _stopped(ctx, runs, "c"):
-        return ctx.check(name, False, f"pre-empted run: {problem}", gate=True)
-    e, problem = _outcome(ctx, runs, "e")
-    if e is None:
-        return ctx.check(name, False, f"resume on a refreshed export: {problem}", gate=True)
-    stale = e["weights"] == reference["weights"]
-    message = (
-        "resumed on a refreshed export, the run still equals the uninterrupted one on the "
-        "original data: the epochs after the resume did not train on data/ as it was"
-        if stale
-        else "the epochs after the resume trained on the refreshed export"
-    )
-    return ctx.check(name, not stale, message, gate=True)
+    return _differs_from_a(
+        ctx, runs, reference, "resume trains on the files as they are",
+        stopped=("c", "pre-empted run"),
+        resumed=("e", "resume on a refreshed export"),
+        verdicts=(
+            "resumed on a refreshed export, the run still equals the uninterrupted one on "
+            "the original data: the epochs after the resume did not train on data/ as it was",
+            "the epochs after the resume trained on the refreshed export",
+        ),
+    )  # fmt: skip
+
+
+def _differs_from_a(ctx, runs, reference, name, *, stopped, resumed, verdicts):
+    """A gate on one resume: the (run, what) `stopped` really stopped, the (run, what)
+    `resumed` ran, and its weights differ from run a's; `verdicts` say (equal, differ)."""
+    if problem := _stopped(ctx, runs, stopped[0]):
+        return ctx.check(name, False, f"{stopped[1]}: {problem}", gate=True)
+    facts, problem = _outcome(ctx, runs, resumed[0])
+    if facts is None:
+        return ctx.check(name, False, f"{resumed[1]}: {problem}", gate=True)
+    equal = facts["weights"] == reference["weights"]
+    return ctx.check(name, not equal, verdicts[0] if equal else verdicts[1], gate=True)
