@@ -16,6 +16,7 @@ import pwd
 import selectors
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -136,7 +137,12 @@ class Sandbox:
     # ---- shared machinery
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The scrubbed environment, with this interpreter's folder first on PATH: the
+        agent's `python` is the one with the task's libraries even when the harness was
+        started as /path/to/venv/bin/mlskills from a shell that never activated the venv
+        (the host PATH then finds a bare system python)."""
         env = scrubbed_env(self.guest_path(self.home), self.guest_path(self.tmp), extra)
+        env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
         env[MARKER] = self.token
         return env
 

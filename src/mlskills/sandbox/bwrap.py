@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -147,9 +146,8 @@ class BwrapSandbox(Sandbox):
         return str(host)
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        """The base environment, with this interpreter first on PATH and a user name."""
+        """The base environment, with a user name."""
         env = super().env(extra)
-        env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
         env.setdefault("USER", identity.USER_NAME)
         env.setdefault("LOGNAME", identity.USER_NAME)
         return env
