@@ -1,7 +1,8 @@
 """Each experiment's decision, effect, interval and sample-ratio check against the truth.
 
-Every seed holds four experiments, one of each kind (see prepare.py): a real gain (ship),
-no effect but an early significant day (no_ship), a small harm (no_ship), and a
+Every seed holds four experiments, one of each kind (see prepare.py): a small real gain in
+a large experiment (ship), no effect in a small one with an early significant day and a
+larger but insignificant final estimate (no_ship), a small harm (no_ship), and a
 sample-ratio mismatch from a logging bug that makes the treatment look like a win
 (investigate). The truth (kind, true effect, the full-data difference and its standard
 error) comes from the hidden generating process, never from the agent's numbers.

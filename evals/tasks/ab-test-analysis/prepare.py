@@ -1,19 +1,26 @@
 """Four A/B experiments on checkout conversion, each of a known kind, in shuffled order.
 
 Every seed holds one experiment of each kind, so every judgement is tested on every seed:
-- `real_gain`: the treatment truly lifts conversion; the full-data interval excludes 0.
-- `null_peek`: no true effect, but the cumulative test dips below p = 0.05 on an early
-  day before the planned end with the treatment ahead (a team that stops at the first
-  significant day ships it), and at the end the treatment is still ahead, by a quarter to
-  one standard error: positive, nowhere near significant, so a team that ships on the
-  sign of the point estimate ships it on every seed (without that, seed luck decided it).
+- `real_gain`: the treatment truly lifts conversion a little (0.7 points) in a large,
+  well-powered experiment; the full-data interval lies clearly above 0 (z > 3, so a
+  Bonferroni correction for the four tests still ships it).
+- `null_peek`: no true effect, in a small experiment, but the cumulative test dips below
+  p = 0.05 on an early day before the planned end with the treatment ahead (a team that
+  stops at the first significant day ships it), and at the end the treatment is still
+  ahead, by a quarter to one standard error: positive, nowhere near significant, so a team
+  that ships on the sign of the point estimate ships it on every seed (without that, seed
+  luck decided it). Its small size gives it a wide interval, and it is redrawn until its
+  point estimate, in points and relative to control, is larger than the real gain's: a
+  rule that ships on the size of the estimate (any fixed cut-off, absolute or relative)
+  cannot ship the one without the other on any seed; only the uncertainty separates them.
 - `harm`: the treatment truly lowers conversion a little, and significantly (so a rule
   that ships any significant difference, whatever its sign, ships it).
 - `srm`: a logging bug drops treatment users who did not convert, so treatment has fewer
   users than planned and its conversion looks better than it is.
 Planned splits differ between experiments (not all 50/50). Each non-SRM experiment is
-redrawn until the full-data 95% Wald interval covers the true effect, so an honest
-analysis is always right on its data.
+redrawn until the true effect lies within 1.75 standard errors of the full-data difference,
+inside the 95% Wald interval with a margin, so an honest analysis is always right on its
+data, whichever 95% interval it uses (Newcombe's and a bootstrap's ends differ a little).
 """
 
 import json
@@ -24,12 +31,20 @@ import pandas as pd
 
 DAYS = 14
 BASE = {"real_gain": 0.10, "null_peek": 0.08, "harm": 0.12, "srm": 0.09}
-LIFT = {"real_gain": 0.012, "null_peek": 0.0, "harm": -0.01, "srm": 0.0}
+LIFT = {"real_gain": 0.007, "null_peek": 0.0, "harm": -0.01, "srm": 0.0}
+# Users per experiment: the real gain is large and the no-effect one small (see above).
+USERS = {
+    "real_gain": (70000, 90000),
+    "null_peek": (1500, 2500),
+    "harm": (30000, 36000),
+    "srm": (30000, 36000),
+}
 NAMES = [
     "one_page_checkout", "saved_cards", "free_shipping_banner", "express_pay_button",
     "address_autocomplete", "trust_badges", "guest_checkout", "order_summary_redesign",
 ]  # fmt: skip
 Z95 = 1.959964
+COVER_Z = 1.75  # the truth this close to the estimate: inside any honest 95% interval
 
 
 def _split(rng, kind):
@@ -69,28 +84,48 @@ def _srm_z(treated, share):
     return (treated.sum() - n * share) / np.sqrt(n * share * (1 - share))
 
 
-def _acceptable(kind, share, arrays):
+def _relative(treated, converted):
+    """The final difference relative to control's conversion (the relative lift)."""
+    return converted[treated].mean() / converted[~treated].mean() - 1
+
+
+def _beats(gain, arrays):
+    """Whether this draw's final estimate is larger than the real gain's, absolute and relative.
+
+    By a tenth of a point and a tenth of the relative lift, so that no cut-off separates
+    them by a rounding accident.
+    """
+    diff, relative = _cumulative_z(*arrays)[0][-1], _relative(arrays[0], arrays[2])
+    return diff > gain["observed_effect"] + 0.001 and relative > 1.1 * gain["relative_effect"]
+
+
+def _acceptable(kind, share, arrays, gain):
     diff, se, z = _cumulative_z(*arrays)
     if kind == "srm":  # clear mismatch, and the biased data looks like a clear win
         return abs(_srm_z(arrays[0], share)) > 4.0 and diff[-1] - Z95 * se[-1] > 0
     if abs(_srm_z(arrays[0], share)) > 1.9:  # no accidental mismatch elsewhere
         return False
-    covers = abs(diff[-1] - LIFT[kind]) <= Z95 * se[-1]
-    if kind == "real_gain":
-        return covers and diff[-1] - Z95 * se[-1] > 0.002
+    covers = abs(diff[-1] - LIFT[kind]) <= COVER_Z * se[-1]
+    if kind == "real_gain":  # clearly significant, even after a correction for four tests
+        return covers and z[-1] > 3.0
     if kind == "harm":  # significant, so "ship whatever is significant" ships it
         return covers and diff[-1] + Z95 * se[-1] < 0
     if kind == "null_peek":  # significantly up on some day 3-9, up but far from it at the end
-        return covers and 0.25 < z[-1] < 1.0 and z[2:9].max() > 2.1
+        early_and_end = covers and 0.25 < z[-1] < 1.0 and z[2:9].max() > 2.1
+        return early_and_end and _beats(gain, arrays)
     return False
 
 
-def _experiment(rng, kind):
+def _experiment(rng, kind, gain=None):
+    """(planned share, the logged users, the hidden statistics) of an acceptable draw.
+
+    `gain` is the real gain's statistics, which the no-effect experiment must beat.
+    """
     share = _split(rng, kind)
-    n = int(rng.integers(30000, 36000))
+    n = int(rng.integers(*USERS[kind]))
     for _ in range(5000):
         treated, day, converted = arrays = _draw(rng, kind, share, n)
-        if _acceptable(kind, share, arrays):
+        if _acceptable(kind, share, arrays, gain):
             frame = pd.DataFrame(
                 {
                     "variant": np.where(treated, "treatment", "control"),
@@ -99,7 +134,11 @@ def _experiment(rng, kind):
                 }
             )
             diff, se, _ = _cumulative_z(*arrays)
-            stats = {"observed_effect": diff[-1], "standard_error": se[-1]}
+            stats = {
+                "observed_effect": diff[-1],
+                "standard_error": se[-1],
+                "relative_effect": _relative(treated, converted),
+            }
             return share, frame, stats
     raise RuntimeError(f"no acceptable draw for {kind}")
 
@@ -108,9 +147,12 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(18200 + seed)
     kinds = list(rng.permutation(list(BASE)))
     names = list(rng.choice(NAMES, len(kinds), replace=False))
+    drawn = {"real_gain": _experiment(rng, "real_gain")}  # first: null_peek must beat it
+    for kind in ("null_peek", "harm", "srm"):
+        drawn[kind] = _experiment(rng, kind, gain=drawn["real_gain"][2])
     frames, plan, truth = [], {}, {}
     for kind, name in zip(kinds, names, strict=True):
-        share, frame, stats = _experiment(rng, kind)
+        share, frame, stats = drawn[kind]
         frames.append(frame.assign(experiment=name))
         plan[name] = {"planned_treatment_share": share, "planned_days": DAYS, "metric": "converted"}
         truth[name] = {"kind": kind, "true_effect": LIFT[kind], **stats}
