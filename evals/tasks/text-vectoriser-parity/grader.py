@@ -24,8 +24,27 @@ batch-independence gate sees (a red team's predict.py refit its TfidfVectorizer 
 data/train.csv and passed while the decoy kept the training texts, queues shuffled; one
 before it refit from model/training_tickets.csv). Only runs whose words are mostly ticket
 words (TICKET_WORD_SHARE) are enciphered, so the prose in an agent's code or notes stays as
-it is. A pickled copy (joblib, pickle) is beyond this: the grader never unpickles an
-agent's file.
+it is.
+
+A pickled copy (joblib, pickle) is beyond the scrambles, as the grader never unpickles an
+agent's file, so the property itself is watched too (found in review: a predict.py that
+refit its TfidfVectorizer, or the whole pipeline, from a joblib copy of the training frame
+routes as trained and passed). Both serving runs start Python with WATCHER, staged as
+sitecustomize.py first on PYTHONPATH: it records every scikit-learn fit predict.py makes
+(fit, fit_transform, partial_fit, fit_predict of any estimator class, the script's own
+included; the outermost of a nest; in threads and child processes too), and the gate
+FIT_GATE fails, naming what was fitted. Fits that learn nothing from data do not count: a
+stateless estimator's (HashingVectorizer, FunctionTransformer), a label encoder's (the six
+queue names), and those sklearn makes inside its own prediction methods
+(CalibratedClassifierCV.predict_proba fits a LabelEncoder). The watcher writes each event
+as it happens, so a run ending by os._exit loses none; a run that exited 0 with no
+"started" event (its Python never ran the watcher) or with scikit-learn loaded out of the
+watcher's sight cannot be told from one that fitted, and fails the gate. A fit written by
+hand in numpy is not seen; the scrambles still spoil one on any copy the grader can read.
+As in torch-silent-bugs, the watcher shares predict.py's sandbox: a script written to fool
+it could; it is there for the honest mistake. It costs ~2.5 ms of CPU per run (no new
+process) and changes nothing predict.py computes (20 model families' predictions compared
+bit for bit, watched and not).
 
 The ticket asks for the training code too: a code file must name data's train.csv and a
 file it saved (a gate, read as text; `ctx.producing_code`), and `python train.py`, rerun
@@ -58,6 +77,7 @@ names is the flattering number, so above the batch the bound stays tight.
 import bz2
 import gzip
 import io
+import json
 import lzma
 import re
 import zipfile
@@ -69,10 +89,15 @@ import pandas as pd
 from sklearn.metrics import f1_score, roc_auc_score
 
 COMMAND = "python predict.py --input {src} --output {dst}"
+WATCH_DIR = ".grader/fit-watch"  # the watcher's folder, first on PYTHONPATH while serving
+WATCH_RECORD = f"{WATCH_DIR}/record.jsonl"  # RECORD in WATCHER
+SERVING = f'PYTHONPATH="$PWD/{WATCH_DIR}" {COMMAND}'
+MAX_RECORD_BYTES = 1 << 20  # short JSON lines, at most 20 fits per process
 TIMEOUT = 60.0
 TRAIN_TIMEOUT = 180.0  # the ticket's three minutes for python train.py
 HONEST = (-0.15, 0.06)  # allowed reported minus measured macro-F1
 CONFIDENCE_AUC = 0.6
+FIT_GATE = "predict.py fits nothing while serving"
 BATCHES = ("batch.csv", "small_batch.csv")  # the big batch, then some of its tickets again
 RETRAINED_AGREEMENT = 0.8  # share of the batch the rebuilt model routes like the shipped one
 QUEUES = ["network", "printing", "email", "account_access", "hardware", "software"]
@@ -102,6 +127,162 @@ STREAMS = {  # magic bytes: (decompressor, compressor)
     b"BZh": (bz2.BZ2Decompressor, bz2.compress),
     b"\xfd7zXZ\x00": (lzma.LZMADecompressor, lzma.compress),
 }
+
+WATCHER = r"""# Staged by the grader as sitecustomize.py, first on PYTHONPATH, for predict.py's
+# serving runs: it records every scikit-learn fit the run makes. No sklearn import here: a
+# finder waits for sklearn.base to load, then BaseEstimator.__init_subclass__ wraps fit,
+# fit_transform, partial_fit and fit_predict of every estimator class defined after it
+# (sklearn's own and the script's; plain functions and available_if's). Only the outermost
+# fit counts (a Pipeline's, not its steps'). Not counted, as they learn nothing from data:
+# a stateless estimator's fit (HashingVectorizer, FunctionTransformer: get_tags'
+# requires_fit False), a label encoder's (the queue names, which the ticket fixes), and a
+# fit sklearn makes inside its own prediction methods (CalibratedClassifierCV.predict_proba
+# fits a LabelEncoder); a fit made inside one of these still counts. Each event is appended
+# to RECORD as it happens (a JSON line), so a process that ends by os._exit or a signal
+# loses nothing: "started" (the first Python process of the run), "fit" (in any process,
+# child processes included), "unwatched" (sklearn loaded out of the watcher's sight).
+import _thread
+import os
+import sys
+
+RECORD = os.path.abspath(".grader/fit-watch/record.jsonl")
+FITTING = ("fit", "fit_transform", "partial_fit", "fit_predict")
+PREDICTING = {"predict", "predict_proba", "predict_log_proba", "decision_function", "transform"}
+PREDICTING |= {"inverse_transform", "score", "score_samples", "apply"}
+LABEL_ENCODERS = frozenset({"LabelEncoder", "LabelBinarizer", "MultiLabelBinarizer"})
+SHOWN = 20  # fit lines per process: enough to name what was fitted
+written = {"fit": 0}
+inside = _thread._local()  # inside.fitting: a counted fit is running in this thread
+
+
+def _write(event, **details):
+    if event == "fit":
+        if written["fit"] >= SHOWN:
+            return
+        written["fit"] += 1
+    # JSON by hand (the values are names: letters, digits, "_" and "."): importing json would
+    # cost ~8 ms per run.
+    line = ", ".join(f'"{key}": "{value}"' for key, value in {"event": event, **details}.items())
+    try:
+        fd = os.open(RECORD, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.write(fd, ("{" + line + "}\n").encode())
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _caller(frame):
+    # The frame that called the fit, past sklearn's set_output wrapper of fit_transform.
+    while frame is not None and frame.f_globals.get("__name__") == "sklearn.utils._set_output":
+        frame = frame.f_back
+    return frame
+
+
+def _applies_the_model(estimator, caller):
+    # A fit that learns nothing from data, or that sklearn makes while predicting.
+    cls = type(estimator)
+    if cls.__name__ in LABEL_ENCODERS and cls.__module__.startswith("sklearn."):
+        return True
+    caller_module = str(caller.f_globals.get("__name__")) if caller is not None else ""
+    if caller_module.startswith("sklearn.") and caller.f_code.co_name in PREDICTING:
+        return True
+    try:
+        import warnings
+
+        from sklearn.utils import get_tags
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return not get_tags(estimator).requires_fit
+    except Exception:
+        return False
+
+
+def _watched(fit, method):
+    import functools
+
+    @functools.wraps(fit)
+    def watched_fit(self, *args, **kwargs):
+        if getattr(inside, "fitting", False):
+            return fit(self, *args, **kwargs)
+        try:
+            counted = not _applies_the_model(self, _caller(sys._getframe(1)))
+        except Exception:
+            counted = True
+        if not counted:
+            return fit(self, *args, **kwargs)
+        name = "".join(c for c in type(self).__name__ if c.isalnum() or c == "_")
+        _write("fit", fitted=f"{name}.{method}")
+        inside.fitting = True
+        try:
+            return fit(self, *args, **kwargs)
+        finally:
+            inside.fitting = False
+
+    watched_fit.__grader_watched__ = True
+    return watched_fit
+
+
+def _unwatched(fit):
+    return type(fit).__name__ == "function" and not hasattr(fit, "__grader_watched__")
+
+
+def _wrap_fits(cls):
+    # The fit methods cls defines: plain functions, and the function inside sklearn's
+    # available_if descriptor (Pipeline.fit_transform, MLPClassifier.partial_fit).
+    for method in FITTING:
+        fit = cls.__dict__.get(method)
+        if _unwatched(fit):
+            setattr(cls, method, _watched(fit, method))
+        elif type(fit).__name__ == "_AvailableIfDescriptor" and _unwatched(fit.fn):
+            fit.fn = _watched(fit.fn, method)
+
+
+def _watch_estimators(base):
+    # base is sklearn.base, just loaded: no estimator class is defined yet.
+    estimator = getattr(base, "BaseEstimator", None)
+    if not isinstance(estimator, type) or "__init_subclass__" in estimator.__dict__:
+        _write("unwatched")
+        return
+
+    def __init_subclass__(cls, **kwargs):
+        super(estimator, cls).__init_subclass__(**kwargs)
+        _wrap_fits(cls)
+
+    estimator.__init_subclass__ = classmethod(__init_subclass__)
+
+
+class _SklearnBaseFinder:
+    # Hands sklearn.base's spec back with a loader that calls _watch_estimators after it.
+
+    def find_spec(self, name, path, target=None):
+        if name != "sklearn.base":
+            return None
+        sys.meta_path.remove(self)
+        try:
+            finders = (f for f in sys.meta_path if hasattr(f, "find_spec"))
+            spec = next(s for f in finders if (s := f.find_spec(name, path, target)))
+            loader_exec = spec.loader.exec_module
+        except Exception:
+            _write("unwatched")
+            return None  # the usual import goes on
+
+        def exec_module(module):
+            loader_exec(module)
+            _watch_estimators(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+if "GRADER_FIT_WATCH" not in os.environ:
+    os.environ["GRADER_FIT_WATCH"] = "1"
+    _write("started")
+if "sklearn.base" in sys.modules:
+    _write("unwatched")
+else:
+    sys.meta_path.insert(0, _SklearnBaseFinder())
+"""
 
 
 @dataclass
@@ -277,19 +458,74 @@ def _serving_inputs(ctx, scrambles, folder):
     return served, ctx.check("copies of the training tickets scrambled for serving", True, message)
 
 
-def _run(ctx, name, ids, served):
-    """predict.py on hidden/<name> with this run's scrambled exports and copies of the
-    training tickets: (frame or None, failed check or None)."""
+def _run(ctx, name, ids, served, fits):
+    """predict.py, watched, on hidden/<name> with this run's scrambled exports and copies of
+    the training tickets (`served` holds the watcher too): (frame or None, failed check or
+    None). What the watcher saw goes to `fits` (see _fit_gate), the run failed or not."""
     src, dst = f"incoming/{name}", f"incoming/{name}.preds.csv"
     run = ctx.exec(
-        COMMAND.format(src=src, dst=dst),
+        SERVING.format(src=src, dst=dst),
         timeout=TIMEOUT,
         inputs={**served, src: ctx.hidden / name},
     )
+    fits.append(_fitted_while_serving(ctx, run, name))
     label = f"predict.py on a batch of {len(ids)} tickets"
     if gate := run.failed_gate(f"predict.py ran on {name}", label):
         return None, gate
     return _predictions(ctx, run, dst, ids, f"{name} predictions valid")
+
+
+def _staged_watcher(ctx):
+    """{workspace path: host file}: the fit watcher as sitecustomize.py, and an empty record
+    in place of any the workspace brought."""
+    folder = ctx.staging("fit-watch")
+    (folder / "sitecustomize.py").write_text(WATCHER)
+    (folder / "record.jsonl").write_bytes(b"")
+    return {f"{WATCH_DIR}/{file.name}": file for file in folder.iterdir()}
+
+
+def _fit_gate(ctx, fits):
+    """The gate FIT_GATE over the serving runs so far: fits holds, per run, why it failed
+    or None. A gate of its own beside the others (not a shortcut past them), so that each
+    wrong/ still fails the check that was written for it."""
+    found = [why for why in fits if why]
+    message = "; ".join(found) or f"no scikit-learn fit in {len(fits)} serving run(s)"
+    return ctx.check(FIT_GATE, not found, message, gate=True)
+
+
+def _fitted_while_serving(ctx, run, name):
+    """Why this run fails FIT_GATE (what predict.py fitted, see WATCHER), or None. The
+    watcher writes each event as it happens, so a run that ends by os._exit loses none; a run
+    that exited 0 with no "started" line (its Python never ran the watcher) or with an
+    "unwatched" one (scikit-learn loaded out of its sight) is not taken as one that fitted
+    nothing: it fails too, since what it fitted cannot be told."""
+    events = _watch_events(ctx, run)
+    fitted = {}
+    for method in events.get("fit", []):
+        fitted[method] = fitted.get(method, 0) + 1
+    if fitted:
+        named = ", ".join(f"{method} (x{times})" for method, times in sorted(fitted.items()))
+        return f"while serving {name}, predict.py fitted {named}: the ticket says it fits nothing"
+    if run.ok and ("started" not in events or "unwatched" in events):
+        return (
+            f"predict.py on {name} exited 0 but the grader's fit watcher (sitecustomize.py, "
+            "first on PYTHONPATH) could not follow it: what it fitted cannot be told"
+        )
+    return None
+
+
+def _watch_events(ctx, run):
+    """{event: [what was fitted, for "fit"]} from the watcher's lines that parse."""
+    read = run.read_bytes(WATCH_RECORD, "fit watch record", MAX_RECORD_BYTES)  # no link
+    events = {}
+    for text in read.value.decode("utf-8", errors="replace").splitlines() if read.ok else []:
+        try:
+            line = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(line, dict) and isinstance(line.get("event"), str):
+            events.setdefault(line["event"], []).append(str(line.get("fitted", ""))[:100])
+    return events
 
 
 def _predictions(ctx, run, dst, ids, name):
@@ -391,12 +627,15 @@ def grade(ctx):
     words = frozenset((ctx.hidden / "ticket_words.txt").read_text().split())
     scrambles = [Scramble.draw(ctx.seed, run, words) for run in range(len(BATCHES))]
     served, scrambled = _serving_inputs(ctx, scrambles, ctx.staging("text-copies"))
-    full, problem = _run(ctx, BATCHES[0], batch_ids, served[0])
+    watcher = _staged_watcher(ctx)
+    served = [{**inputs, **watcher} for inputs in served]
+    fits = []  # per serving run: why it fails FIT_GATE, or None
+    full, problem = _run(ctx, BATCHES[0], batch_ids, served[0], fits)
     if problem:
-        return ctx.grade(None, [code, scrambled, problem])
-    small, problem = _run(ctx, BATCHES[1], small_ids, served[1])
+        return ctx.grade(None, [code, scrambled, _fit_gate(ctx, fits), problem])
+    small, problem = _run(ctx, BATCHES[1], small_ids, served[1], fits)
     if problem:
-        return ctx.grade(None, [code, scrambled, problem])
+        return ctx.grade(None, [code, scrambled, _fit_gate(ctx, fits), problem])
 
     same_queue = (full.loc[small_ids, "queue"].to_numpy() == small["queue"].to_numpy()).mean()
     drift = float(np.max(np.abs(full.loc[small_ids, "confidence"] - small["confidence"])))
@@ -413,8 +652,9 @@ def grade(ctx):
     ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
     confidence = full.loc[labels["ticket_id"], "confidence"]
     ranks = _confidence_check(ctx, predicted == labels["queue"].to_numpy(), confidence)
-    checks = [code, scrambled, ran, stable, honest, ranks]
-    if stable.passed and ranks.passed:  # the costly rerun only when no gate failed yet
+    unfitted = _fit_gate(ctx, fits)
+    checks = [code, scrambled, ran, unfitted, stable, honest, ranks]
+    if unfitted.passed and stable.passed and ranks.passed:  # the costly rerun: no gate failed
         checks.append(_rebuilt(ctx, full))
     metrics = {"reported_macro_f1": estimate} if estimate is not None else {}
     return ctx.grade(macro_f1, checks, metrics)
