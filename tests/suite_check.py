@@ -15,6 +15,7 @@ before the test collects the result (-x, Ctrl-C, a crash) stops the check with i
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -40,8 +41,8 @@ _KEY = pytest.StashKey["SuiteCheck | None"]()
 
 def missing_requirements() -> list[str]:
     """Modules a core task requires that this machine cannot import (torch, typically)."""
-    core = (tasks.find_task(t) for t in tasks.load_suite("core").task_ids)
-    return sorted({name for task in core for name in tasks.missing_requirements(task)})
+    needed = {r for t in tasks.load_suite("core").task_ids for r in tasks.find_task(t).requires}
+    return sorted(m for m in needed if importlib.util.find_spec(m) is None)
 
 
 @dataclass
