@@ -4,8 +4,8 @@ Why: the check is most of a full test run (1,131 of CI's 1,578 pytest seconds on
 2026-12-06) and the other tests spend much of their time waiting (on sandboxes, loopback
 servers, subprocesses, venv builds), not computing: 370 CPU s in ~450 s on 2 cores.
 Started at collection, the check runs beside them instead of after them, and its test
-(tests/test_suite.py), moved to the end of the run, only waits for the result. Nothing
-about the check changes: the same command, seeds and -j, its own process and cache.
+(tests/test_suite.py) only waits for the result. Nothing about the check changes: the
+same command, seeds and -j, its own process and cache folder.
 
 A pytest plugin (tests/conftest.py loads it). The check starts only if its test was
 selected (`-m "not suite"`, `-k` and `--deselect` leave it out) and the machine has what
@@ -98,11 +98,6 @@ class SuiteCheck:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The test that waits for the check goes last: every other test runs beside it."""
-    items.sort(key=lambda item: item.name == TEST_NAME)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
