@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from fakes.messages_api import FakeMessagesAPI
 
-# The fresh-venv console-script fixtures (installed_mlskills, disk_mlskills, run_installed),
-# and the core suite check started at collection (core_suite_check).
-pytest_plugins = ["installed.fixtures", "suite_check"]
+# The fresh-venv console-script fixtures (installed_mlskills, disk_mlskills, run_installed).
+pytest_plugins = ["installed.fixtures"]
 
 
 @pytest.fixture
