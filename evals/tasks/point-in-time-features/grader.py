@@ -5,17 +5,20 @@ newest one, so both are graded: the newest cut-off (2024-06-01) and a past one
 (2024-05-01), where windows anchored at a fixed date or at the end of the log go wrong.
 1. At each cut-off, two logs that hold the same knowledge of a user at the cut-off: the
    log with everything at or after the cut-off removed, and the full hidden log (with
-   later events and new users) moved with the cut-off to another period by a multiple of
-   28 years (the calendar repeats, so weekdays, month starts and leap days stay; the seed
-   picks 1996, 2052 or 2080) and cut to ~60% of its users. Point-in-time features of a
-   user, measured from the cut-off, cannot tell the two apart, so the outputs must match
-   on the users in both (same columns, same values within a float tolerance), or a failed
-   gate. A difference means the script used events it could not have known at the
-   cut-off, measured time from something other than the cut-off (a hard-coded date,
-   today's date, the first or last date in the file), or made a user's features depend on
-   the other users in the run (standardised or ranked over them), which the rows built
-   for training and those built for scoring would not share. The subset costs nothing:
-   the moved log is smaller than the full one.
+   later events and new users) moved with the cut-off to another period by a seeded
+   number of whole days (8-34 years, not a multiple of a week, neither cut-off on the 1st:
+   weekdays, month starts, days of the year and leap days move), cut to ~60% of its users
+   and joined by other users whose history was moved 30-200 days earlier (so that log
+   starts months before the provided one). Point-in-time features of a user, measured
+   from the cut-off, cannot tell the two apart, so the outputs must match on the users in
+   both (same columns, same values within a float tolerance), or a failed gate. A
+   difference means the script used events it could not have known at the cut-off,
+   measured time from something other than the cut-off (a hard-coded date, today's date,
+   the first or last date in the file), used the calendar (weekday, month, calendar-month
+   windows), or made a user's features depend on the other users in the run
+   (standardised or ranked over them, rates over the days since the log began), which the
+   rows built for training and those built for scoring would not share. The moved log is
+   smaller than the full one, so this costs nothing.
 2. Usefulness: a fixed, simple model (median imputation, quantile scaling, logistic
    regression) is cross-validated on the features against the hidden label "purchased in
    the 30 days after the cut-off"; the metric is the lower of the two cut-offs' out-of-fold
@@ -134,23 +137,26 @@ def grade(ctx):
     if run.result.timed_out:
         return ctx.fail("features.py ran", f"the {len(runs)} runs together timed out")
     shifted_to = {when: cutoff for when, log, cutoff in runs if log == SHIFTED}
-    kept = set(json.loads((ctx.hidden / "shifted.json").read_text())["users"])
+    plan = json.loads((ctx.hidden / "shifted.json").read_text())
+    kept = set(plan["users"])
     checks, aucs = [], {}
     for when, (cutoff, label_file, cut_log) in CUTOFFS.items():
         labels = pd.read_csv(ctx.hidden / label_file, dtype={"user_id": str})
         users = labels["user_id"].tolist()
         shared = [u for u in users if u in kept]
+        others = plan["others"][when]  # in the moved log only, with earlier history
         outputs = {}
-        for log, expected in ((cut_log, users), (SHIFTED, shared)):
+        for log, expected in ((cut_log, users), (SHIFTED, shared + others)):
             outputs[log], problem = _features(ctx, run, when, log, expected)
             if problem:
                 return ctx.grade(None, [*checks, problem])
         cut = outputs[cut_log]
         moved = (
             f"the full log (later events kept) with {len(shared)} of the {len(users)} users "
-            f"and the cut-off moved from {cutoff[:10]} to {shifted_to[when][:10]}"
+            f"and {len(others)} others with earlier history, and the cut-off moved from "
+            f"{cutoff[:10]} to {shifted_to[when][:10]}"
         )
-        diff = _differences(outputs[SHIFTED], cut.loc[shared])
+        diff = _differences(outputs[SHIFTED].loc[shared], cut.loc[shared])
         checks.append(
             ctx.check(
                 f"features are point-in-time, per user and measured from the {when} cut-off",

@@ -4,8 +4,8 @@ Each user has a visit rate that drifts, may churn (activity drops to a trickle, 
 after support tickets), buys on some visits, and may hold a subscription that renews at
 00:00:00 on the 1st of each month. The agent sees the log up to the cut-off, 2024-06-01;
 the hidden full log runs to 2024-07-01 and includes June's events and June's new users;
-the grader gets it only moved to another period and cut to a share of the users
-(events_shifted.csv).
+the grader gets it only moved to another period off the calendar's alignment, cut to a
+share of the users and with other users' earlier history added (events_shifted.csv).
 The label is "made a purchase in [cut-off, cut-off + 30 days)": recent activity and its
 trend predict it, so point-in-time windows beat lifetime counts.
 """
@@ -23,18 +23,26 @@ CUTOFF = pd.Timestamp("2024-06-01")
 PAST = pd.Timestamp("2024-05-01")  # a past cut-off, as when the script builds training sets
 END = pd.Timestamp("2024-07-01")
 N_DAYS = (END - START).days
-# The same history in another period: the Gregorian calendar repeats every 28 years
-# (10227 days) between 1901 and 2099, so a shift by a multiple of it keeps weekdays, month
-# starts (the renewals) and leap days. Only a script that measures from the cut-off gives
-# the same features; one anchored at a fixed date or at the clock does not.
-CALENDAR_CYCLE_DAYS = 10227
-SHIFT_CYCLES = (-1, 1, 2)  # 1996, 2052 or 2080; the seed picks one
+# The same history in another period, moved by a seeded number of whole days between 8
+# and 34 years that is not a multiple of a week and puts neither cut-off on the 1st of a
+# month: weekdays, month starts, days of the year and leap days all move, the time of day
+# and the time before the cut-off do not. Only a script that measures from the cut-off
+# gives the same features; one anchored at a fixed date or at the clock, or that uses the
+# calendar (weekday shares, months, calendar-month windows), does not. (A 28-year shift
+# kept the calendar, so the red team's weekday, calendar-month and season features passed.)
+SHIFT_DAYS = (3000, 12500)
 # The moved log keeps only a seeded share of the users: a user's features come from that
 # user's own events, so they must not change with who else is in the log. A script that
 # standardises or ranks each feature over the users of the run (the red team's
 # per-run z-scores: a user's row then depends on the population scored with it, so rows
 # built for training and for scoring disagree) passed before; it changes every row here.
 SUBSET_SHARE = 0.6
+# Some of the users left out come back with their history moved earlier by 30-200 days
+# (an archive that reaches further back), so the moved log starts months before the
+# provided one: rates over "the days since the log began" (red team, session 13) change
+# for every user. These users are in the run but not compared.
+EARLIER_SHARE = 0.15
+EARLIER_DAYS = (30, 200)
 
 
 def _users(rng):
@@ -128,20 +136,44 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
 
 
 def _shifted(seed: int, t: pd.Series, log: pd.DataFrame, hidden_dir: Path) -> None:
-    """The full log moved to another period with only some of its users, and the two
-    cut-offs moved with it; shifted.json names the cut-offs and the users kept."""
-    cycles = SHIFT_CYCLES[np.random.default_rng(8300 + seed).integers(len(SHIFT_CYCLES))]
-    offset = pd.Timedelta(days=CALENDAR_CYCLE_DAYS * int(cycles))
+    """The full log moved to another period with only some of its users plus others with
+    earlier history, and the two cut-offs moved with it; shifted.json names the cut-offs,
+    the users compared and, per cut-off, the other users who have an event before it."""
+    rng = np.random.default_rng(8300 + seed)
+    offset = _calendar_breaking_offset(rng)
     everyone = np.sort(log["user_id"].unique())
     kept = everyone[np.random.default_rng(8400 + seed).random(len(everyone)) < SUBSET_SHARE]
-    keep = log["user_id"].isin(kept).to_numpy()
-    shifted = log[keep].assign(
-        timestamp=(t[keep] + offset).dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy()
-    )
-    shifted.to_csv(hidden_dir / "events_shifted.csv", index=False)
+    left_out = np.setdiff1d(everyone, kept)
+    earlier = left_out[rng.random(len(left_out)) < EARLIER_SHARE]
+    back = dict(zip(earlier, rng.integers(*EARLIER_DAYS, len(earlier)), strict=True))
+    keep, move = log["user_id"].isin(kept).to_numpy(), log["user_id"].isin(earlier).to_numpy()
+    days_back = log.loc[move, "user_id"].map(back).to_numpy()
+    moved_t = pd.concat([t[keep], t[move] - pd.to_timedelta(days_back, "D")]) + offset
+    shifted = pd.concat([log[keep], log[move]]).assign(t=moved_t.to_numpy())
+    shifted = shifted.sort_values("t", kind="stable")
     cutoffs = {"newest": CUTOFF + offset, "past": PAST + offset}
+    others = {
+        when: sorted(
+            shifted.loc[(shifted["t"] < at) & shifted["user_id"].isin(earlier), "user_id"].unique()
+        )
+        for when, at in cutoffs.items()
+    }
+    shifted = shifted.assign(timestamp=shifted["t"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    shifted.drop(columns="t").to_csv(hidden_dir / "events_shifted.csv", index=False)
     plan = {when: at.strftime("%Y-%m-%dT%H:%M:%SZ") for when, at in cutoffs.items()}
-    (hidden_dir / "shifted.json").write_text(json.dumps({**plan, "users": kept.tolist()}))
+    (hidden_dir / "shifted.json").write_text(
+        json.dumps({**plan, "users": kept.tolist(), "others": others})
+    )
+
+
+def _calendar_breaking_offset(rng) -> pd.Timedelta:
+    """Whole days, backward or forward, that move the weekday and take both cut-offs off
+    the 1st of a month (so month starts, days of the year and leap days move too)."""
+    while True:
+        days = int(rng.integers(*SHIFT_DAYS)) * int(rng.choice([-1, 1]))
+        offset = pd.Timedelta(days=days)
+        if days % 7 and (CUTOFF + offset).day != 1 and (PAST + offset).day != 1:
+            return offset
 
 
 def _labels(log: pd.DataFrame, t: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
