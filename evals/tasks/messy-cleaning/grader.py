@@ -2,7 +2,8 @@
 
 Rows are matched on the key (patient_id, visit_date), exactly as the schema writes them.
 Each of the 7 other columns of each true visit is one cell: categorical cells must match
-exactly, numeric cells within a small tolerance (unit conversions round), and a missing
+exactly, numeric cells within a small tolerance (unit conversions round) and at the
+schema's precision (whole numbers, or one decimal for weight and height), and a missing
 true value must be left empty. A visit the agent lost counts 7 wrong cells, and so does
 every extra row (a duplicate left in, a visit with a misparsed date), so
 accuracy = correct cells / (7 x (true visits + extra rows)).
@@ -31,6 +32,10 @@ import pandas as pd
 
 KEY = ["patient_id", "visit_date"]
 TOLERANCE = {"age": 0.5, "weight_kg": 0.3, "height_cm": 0.5, "systolic_bp": 0.5}
+# The schema's precision: whole years and mmHg, kilograms and centimetres to one decimal.
+# A value with more digits is not in the schema (red team, session 13: weights converted
+# from pounds and never rounded passed, within the tolerance); float noise is allowed.
+DECIMALS = {"age": 0, "weight_kg": 1, "height_cm": 1, "systolic_bp": 0}
 CATEGORICAL = ["clinic", "sex", "smoker"]
 SCHEMA = [*KEY, "clinic", "sex", "age", "weight_kg", "height_cm", "systolic_bp", "smoker"]
 MAX_FILLED = 0.05  # of the truly missing cells; the oracle fills none
@@ -38,8 +43,11 @@ REENTRY_FIELDS = ["age", "weight_kg", "height_cm", "systolic_bp", "smoker"]  # c
 MAX_LOST_IN_MERGE = 0.08  # of the told re-entry-field cells of visits entered twice; oracle 0
 # Of one clinic's visits, the share whose cell in one column must be right. Honest work
 # scores 1.0 in every (column, clinic) on seeds 0-7; pounds by value (> 130) 0.86-0.92 at
-# the pounds clinic, "1"/"0" smoker codes left empty under 0.85 at every clinic.
-MIN_CLINIC_COLUMN = 0.95
+# the pounds clinic, "1"/"0" smoker codes left empty under 0.85 at every clinic. Each
+# kind of messy value is now at least ~5% of a clinic's records (prepare.py), so a rule
+# wrong for one kind lands near 0.95 or below at every clinic it touches: 0.97 fails it
+# on every seed (at 0.95, typos left empty and "lb" marks ignored passed by seed luck).
+MIN_CLINIC_COLUMN = 0.97
 
 
 def _cells_correct(agent: pd.Series, truth: pd.Series, column: str) -> np.ndarray:
@@ -50,7 +58,8 @@ def _cells_correct(agent: pd.Series, truth: pd.Series, column: str) -> np.ndarra
     a = pd.to_numeric(agent, errors="coerce").to_numpy(dtype=float)
     t = truth.to_numpy(dtype=float)
     blank = agent.isna().to_numpy()  # an unparsable non-empty value is wrong, not empty
-    close = np.abs(a - t) <= TOLERANCE[column]
+    in_schema = np.abs(a - np.round(a, DECIMALS[column])) <= 1e-6
+    close = (np.abs(a - t) <= TOLERANCE[column]) & in_schema
     return np.where(np.isnan(t), blank, close)
 
 

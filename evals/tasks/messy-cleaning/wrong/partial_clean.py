@@ -5,6 +5,7 @@
 --keep-sentinels: numbers are kept as parsed, so 999, -999, -1 and 0 codes stay as data.
 --impute: gaps filled with the column's median (numbers) or most common value (smoker).
 --pounds-by-value: a unit-less weight counts as pounds when it is over 130, not by clinic.
+--exact-clinics: case, " Clinic" and spaces are normalised, but a misspelt name is left empty.
 """
 
 import argparse
@@ -18,6 +19,7 @@ parser.add_argument("--no-units", action="store_true")
 parser.add_argument("--keep-sentinels", action="store_true")
 parser.add_argument("--impute", action="store_true")
 parser.add_argument("--pounds-by-value", action="store_true")
+parser.add_argument("--exact-clinics", action="store_true")
 args = parser.parse_args()
 
 CLINICS = ["north", "south", "east", "west", "central"]
@@ -27,6 +29,8 @@ raw = raw.apply(lambda col: col.str.strip())
 
 def clinic(text):
     name = text.lower().removesuffix(" clinic").strip()
+    if args.exact_clinics:
+        return name if name in CLINICS else None
     match = [c for c in CLINICS if sorted(c) == sorted(name)]
     match = match or difflib.get_close_matches(name, CLINICS, n=1, cutoff=0.6)
     return match[0] if match else None
