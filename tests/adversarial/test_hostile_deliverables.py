@@ -84,13 +84,13 @@ DEFAULT_TORCH = {"gpu-ready-torch", "torch-reproducible-resume"}  # controls ret
 # Deliverables a weighted check grades, not a gate: destroying one costs that check's
 # weight (the score drops below the oracle's) but may leave a passing grade.
 WEIGHTED: dict[tuple[str, str], str] = {
-    ("model-promotion", "promotion.json"): "the verdicts: a check of weight 1 in 6",
+    ("model-promotion", "promotion.json"): "the verdicts and the review record: two checks "
+    "of weight 1 in 7",
 }
 
 # Files the oracle leaves that the grader does not read: destroying one changes nothing.
 NOT_GRADED: dict[tuple[str, str], str] = {
     ("calibration-deliverable", "calibrate.py"): "the oracle's helper; probabilities.csv is graded",
-    ("model-serving", "README.md"): "judged by the rubric (with --judge-model), not the grader",
     ("pipeline-predict", "metrics.json"): "the oracle's extra; the instruction asks for none",
     ("tuning-budget-nested", "out/predictions.csv"): "tune.py's output on the public data; "
     "the grader reruns tune.py on datasets of its own",

@@ -9,12 +9,17 @@
   fails), each dated today; a fourth run, with the history used up, must exit non-zero
   and leave production.json byte for byte as it was; models/ left intact;
 - verdicts (1): promotion.json says for every candidate whether it qualifies (the
-  runner-up sits exactly on every limit of the policy, and qualifies).
+  runner-up sits exactly on every limit of the policy, and qualifies);
+- review record (1): the rest of promotion.json, which the ticket names field by field:
+  `promoted` is the winner, `previous` the version it replaced (v3, not the last of the
+  old history), and every rejected candidate's `reasons` names the rule it breaks (each
+  breaks exactly one, by its role), by a word of the policy for it or the rule's number.
 Model folders are protected files, so editing or deleting one is a failed gate.
 """
 
 import datetime
 import json
+import re
 
 MODELS = "registry/models"
 # Three rollbacks step back to the oldest version (history then empty); a fourth has
@@ -28,6 +33,18 @@ ROLLBACK = (
     " test $refused -ne 0 || exit 86; }"
 )
 ACCEPTED_EMPTY = 86  # the exit status above when the fourth rollback claimed success
+# How a reason may name the rule a rejected role breaks: its number in POLICY.md, or words
+# of the policy or the card for it (lower case, as substrings). Generous on purpose: the
+# ticket fixes no wording; what fails is an empty reason, a bare "not eligible", or
+# another rule's name alone.
+RULE_OF_ROLE = {
+    "old_valset": (1, ("val-2024", "validation set", "dataset", "comparable")),
+    "best_test": (2, ("auc", "primary")),
+    "best_train": (2, ("auc", "primary")),
+    "guard_ece": (3, ("ece", "calibration")),
+    "guard_new": (4, ("new",)),
+    "guard_latency": (5, ("latency", "serving cost", "p95")),
+}
 
 
 def _state(data) -> tuple | None:
@@ -121,6 +138,53 @@ def _verdicts(ctx, truth: dict):
     return ctx.check("verdicts right", not wrong, message, weight=1)
 
 
+def _names_rule(reasons, role: str) -> bool:
+    """`reasons` is a list of strings that names the rule `role` breaks."""
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        return False
+    number, words = RULE_OF_ROLE[role]
+    text = " ".join(reasons).lower()
+    return any(w in text for w in words) or bool(re.search(rf"rule\s*#?\s*{number}\b", text))
+
+
+def _reasons(entry):
+    """A candidate entry's `reasons`, or None."""
+    return entry.get("reasons") if isinstance(entry, dict) else None
+
+
+def _record_wrong(report: dict, truth: dict) -> list[str]:
+    """What in promotion.json's `promoted`, `previous` and rejection reasons is wrong."""
+    wrong = [
+        f"{key} {str(report.get(key))[:20]!r}, expected {want!r}"
+        for key, want in (("promoted", truth["winner"]), ("previous", truth["previous"]))
+        if report.get(key) != want
+    ]
+    candidates = report.get("candidates")
+    entries = candidates if isinstance(candidates, dict) else {}
+    unexplained = [
+        version
+        for version, role in truth["roles"].items()
+        if role in RULE_OF_ROLE and not _names_rule(_reasons(entries.get(version)), role)
+    ]
+    if unexplained:
+        wrong.append(f"reasons naming no broken rule for {', '.join(unexplained)}")
+    return wrong
+
+
+def _record(ctx, truth: dict):
+    """Weighted: the review record's other fields (see the module docstring)."""
+    report, check = ctx.read_json("promotion.json", "promotion.json readable")
+    if not isinstance(report, dict):
+        reason = check.message if not check.passed else "not a JSON object"
+        return ctx.check("review record", False, f"promotion.json: {reason}", weight=1)
+    wrong = _record_wrong(report, truth)
+    message = "; ".join(wrong) or (
+        f"promoted {truth['winner']}, previous {truth['previous']}; every rejection names"
+        " the rule it breaks"
+    )
+    return ctx.check("review record", not wrong, message, weight=1)
+
+
 def grade(ctx):
     truth = json.loads((ctx.hidden / "truth.json").read_text())
     data, check = ctx.read_json("registry/production.json", "production.json readable")
@@ -148,5 +212,6 @@ def grade(ctx):
         ),
         _rollback(ctx, truth),
         _verdicts(ctx, truth),
+        _record(ctx, truth),
     ]
     return ctx.grade(1.0 if promoted else 0.0, checks)

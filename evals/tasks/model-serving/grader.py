@@ -7,16 +7,19 @@ probe runs beside the agent's code, no result comes back through a file). The hi
 holds valid batches (missing values, unseen categories, any key order, the maximum size,
 concurrent ones) and invalid requests; the model's own predictions are in expected.json.
 
-Gates: every valid batch matches the model's predictions; every invalid request gets a
-4xx and a JSON error, naming the field where one is at fault (the ticket asks for that, so
-a bare "invalid request" fails rather than costing a share); none is answered as if it were
-valid (a 2xx for a missing field, a number sent as text, a NaN, a null the schema forbids...
-is a silent guess the backend can never see); the p95 latency of 100-row batches under 4
-concurrent clients stays under 12 times the median latency of 1-row requests a fifth
-client sends meanwhile. The ticket asks for 300 ms, but an absolute bar moves with the
-machine and its load (honest servers ran 0.04-0.56 s here); both sides of the ratio wait
-for the same CPU, so it does not, and a server that predicts row by row scales with the
-rows where one that predicts per batch does not. Batches of up to 100 rows go first, then
+Gates: README.md shows the start command, the health check and an error response (a
+text read; the service is graded either way); every valid batch (some sending whole
+numbers as 41.0, a JSON number like 41) matches the model's predictions; every invalid
+request gets a 4xx and a JSON error, naming the field where one is at fault (the ticket
+asks for that, so a bare "invalid request" fails rather than costing a share); none is
+answered as if it were valid (a 2xx for a missing field, nullable or not, a number sent
+as text, "41" included, a NaN, a null the schema forbids... is a silent guess the backend
+can never see); the p95 latency of 100-row batches under 4 concurrent clients stays under
+12 times the median latency of 1-row requests a fifth client sends meanwhile. The ticket
+asks for 300 ms, but an absolute bar moves with the machine and its load (honest servers
+ran 0.04-0.56 s here); both sides of the ratio wait for the same CPU, so it does not, and
+a server that predicts row by row scales with the rows where one that predicts per batch
+does not. Batches of up to 100 rows go first, then
 the load, then the larger batches and the rest: a failed gate on the way stops the grading
 (a per-row server spends seconds of CPU on every large batch). No measured number goes
 into a message, so grading the same workspace twice agrees. Weighted, with the metric (the
@@ -28,6 +31,7 @@ share of invalid requests rejected clearly):
 import base64
 import json
 import math
+import re
 import threading
 import time
 
@@ -50,6 +54,13 @@ FALLBACK_BAR = 1.0  # seconds, when fewer than three reference requests were ans
 SLOW_TO_FAIL = 24 - math.ceil(0.95 * 24) + 1
 EARLY_STOP_SECONDS = 0.5  # stop early only on replies this slow (and over the bar so far)
 TOLERANCE = 1e-6
+# What README.md must show (the ticket: how to start it, check it is up, an example error
+# response); the rubric judges the rest, such as which requests are rejected.
+README_FACTS = {
+    "the start command (serve.py --port)": r"serve\.py[^\n]*--port",
+    "the /health check": r"/health",
+    'an error response ({"error": ...})': r"[\"']error[\"']\s*:",
+}
 
 
 def _wrong(reply, expected: dict) -> str | None:
@@ -189,7 +200,21 @@ def _latency(ctx, load: list, reference: list, planned: int):
     return fast, extra
 
 
+def _readme(ctx):
+    """Gate: README.md, the backend team's runbook, says how to start the service (the
+    ticket's command), how to check it is up, and shows an error response. Read as text;
+    the grading goes on past a failure, so the service's own checks still show."""
+    data, readable = ctx.read_bytes("README.md", "README.md", max_bytes=256 * 1024)
+    if not readable.passed:
+        return readable
+    text = data.decode("utf-8", errors="replace")
+    lacks = [what for what, pattern in README_FACTS.items() if not re.search(pattern, text)]
+    message = f"README.md lacks {', '.join(lacks)}" if lacks else "README.md: start, health, error"
+    return ctx.check("README runbook", not lacks, message, gate=True)
+
+
 def grade(ctx):
+    readme = _readme(ctx)
     if not ctx.is_file("serve.py"):
         return ctx.fail("service starts", "serve.py not found in the workspace root")
     plan = json.loads((ctx.hidden / "plan.json").read_text())
@@ -205,12 +230,12 @@ def grade(ctx):
     valid = {k: _post(service, rows) for k, rows in enumerate(batches) if len(rows) <= size}
     if not (correct := _correct(ctx, [(r, expected[k]) for k, r in valid.items()])).passed:
         service.stop()
-        return ctx.grade(None, [correct])
+        return ctx.grade(None, [readme, correct])
     load, reference = _load(service, plan["load"], batches[0])
     fast, extra = _latency(ctx, load, reference, len(plan["load"]) * REPEATS)
     if not fast.passed:
         service.stop()
-        return ctx.grade(None, [fast], extra)
+        return ctx.grade(None, [readme, fast], extra)
     valid |= {k: _post(service, rows) for k, rows in enumerate(batches) if k not in valid}
     invalid = [
         (probe, service.request("POST", "/predict", base64.b64decode(probe["body"])))
@@ -259,5 +284,5 @@ def grade(ctx):
         weight=1,
     )
     metric = 1 - len(missed) / len(invalid)
-    checks = [correct, no_guessing, rejected, never_5xx, not_blocked, fast]
+    checks = [readme, correct, no_guessing, rejected, never_5xx, not_blocked, fast]
     return ctx.grade(metric, checks, extra)

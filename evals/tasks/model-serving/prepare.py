@@ -3,8 +3,9 @@
 The agent gets the artefact a training job would hand over (a joblib'd scikit-learn
 pipeline and a JSON schema of its inputs). The hidden side holds what a client will send:
 valid batches shaped like real traffic (missing values, unseen categories, integers where
-floats are expected, keys in any order, extra id fields), malformed and invalid requests,
-and the model's own predictions for every valid row, computed here once.
+floats are expected and whole numbers with a decimal point, keys in any order, extra id
+fields), malformed and invalid requests, and the model's own predictions for every valid
+row, computed here once.
 """
 
 import base64
@@ -95,6 +96,17 @@ def _json_rows(rng: np.random.Generator, df: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def _decimal_points(seed: int, batches: list[list[dict]]) -> None:
+    """Send some whole-number counts and ages with a decimal point (41.0, 3.0), as clients
+    that hold every number as a float do: a JSON number either way, valid for a "number"
+    feature. Its own stream, so the data and the probes stay as they were."""
+    rng = np.random.default_rng(7600 + seed)
+    for row in (row for rows in batches for row in rows):
+        for key in ("age", "num_open_accounts"):
+            if rng.random() < 0.3:
+                row[key] = float(row[key])
+
+
 def _contract(seed: int) -> tuple[float, int]:
     """The risk team's threshold and the batch limit differ per seed, so a service must
     read them from schema.json: one copied into constants passes only its author's seed."""
@@ -128,8 +140,13 @@ def _invalid_probes(rng: np.random.Generator, row: dict, max_rows: int) -> list[
     num = str(rng.choice(NUMERIC))
     cat = str(rng.choice(list(LEVELS)))
     strict = str(rng.choice([f for f in [*NUMERIC, *LEVELS] if f not in NULLABLE]))
-    missing = str(rng.choice([*NUMERIC, *LEVELS]))
+    # A missing field of each kind: a nullable one left out is not a null the client sent.
+    missing = str(rng.choice([f for f in [*NUMERIC, *LEVELS] if f not in NULLABLE]))
+    missing_nullable = str(rng.choice(sorted(NULLABLE)))
+    # A number in quotes, spelled as the client's own value: float() reads it, JSON does not.
+    quoted = str(rng.choice([f for f in NUMERIC if row[f] is not None]))
     body = lambda rows: json.dumps({"rows": rows}).encode()  # noqa: E731
+    without = lambda key: {k: v for k, v in row.items() if k != key}  # noqa: E731
     nonfinite = _nonfinite_probes(rng, row)
     probes = [
         ("malformed JSON", b'{"rows": [{"age": 41, "annual_income": ', None),
@@ -141,8 +158,10 @@ def _invalid_probes(rng: np.random.Generator, row: dict, max_rows: int) -> list[
         ("row is not an object", body([row, 42]), None),
         ("empty body", b"", None),
         ("not UTF-8", b'{"rows": [\xff\xfe\xfd]}', None),
-        ("missing field", body([row, {k: v for k, v in row.items() if k != missing}]), missing),
+        ("missing field", body([row, without(missing)]), missing),
+        ("missing nullable field", body([without(missing_nullable)]), missing_nullable),
         ("number as text", body([{**row, num: "forty-two"}]), num),
+        ("number in quotes", body([row, {**row, quoted: json.dumps(row[quoted])}]), quoted),
         ("boolean for a number", body([{**row, num: True}]), num),
         ("number for a category", body([row, {**row, cat: 3}]), cat),
         ("null where not allowed", body([{**row, strict: None}]), strict),
@@ -184,6 +203,7 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
         for column, unseen in UNSEEN.items():
             frame.loc[rng.random(len(frame)) < 0.05, column] = unseen
     batches = [_json_rows(rng, frame) for frame in frames]
+    _decimal_points(seed, batches)
     expected = []
     for rows in batches:  # predict on exactly what the client sends (e.g. incomes as ints)
         frame = pd.DataFrame(rows)[[*NUMERIC, *LEVELS]].astype({f: float for f in NUMERIC})

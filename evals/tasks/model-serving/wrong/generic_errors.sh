@@ -3,6 +3,7 @@
 # {"error": "invalid request"}, never saying what is wrong or which field. Passed at 0.9
 # while a clear error was a weighted share (the red team's generic, seeds 11 and 12).
 set -euo pipefail
+cp "$(dirname "$0")/reference_README.md" README.md  # the runbook is not the mistake here
 python3 - <<'PY'
 from pathlib import Path
 

@@ -4,6 +4,7 @@
 # can answer predictions. Fails (503s on valid batches); kept: no other wrong/ has /health
 # lie about readiness.
 set -euo pipefail
+cp "$(dirname "$0")/reference_README.md" README.md  # the runbook is not the mistake here
 python3 - <<'PY'
 from pathlib import Path
 

@@ -2,6 +2,7 @@
 # A threaded service that trusts its input: the rows go straight into a DataFrame and the
 # model, and whatever breaks comes back as a 500 with the exception text.
 set -euo pipefail
+cp "$(dirname "$0")/reference_README.md" README.md  # the runbook is not the mistake here
 cat > serve.py <<'PY'
 import argparse
 import json

@@ -4,6 +4,7 @@
 # p95 is seconds against the ticket's 300 ms. Passed at 0.86 while latency was a weighted
 # check with a 1 s bar (the red team's perrow, seeds 11 and 12).
 set -euo pipefail
+cp "$(dirname "$0")/reference_README.md" README.md  # the runbook is not the mistake here
 python3 - <<'PY'
 from pathlib import Path
 
