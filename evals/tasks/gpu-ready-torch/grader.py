@@ -8,13 +8,17 @@
    and how many of the training matmuls (grad enabled, a trainable operand) ran under a
    low-precision autocast or on fp16/bf16 tensors. `python train.py` runs to the end there,
    on the first 1,000 training rows (the GPU path's checks need no more; it stays quick).
-   Gates: it placed work on CUDA (a train.py that trains on the CPU regardless fails), and
-   at least half its training matmuls were in mixed precision (the ticket's "mixed
-   precision on the GPU"; honest AMP scores 1.0, none 0.0). A script written to fool the
-   stand-in could; it is there for the honest mistake. A script that needs more of CUDA
-   than the stand-in serves (it ends the run with status 86 at CUDA's initialisation, or
-   the run dies of a CUDA error that torch itself raised) is not charged for that: its GPU
-   checks rest on what the record shows, and the checkpoint step 3 uses is the CPU run's.
+   Gates: it placed work on CUDA (a train.py that trains on the CPU regardless fails), at
+   least half its training matmuls were in mixed precision (the ticket's "mixed
+   precision on the GPU"; honest AMP scores 1.0, none 0.0), and at least half the backward
+   passes after fp16 matmuls started from a scaled loss (GradScaler's loss * scale, or a
+   static scale): unscaled fp16 gradients underflow on a real GPU, which the stand-in,
+   fp32 underneath, cannot show in the accuracy; bf16 needs no scaling. A script written
+   to fool the stand-in could; it is there for the honest mistake. A script that needs
+   more of CUDA than the stand-in serves (it ends the run with status 86 at CUDA's
+   initialisation, or the run dies of a CUDA error that torch itself raised) is not
+   charged for that: its GPU checks rest on what the record shows, and the checkpoint
+   step 3 uses is the CPU run's.
    A CUDA-worded error the script raises itself is a GPU path that does not run.
 2. The CPU-only machine, in a fresh sandbox with CUDA hidden: `python train.py`, then
    `python predict.py` on the hidden test rows.
@@ -22,10 +26,13 @@
    tensor storages are relabelled "cuda:0" inside the archive's pickle, by editing the
    pickle's tokens (`pickletools.genops`; nothing is unpickled). In a third fresh sandbox,
    CPU-only and without the workspace's own model.pt (so a predict.py that ignores
-   --checkpoint cannot pass on it), predict.py loads it and predicts all the test rows,
-   then 7 of them again, all of one class (see prepare.py). Gate: both runs work and the 7
-   get the classes the full run gave them (whether prediction depends on the batch), and
-   the GPU-trained model is accurate: at least GPU_ACCURACY_FLOOR on the hidden labels.
+   --checkpoint cannot pass on it), predict.py loads it and predicts all the test rows.
+   Then it loads a checkpoint "already saved on the cluster" (the ticket's words): the
+   starter's layout ({"n_features", "n_classes", "weights"}), storages on "cuda:0",
+   weights fitted by prepare.py, written here without torch; it predicts 7 test rows of
+   one class alone. Gate: both runs work, the 7 get the classes those weights give them in
+   eval mode (the old layout loads; a model left in train mode changes 2-5 of the 7 on
+   seeds 0-15), and the GPU-trained model is accurate: at least GPU_ACCURACY_FLOOR.
    The stand-in computes in fp32, so honest GPU paths trained on those 1,000 rows score
    0.68-0.76 (seeds 0-7, 3 to 10 epochs); a GPU path that diverges (fp16 weights under
    Adam) predicts one class, 0.21-0.31.
@@ -42,12 +49,14 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 FEATURES = ".grader/test_features.csv"
 PREDICTIONS, GPU_PREDICTIONS = ".grader/predictions.csv", ".grader/gpu_predictions.csv"
 FEW, FEW_PREDICTIONS = ".grader/few_parts.csv", ".grader/few_predictions.csv"
 GPU_CHECKPOINT = ".grader/gpu_model.pt"
+CLUSTER_CHECKPOINT = ".grader/cluster_model.pt"  # saved on the cluster by the starter
 NO_CUDA = "export CUDA_VISIBLE_DEVICES=''"
 GPU_MACHINE_DIR = ".grader/gpu-machine"
 GPU_RECORD = f"{GPU_MACHINE_DIR}/record.json"  # where the stand-in writes its record
@@ -61,7 +70,15 @@ GPU_ACCURACY_FLOOR = 0.4
 # stand-in, is one of its gaps: CPU-only torch raises these where a real GPU would have
 # served the call. The same words in an error the script raises itself are its own failure.
 CUDA_ERROR = re.compile(r"cuda|nvidia|accelerator|dummy base class", re.IGNORECASE)
-COUNTS = ("placed_on_cuda", "training_matmuls", "low_precision_matmuls", "compiled")
+COUNTS = (
+    "placed_on_cuda",
+    "training_matmuls",
+    "low_precision_matmuls",
+    "compiled",
+    "fp16_backwards",
+    "scaled_fp16_backwards",
+)
+LOSS_SCALED_SHARE = 0.5  # of fp16 backward passes; GradScaler: all, none: 0
 GPU_MACHINE = r'''# Staged by the grader: this sandbox plays a machine with one GPU, on the CPU.
 # torch reports one CUDA device; what the script puts there stays on the CPU. At exit the
 # record of what a GPU run would have done is written to RECORD.
@@ -86,8 +103,12 @@ LOW_PRECISION = (torch.float16, torch.bfloat16)
 MATMULS = {F.linear, F.bilinear, F.conv1d, F.conv2d, F.conv3d, torch.matmul, torch.mm,
            torch.bmm, torch.addmm, torch.baddbmm, torch.einsum, torch.Tensor.matmul,
            torch.Tensor.mm, torch.Tensor.__matmul__, torch.Tensor.__rmatmul__}
+BACKWARDS = {torch.Tensor.backward, torch.autograd.backward}
+MIN_LOSS_SCALE = 2.0  # GradScaler starts at 2**16; a static scale is 128 or more
 record = {"placed_on_cuda": 0, "training_matmuls": 0, "low_precision_matmuls": 0,
-          "compiled": 0, "beyond_stand_in": None, "error": None, "raised_by_torch": False}
+          "compiled": 0, "fp16_backwards": 0, "scaled_fp16_backwards": 0,
+          "beyond_stand_in": None, "error": None, "raised_by_torch": False}
+fp16_since_backward = [False]  # an fp16 training matmul since the last backward pass
 
 
 def _save_record():
@@ -135,10 +156,53 @@ def _on_cpu(value):
     return value
 
 
-def _low_precision_autocast():
+def _low_precision_autocast(dtypes=LOW_PRECISION):
     # A script that reads the device type off a tensor (the CPU here) gets CPU autocast.
     return any(torch.is_autocast_enabled(device) and
-               torch.get_autocast_dtype(device) in LOW_PRECISION for device in ("cuda", "cpu"))
+               torch.get_autocast_dtype(device) in dtypes for device in ("cuda", "cpu"))
+
+
+def _scaled(loss):
+    """Whether the tensor a backward pass starts from is a loss times a scale factor: what
+    GradScaler.scale returns (loss * scale), or a static scale by hand; a division (by the
+    steps of gradient accumulation) may come after it."""
+    node = getattr(loss, "grad_fn", None)
+    for _ in range(3):
+        kind = type(node).__name__
+        if kind.startswith("MulBackward") and _scale_factor(node) >= MIN_LOSS_SCALE:
+            return True
+        if not kind.startswith(("MulBackward", "DivBackward")) or not node.next_functions:
+            return False
+        node = node.next_functions[0][0]
+    return False
+
+
+def _scale_factor(node) -> float:
+    """The largest single-number factor a multiplication saved (0 when none)."""
+    found = 0.0
+    for name in ("_saved_other", "_saved_self"):
+        try:
+            factor = getattr(node, name)
+            if isinstance(factor, torch.Tensor) and factor.numel() == 1:
+                factor = factor.item()
+            if isinstance(factor, (int, float)):
+                found = max(found, abs(factor))
+        except Exception:  # a factor autograd did not save
+            continue
+    return found
+
+
+def _note_backward(args, kwargs):
+    """A backward pass after fp16 training matmuls: count it, and whether its loss was scaled
+    (fp16 gradients underflow without it; bf16 needs none, so bf16 passes are not counted)."""
+    if not fp16_since_backward[0]:
+        return
+    fp16_since_backward[0] = False
+    loss = args[0] if args else kwargs.get("tensors")
+    if isinstance(loss, (list, tuple)):
+        loss = loss[0] if loss else None
+    record["fp16_backwards"] += 1
+    record["scaled_fp16_backwards"] += _scaled(loss)
 
 
 class GpuStandIn(TorchFunctionMode):
@@ -162,6 +226,11 @@ class GpuStandIn(TorchFunctionMode):
                 record["training_matmuls"] += 1
                 low = any(t.dtype in LOW_PRECISION for t in tensors)
                 record["low_precision_matmuls"] += low or _low_precision_autocast()
+                if any(t.dtype == torch.float16 for t in tensors) or _low_precision_autocast(
+                        (torch.float16,)):
+                    fp16_since_backward[0] = True
+        if func in BACKWARDS:
+            _note_backward(args, kwargs)
         return func(*args, **kwargs)
 
 
@@ -312,6 +381,71 @@ def to_gpu_checkpoint(source: io.BytesIO, target: Path) -> str | None:
     return None if changed else "the checkpoint holds no CPU tensor storages"
 
 
+def _pickle_text(text: str) -> bytes:
+    data = text.encode()
+    return b"X" + struct.pack("<I", len(data)) + data  # BINUNICODE
+
+
+def _pickle_int(value: int) -> bytes:
+    return b"J" + struct.pack("<i", value)  # BININT
+
+
+def _pickle_ints(values) -> bytes:
+    return b"(" + b"".join(_pickle_int(v) for v in values) + b"t" if values else b")"
+
+
+def _pickle_tensor(key: str, array: np.ndarray) -> bytes:
+    """torch._utils._rebuild_tensor_v2 of a CUDA storage `key` holding `array` (C order)."""
+    storage = "FloatStorage" if array.dtype == np.float32 else "LongStorage"
+    strides = [int(np.prod(array.shape[i + 1 :], dtype=np.int64)) for i in range(array.ndim)]
+    return (
+        b"ctorch._utils\n_rebuild_tensor_v2\n("
+        + b"("
+        + _pickle_text("storage")
+        + f"ctorch\n{storage}\n".encode()
+        + _pickle_text(key)
+        + _pickle_text("cuda:0")
+        + _pickle_int(array.size)
+        + b"tQ"  # the storage's persistent id
+        + _pickle_int(0)
+        + _pickle_ints(array.shape)
+        + _pickle_ints(strides)
+        + b"\x89ccollections\nOrderedDict\n)R"  # requires_grad False, no backward hooks
+        + b"tR"
+    )
+
+
+def cluster_checkpoint(weights: dict[str, np.ndarray], target: Path) -> None:
+    """Write `weights` as the starter's train.py saved them on a GPU: a torch.save archive
+    of {"n_features", "n_classes", "weights": state dict}, storages on "cuda:0". Written
+    by hand (pickle protocol 2, as torch.save does) since the grader has no torch."""
+    tensors = b"".join(
+        _pickle_text(name) + _pickle_tensor(str(i), array)
+        for i, (name, array) in enumerate(weights.items())
+    )
+    n_classes, n_features = weights["6.weight"].shape[0], weights["0.weight"].shape[1]
+    pickle_bytes = (
+        b"\x80\x02}("
+        + _pickle_text("n_features")
+        + _pickle_int(n_features)
+        + _pickle_text("n_classes")
+        + _pickle_int(n_classes)
+        + _pickle_text("weights")
+        + b"}("
+        + tensors
+        + b"uu."
+    )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+        out.writestr("archive/data.pkl", pickle_bytes)
+        out.writestr("archive/byteorder", "little")
+        for i, array in enumerate(weights.values()):
+            out.writestr(
+                f"archive/data/{i}",
+                np.ascontiguousarray(array).astype("<" + array.dtype.str[1:]).tobytes(),
+            )
+        out.writestr("archive/version", "3\n")
+
+
 def _gpu_twin(ctx, run):
     """(host file holding the GPU-saved twin of run's model.pt, None) or (None, problem)."""
     raw = run.read_bytes("model.pt", "model.pt", MAX_CHECKPOINT_BYTES)  # never via a link
@@ -371,17 +505,22 @@ def _accuracy(preds, labels) -> float:
 
 
 def _predict_with_gpu_checkpoint(ctx, trained, labels):
-    """(predictions, gate): predict.py on a CPU-only machine with the GPU-saved twin of the
-    checkpoint `trained` wrote, on every test row and then on 7 of one class alone."""
-    name = "a GPU-saved checkpoint loads and predicts on CPU"
+    """(predictions, gate): predict.py on a CPU-only machine with GPU-saved checkpoints: the
+    twin of the one `trained` wrote, on every test row, then the one already saved on the
+    cluster in the starter's layout, on 7 rows of one class alone (one run of each, so no
+    extra process). The 7 must get the classes that model gives them (its running
+    statistics, as in any batch): the old layout still loads, and in eval mode."""
+    name = "GPU-saved checkpoints load and predict on CPU"
     twin, problem = _gpu_twin(ctx, trained)
     if problem:
         return None, ctx.check(name, False, problem, gate=True)
-    few = pd.read_csv(ctx.hidden / "test_few.csv")
-    use_gpu_checkpoint = f"python predict.py --checkpoint {GPU_CHECKPOINT}"
+    cluster = ctx.staging("cluster-ckpt") / "cluster_model.pt"
+    cluster_checkpoint(dict(np.load(ctx.hidden / "cluster_model.npz")), cluster)
+    few = pd.read_csv(ctx.hidden / "test_few_cluster.csv")
+    predict = "python predict.py --checkpoint"
     command = (
-        f"{use_gpu_checkpoint} --input {FEATURES} --output {GPU_PREDICTIONS} && "
-        f"{use_gpu_checkpoint} --input {FEW} --output {FEW_PREDICTIONS}"
+        f"{predict} {GPU_CHECKPOINT} --input {FEATURES} --output {GPU_PREDICTIONS} && "
+        f"{predict} {CLUSTER_CHECKPOINT} --input {FEW} --output {FEW_PREDICTIONS}"
     )
     # The workspace's own model.pt goes first: a predict.py that ignores --checkpoint
     # and loads it would otherwise predict without reading the GPU copy.
@@ -392,20 +531,22 @@ def _predict_with_gpu_checkpoint(ctx, trained, labels):
             FEATURES: ctx.hidden / "test_features.csv",
             FEW: ctx.hidden / "test_few.csv",
             GPU_CHECKPOINT: twin,
+            CLUSTER_CHECKPOINT: cluster,
         },
     )
     if gate := run.failed_gate(name, f"`{command}`"):
         return None, gate
     full = _read_classes(run, GPU_PREDICTIONS, labels)
-    again = _read_classes(run, FEW_PREDICTIONS, few)
-    if not (full.ok and again.ok):
-        return None, full.check if not full.ok else again.check
-    first = full.frame.loc[few["id"].astype(str), "defect"].to_numpy()  # indexed by id text
-    differ = int((again.frame["defect"].to_numpy() != first).sum())
+    alone = _read_classes(run, FEW_PREDICTIONS, few)
+    if not (full.ok and alone.ok):
+        return None, full.check if not full.ok else alone.check
+    differ = int((alone.frame["defect"].to_numpy() != few["defect"].to_numpy()).sum())
     message = (
-        f"{differ} of {len(few)} rows got a different class alone than among all the rows"
+        f"the cluster's checkpoint (the starter's layout) gave {differ} of {len(few)} rows "
+        "predicted alone another class than its weights give them"
         if differ
-        else f"loaded on CPU; the same classes for {len(few)} rows alone as among all the rows"
+        else f"both loaded on CPU; the cluster's checkpoint gave {len(few)} rows alone the "
+        "classes its weights give them"
     )
     return full, ctx.check(name, differ == 0, message, gate=True)
 
@@ -440,7 +581,8 @@ def _train_on_a_gpu_machine(ctx):
         message = f"with a GPU present, train.py exited {result.exit_code}: {_tail(result)}"
         return [ctx.check(name, False, message, gate=True)], None
     used = ctx.check(name, True, "with a GPU present, train.py moved its work to CUDA", gate=True)
-    return [used, _mixed_precision(ctx, record, beyond)], None if beyond else run
+    checks = [used, _mixed_precision(ctx, record, beyond), _loss_scaling(ctx, record)]
+    return checks, None if beyond else run
 
 
 def _gpu_record(ctx, run) -> dict | None:
@@ -474,6 +616,19 @@ def _mixed_precision(ctx, record, beyond):
     share = low / total if total else 0.0
     message = f"{low:.0f} of {total:.0f} training matmuls on the GPU ran in fp16 or bf16"
     return ctx.check(name, total > 0 and share >= MIXED_PRECISION_SHARE, message, gate=True)
+
+
+def _loss_scaling(ctx, record):
+    """Gate: fp16 training scales its loss before the backward pass (GradScaler or a static
+    scale), as the starter does: unscaled fp16 gradients underflow to zero on a real GPU,
+    which the stand-in (fp32 underneath) cannot show in the accuracy. bf16 needs none."""
+    name = "fp16 training scales the loss"
+    total, scaled = record["fp16_backwards"], record["scaled_fp16_backwards"]
+    if not total:
+        message = "no backward pass after fp16 matmuls (bf16 or fp32)"
+        return ctx.check(name, True, message, gate=True)
+    message = f"{scaled:.0f} of {total:.0f} backward passes after fp16 matmuls had a scaled loss"
+    return ctx.check(name, scaled >= LOSS_SCALED_SHARE * total, message, gate=True)
 
 
 def _tail(result) -> str:
