@@ -53,7 +53,11 @@ loads: predict.py then has to route at least RETRAINED_AGREEMENT of the big batc
 renamed queue of the shipped model's routing (a red team's broken train.py next to a
 model fitted by a throwaway script passed the text gate). Deterministic honest training
 agrees 1.0, an unseeded random forest 0.94-0.96; the shipped model left in place agrees
-0, since no queue keeps its name, and models of another family 0.73-0.92.
+0, since no queue keeps its name, and models of another family 0.73-0.92. That export has
+its columns in another order, and predict.py runs from the workspace moved to another
+folder, as the dispatch service's copy lives elsewhere (a red team's train.py took the
+columns by position, its predict.py loaded the model by absolute path: both passed while
+the rebuild kept the order and the folder).
 
 The confidence is what sends a ticket to a human dispatcher, so it must rank: over the
 big batch, ROC AUC of the confidence for "routed right" at least CONFIDENCE_AUC (honest
@@ -93,6 +97,14 @@ WATCH_DIR = ".grader/fit-watch"  # the watcher's folder, first on PYTHONPATH whi
 WATCH_RECORD = f"{WATCH_DIR}/record.jsonl"  # RECORD in WATCHER
 SERVING = f'PYTHONPATH="$PWD/{WATCH_DIR}" {COMMAND}'
 MAX_RECORD_BYTES = 1 << 20  # short JSON lines, at most 20 fits per process
+# train.py rebuilds in place, then predict.py runs from the workspace moved to another folder
+# (the ticket: a fresh copy, in another folder) with nothing left where it was, so a model
+# loaded by the absolute path it was trained in is not found. Only the predictions return.
+REBUILT = (
+    'python train.py > /dev/null && shopt -s dotglob && ws="$PWD"'
+    ' && moved="$(mktemp -d)/dispatch" && mkdir "$moved" && mv "$ws"/* "$moved"/'
+    ' && mkdir -p "$ws/incoming" && cd "$moved" && ' + COMMAND + ' && cp {dst} "$ws/{dst}"'
+)
 TIMEOUT = 60.0
 TRAIN_TIMEOUT = 180.0  # the ticket's three minutes for python train.py
 HONEST = (-0.15, 0.06)  # allowed reported minus measured macro-F1
@@ -549,21 +561,23 @@ def _predictions(ctx, run, dst, ids, name):
 
 def _rebuilt(ctx, shipped):
     """Does train.py make what predict.py loads? Rerun it on the export whose queues are
-    renamed, then predict.py on the big batch: a rebuilt model routes each ticket to the
-    renamed queue of the shipped model's routing; a model train.py did not rebuild keeps
-    the old names, which the derangement makes wrong everywhere."""
+    renamed (and whose columns are in another order), then predict.py on the big batch
+    from the workspace moved elsewhere: a rebuilt model routes each ticket to the renamed
+    queue of the shipped model's routing; a model train.py did not rebuild keeps the old
+    names, which the derangement makes wrong everywhere."""
     name = "train.py rebuilds the model predict.py loads"
     renamed = pd.read_csv(ctx.hidden / "renamed.csv", index_col="queue")["renamed"]
     src, dst = "incoming/batch.csv", "incoming/batch.csv.rebuilt.csv"
     run = ctx.exec(
-        f"python train.py > /dev/null && {COMMAND.format(src=src, dst=dst)}",
+        REBUILT.format(src=src, dst=dst),
         timeout=TRAIN_TIMEOUT + TIMEOUT,
         inputs={
             "data/train.csv": ctx.hidden / "relabelled_train.csv",
             src: ctx.hidden / "batch.csv",
         },
     )
-    if gate := run.failed_gate(name, "python train.py, then predict.py,"):
+    label = "python train.py, then predict.py from the workspace moved to another folder,"
+    if gate := run.failed_gate(name, label):
         return gate
     frame, problem = _predictions(ctx, run, dst, shipped.index.tolist(), name)
     if problem:

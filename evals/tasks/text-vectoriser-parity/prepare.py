@@ -89,6 +89,7 @@ N_TRAIN_TEMPLATES, N_TEST_TEMPLATES = 400, 200
 N_SMALL = 60
 OFF_TOPIC = 0.2  # chance a topic slot takes another queue's word
 BLANK_TEXTS = ["", "", "N/A", "   "]  # empty, blank, and a text pandas reads as missing
+REBUILD_COLUMNS = ["queue", "ticket_id", "text"]  # the export train.py is rerun on
 
 
 def _template(rng):
@@ -202,5 +203,7 @@ def _relabelled_export(rng, train, hidden_dir: Path) -> None:
         order = rng.permutation(len(QUEUES))
     renamed = dict(zip(QUEUES, [QUEUES[i] for i in order], strict=True))
     export = train[["ticket_id", "text", "queue"]].assign(queue=train["queue"].map(renamed))
-    export.to_csv(hidden_dir / "relabelled_train.csv", index=False)
+    # Every column in another place (the ticket: the next export has the same columns, not
+    # necessarily in the same order): a train.py reading columns by position fits garbage.
+    export[REBUILD_COLUMNS].to_csv(hidden_dir / "relabelled_train.csv", index=False)
     pd.Series(renamed, name="renamed").rename_axis("queue").to_csv(hidden_dir / "renamed.csv")
