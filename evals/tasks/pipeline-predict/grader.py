@@ -7,7 +7,10 @@ another order and column layout). The metric is the mean absolute error of log p
 on the hidden labels: prices are judged relative to the car's value.
 
 The ticket asks for the training code too: a code file must name train.csv and a file it
-saved (a gate, read as text before anything runs; `ctx.producing_code`).
+saved (a gate, read as text before anything runs; `ctx.producing_code`), and `python
+train.py`, rerun once on an export with every price PRICE_SCALE times higher, must rebuild
+what predict.py loads (a gate, see `_rebuilt`; a red team's model was fitted by a
+throwaway script and the train.py left beside it imported a library that is not installed).
 
 The nightly job runs on a copy of the workspace without data/ (the instruction says so),
 so every run here deletes data/ first: a predict.py that retrains from train.csv on each
@@ -31,6 +34,13 @@ MOVED = (
     ' && cp {dst} "$ws/{dst}"'
 )
 TIMEOUT = 60.0
+TRAIN_TIMEOUT = 180.0  # the ticket's three minutes for python train.py
+# python train.py on the rescaled export (prices times PRICE_SCALE, columns reordered; see
+# prepare.py), then predict.py on the big batch without data/, as the nightly job runs it.
+REBUILD = "python train.py > /dev/null && " + COMMAND
+PRICE_SCALE = 1.5  # prepare.PRICE_SCALE
+REBUILT_WITHIN = 0.1  # |log price - log(PRICE_SCALE x shipped price)| of a rebuilt row
+REBUILT_AGREEMENT = 0.8  # share of the batch's rows the rebuilt model must price so
 
 
 def _run(ctx, name, ids, moved=False):
@@ -57,6 +67,43 @@ def _run(ctx, name, ids, moved=False):
         bad = int((preds.frame["price"] <= 0).sum())
         return None, ctx.check(f"{name} predictions valid", False, f"{bad} prices <= 0", gate=True)
     return preds.frame["price"], None
+
+
+def _rebuilt(ctx, shipped):
+    """Does train.py make what predict.py loads? Rerun it on the export whose prices are
+    all PRICE_SCALE times higher (its columns in another order, which the ticket allows),
+    then predict.py on the big batch: a rebuilt model prices each listing PRICE_SCALE
+    times the shipped model's price (log-price models exactly; trees on raw price too,
+    their splits unchanged), one train.py did not make keeps its old prices, off by
+    log(PRICE_SCALE) = 0.41 everywhere."""
+    name = "train.py rebuilds the model predict.py loads"
+    src, dst = "incoming/batch.csv", "incoming/batch.csv.rebuilt.csv"
+    run = ctx.exec(
+        REBUILD.format(src=src, dst=dst),
+        timeout=TRAIN_TIMEOUT + TIMEOUT,
+        inputs={"data/train.csv": ctx.hidden / "rescaled_train.csv", src: ctx.hidden / "batch.csv"},
+    )
+    if gate := run.failed_gate(name, "python train.py, then predict.py,"):
+        return gate
+    preds = run.read_predictions(
+        dst,
+        id_column="listing_id",
+        columns={"price": "number"},
+        expected_ids=shipped.index.tolist(),
+        name=name,
+    )
+    if not preds.ok:
+        return preds.check
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = np.abs(np.log(preds.frame["price"].to_numpy() / (PRICE_SCALE * shipped.to_numpy())))
+    agreement = float(np.mean(off <= REBUILT_WITHIN))  # NaN (a price <= 0) counts as off
+    message = (
+        f"after python train.py on an export with every price x{PRICE_SCALE}, predict.py "
+        f"priced {agreement:.0%} of the batch within {REBUILT_WITHIN} in log of "
+        f"{PRICE_SCALE} x the shipped model's price (at least {REBUILT_AGREEMENT:.0%}; "
+        f"median log gap {np.nanmedian(off):.3f})"
+    )
+    return ctx.check(name, agreement >= REBUILT_AGREEMENT, message, gate=True)
 
 
 def grade(ctx):
@@ -87,4 +134,7 @@ def grade(ctx):
     truth = labels.set_index("listing_id")["price"].loc[full.index].to_numpy()
     male = float(np.mean(np.abs(np.log(full.to_numpy()) - np.log(truth))))
     ran = ctx.check("predict.py ran on both batches", True, f"{len(full)} and {len(small)} rows")
-    return ctx.grade(male, [code, ran, stable])
+    checks = [code, ran, stable]
+    if stable.passed:  # the costly rerun: no gate failed
+        checks.append(_rebuilt(ctx, full))
+    return ctx.grade(male, checks)

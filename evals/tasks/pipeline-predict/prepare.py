@@ -15,6 +15,7 @@ import pandas as pd
 
 N_TRAIN, N_BATCH, N_SAMPLE = 6000, 3000, 50
 N_SMALL = 60  # rows of the second, smaller batch (same rows, different order and layout)
+PRICE_SCALE = 1.5  # the export train.py is rerun on: every sale price times this
 MODELS = {
     "toyota": ["corolla", "yaris", "rav4", "prius", "auris"],
     "volkswagen": ["golf", "polo", "passat", "tiguan", "touran"],
@@ -156,3 +157,16 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     # correct predictor gives each row the same price whatever else is in the batch.
     small = batch.iloc[rng.choice(N_BATCH, N_SMALL, replace=False)]
     small[list(rng.permutation(batch.columns))].to_csv(hidden_dir / "small_batch.csv", index=False)
+    _rescaled_export(train.iloc[:N_TRAIN], hidden_dir, np.random.default_rng(7300 + seed))
+
+
+def _rescaled_export(train, hidden_dir: Path, rng) -> None:
+    """The training listings with every price times PRICE_SCALE and the columns in another
+    order (own generator: the rest of the data stays as it was measured): the export
+    `python train.py` is rerun on. A model rebuilt from it prices each listing PRICE_SCALE
+    times what the shipped model did; one train.py did not rebuild keeps the old prices.
+    Training labels, not hidden ones: nothing here tells a price of the graded batch."""
+    export = train.assign(price=train["price"] * PRICE_SCALE)
+    export[list(rng.permutation(export.columns))].to_csv(
+        hidden_dir / "rescaled_train.csv", index=False
+    )
