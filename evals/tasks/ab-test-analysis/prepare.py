@@ -15,8 +15,11 @@ Every seed holds one experiment of each kind, so every judgement is tested on ev
   cannot ship the one without the other on any seed; only the uncertainty separates them.
 - `harm`: the treatment truly lowers conversion a little, and significantly (so a rule
   that ships any significant difference, whatever its sign, ships it).
-- `srm`: a logging bug drops treatment users who did not convert, so treatment has fewer
-  users than planned and its conversion looks better than it is.
+- `srm`: a logging bug drops users of one arm who did not convert. On even seeds it hits
+  treatment, which has fewer users than planned and looks like a clear win; on odd seeds it
+  hits control, so treatment has more users than planned and looks like a clear loss. The
+  mismatch goes either way, so a one-sided check (one that only looks for too few
+  treatment users) misses it on odd seeds (red team: it passed with both seeds' shortfalls).
 Planned splits differ between experiments (not all 50/50). Each non-SRM experiment is
 redrawn until the true effect lies within 1.75 standard errors of the full-data difference,
 inside the 95% Wald interval with a margin, so an honest analysis is always right on its
@@ -54,14 +57,20 @@ def _split(rng, kind):
     return float(rng.choice([0.3, 0.4, 0.6, 0.7]))
 
 
-def _draw(rng, kind, share, n):
+def _lossy_arm(seed: int) -> str:
+    """The arm whose logging bug loses users: constructed, so both directions are graded."""
+    return "treatment" if seed % 2 == 0 else "control"
+
+
+def _draw(rng, kind, share, n, lossy_arm="treatment"):
     """Arrays (treated, day, converted) of the users that made it into the log."""
     day = rng.integers(1, DAYS + 1, n)
     treated = rng.random(n) < share
     converted = rng.random(n) < BASE[kind] + LIFT[kind] * treated
     keep = np.ones(n, bool)
-    if kind == "srm":  # the treatment's logging loses 6% of its non-converting users
-        keep = ~(treated & ~converted & (rng.random(n) < 0.06))
+    if kind == "srm":  # the lossy arm's logging loses 6% of its non-converting users
+        in_arm = treated if lossy_arm == "treatment" else ~treated
+        keep = ~(in_arm & ~converted & (rng.random(n) < 0.06))
     return treated[keep], day[keep], converted[keep]
 
 
@@ -99,10 +108,13 @@ def _beats(gain, arrays):
     return diff > gain["observed_effect"] + 0.001 and relative > 1.1 * gain["relative_effect"]
 
 
-def _acceptable(kind, share, arrays, gain):
+def _acceptable(kind, share, arrays, gain, lossy_arm="treatment"):
     diff, se, z = _cumulative_z(*arrays)
-    if kind == "srm":  # clear mismatch, and the biased data looks like a clear win
-        return abs(_srm_z(arrays[0], share)) > 4.0 and diff[-1] - Z95 * se[-1] > 0
+    if kind == "srm":  # clear mismatch, and the biased data looks like a clear win (loss)
+        looks = (
+            diff[-1] - Z95 * se[-1] > 0 if lossy_arm == "treatment" else diff[-1] + Z95 * se[-1] < 0
+        )
+        return abs(_srm_z(arrays[0], share)) > 4.0 and looks
     if abs(_srm_z(arrays[0], share)) > 1.9:  # no accidental mismatch elsewhere
         return False
     covers = abs(diff[-1] - LIFT[kind]) <= COVER_Z * se[-1]
@@ -116,16 +128,17 @@ def _acceptable(kind, share, arrays, gain):
     return False
 
 
-def _experiment(rng, kind, gain=None):
+def _experiment(rng, kind, gain=None, lossy_arm="treatment"):
     """(planned share, the logged users, the hidden statistics) of an acceptable draw.
 
-    `gain` is the real gain's statistics, which the no-effect experiment must beat.
+    `gain` is the real gain's statistics, which the no-effect experiment must beat;
+    `lossy_arm` is the arm the SRM experiment's logging bug hits.
     """
     share = _split(rng, kind)
     n = int(rng.integers(*USERS[kind]))
     for _ in range(5000):
-        treated, day, converted = arrays = _draw(rng, kind, share, n)
-        if _acceptable(kind, share, arrays, gain):
+        treated, day, converted = arrays = _draw(rng, kind, share, n, lossy_arm)
+        if _acceptable(kind, share, arrays, gain, lossy_arm):
             frame = pd.DataFrame(
                 {
                     "variant": np.where(treated, "treatment", "control"),
@@ -138,6 +151,11 @@ def _experiment(rng, kind, gain=None):
                 "observed_effect": diff[-1],
                 "standard_error": se[-1],
                 "relative_effect": _relative(treated, converted),
+                # For the grader's own sample-ratio test (every experiment's p-value is
+                # compared with it, not only the SRM one's flag).
+                "planned_share": share,
+                "treatment_users": int(treated.sum()),
+                "users": len(treated),
             }
             return share, frame, stats
     raise RuntimeError(f"no acceptable draw for {kind}")
@@ -149,7 +167,7 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     names = list(rng.choice(NAMES, len(kinds), replace=False))
     drawn = {"real_gain": _experiment(rng, "real_gain")}  # first: null_peek must beat it
     for kind in ("null_peek", "harm", "srm"):
-        drawn[kind] = _experiment(rng, kind, gain=drawn["real_gain"][2])
+        drawn[kind] = _experiment(rng, kind, gain=drawn["real_gain"][2], lossy_arm=_lossy_arm(seed))
     frames, plan, truth = [], {}, {}
     for kind, name in zip(kinds, names, strict=True):
         share, frame, stats = drawn[kind]

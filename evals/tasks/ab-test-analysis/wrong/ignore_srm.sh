@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A correct fixed-horizon analysis of every experiment (full-data difference, 95% Wald
 # interval, ship when it lies above 0) that never looks at the user counts: the logging
-# bug's experiment is shipped on its biased win.
+# bug's experiment is shipped on its biased win (even seeds) or dropped on its biased loss
+# (odd seeds), and the srm_p_value it reports (1.0) agrees with no sample-ratio test.
 set -euo pipefail
 python3 - <<'PY'
 import json
