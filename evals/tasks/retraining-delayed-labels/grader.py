@@ -2,20 +2,28 @@
 
 Scenarios (onsets, label delays, accuracy levels and drop sizes vary with the seed; see
 prepare.py): steady (no change), inputs (two inputs shift, accuracy unchanged), abrupt
-concept drift (9-11 points, from a level above the public year's) and gradual (a fraud
+concept drift (9-11 points, from a level above the public year's), gradual (a fraud
 wave: ~15 points of accuracy at the 0.5 threshold, ranking and AUC unchanged; labels
-arriving later than in the public year). The first week with retrain=1 is the trigger:
-- steady, inputs: right if there is none;
+arriving later than in the public year), and two constructed ones: small_drop (a lasting
+3.5-point drop, under the ticket's 5) and slow_decline (0.4 points a week, crossing 5
+points months after it began). The first week with retrain=1 is the trigger:
+- steady, inputs, small_drop: right if there is none;
 - abrupt: right if it falls in [onset + delay, onset + delay + 4], gradual: in
-  [onset + delay, onset + delay + 8]. Before onset + delay no label showing the drop
-  had arrived, so an earlier trigger is a false alarm or a look at labels not yet in.
+  [onset + delay, onset + delay + 8], slow_decline (onset: the week its drop reaches 5
+  points, give or take the weekly jitter): in [onset + delay, onset + delay + 10]. Before
+  onset + delay no label showing the drop had arrived, so an earlier trigger is a false
+  alarm or a look at labels not yet in. slow_decline's window is the widest because an
+  honest trigger's evidence grows slowly there: the oracle and right/ fire 1-8 weeks into
+  it on seeds 0-7 (right/cusum_arrivals 7-8), a trigger whose baseline trails the recent
+  weeks never.
 The metric is the share of scenarios decided right. Gate: replayed on only what was known
 at the end of a week (batches up to it, labels arrived by it), the script must make the
 same decisions for the weeks up to it as in the full replay. Two such weeks per drift:
-the week before the drop became visible, and the week the script itself first fired
-(a second sandbox run, once those weeks are known). The second is the one that matters:
-a trigger that peeks at labels not yet arrived fires a week or two early, which can
-still land in the window; cut at its own firing week, it lacks those labels.
+the week before the drop became visible (abrupt and gradual only), and the week the
+script itself first fired (a second sandbox run, once those weeks are known). The second
+is the one that matters: a trigger that peeks at labels not yet arrived fires a week or
+two early, which can still land in the window; cut at its own firing week, it lacks
+those labels.
 """
 
 import json
@@ -23,7 +31,7 @@ import json
 import numpy as np
 import pandas as pd
 
-WINDOW = {"abrupt": 4, "gradual": 8}
+WINDOW = {"abrupt": 4, "gradual": 8, "slow_decline": 10}
 TIMEOUT = 120.0
 
 
@@ -61,16 +69,22 @@ def _decisions(ctx, run, rel, weeks):
 
 def _verdict(scenario, first):
     kind, onset, delay = scenario["kind"], scenario["onset"], scenario["delay"]
-    if kind in ("steady", "inputs"):
+    if kind not in WINDOW:  # steady, inputs, small_drop
         ok = first is None
         what = "no retrain" if ok else f"retrain at week {first}"
-        return ok, f"{what}; none was warranted"
+        why = f" (accuracy down under 5 points from week {onset})" if kind == "small_drop" else ""
+        return ok, f"{what}; none was warranted{why}"
     earliest, latest = onset + delay, onset + delay + WINDOW[kind]
+    drift = f"drift from week {onset}"
+    if kind == "slow_decline":
+        drift = (
+            f"decline from week {scenario['decline_start']}, about 5 points down by week {onset}"
+        )
     if first is None:
-        return False, f"drift from week {onset} never triggered a retrain"
+        return False, f"{drift} never triggered a retrain"
     ok = earliest <= first <= latest
     return ok, (
-        f"drift from week {onset}, labels showing it from week {earliest}; "
+        f"{drift}, labels showing it from week {earliest}; "
         f"retrain at week {first} (right: weeks {earliest}-{latest})"
     )
 
@@ -111,8 +125,8 @@ def grade(ctx):
             if problem:
                 return ctx.grade(None, [problem])
             mismatches += _changed(name, cut, full, weeks)
-            if first is not None and first > s["cut_week"]:
-                fired[name] = (first, full)
+        if s["kind"] in WINDOW and first is not None and first > s.get("cut_week", 0):
+            fired[name] = (first, full)
     if fired:
         changed, problem = _replay_at_firing(ctx, fired)
         if problem:

@@ -14,6 +14,9 @@ weeks of jitter (`arrived_week`). Scenarios:
   well as before (AUC unchanged or up), so a trigger that watches the ranking (AUC)
   instead of the accuracy the ticket names never fires on it, and one that watches only
   the inputs or the score distribution does not either.
+Two more hidden scenarios are constructed rather than drawn (see CONSTRUCTED): small_drop,
+a lasting drop under the ticket's 5 points (no retrain), and slow_decline, 0.4 points a
+week for months (a retrain once it is 5 points down).
 The public data is one year of a gradual-drift stream at the model's usual accuracy
 (~0.75), labels arriving 3-5 weeks after their batch. The hidden streams differ in the
 things the instruction leaves open, so a rule fitted to the public year fails somewhere:
@@ -47,26 +50,29 @@ def _mix(week, onset, kind):
     return 0.0
 
 
-def stream(rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0, wave=0.0):
+def stream(
+    rng, kind, onset, delay, first_id, sharpness=1.0, reach=1.0, wave=0.0, per_week=PER_WEEK
+):
     """One year. `sharpness` scales the label rule's logit (the model's accuracy level:
     0.5 -> ~0.66, 1 -> ~0.76, 3 -> ~0.90); `reach` is how far a drift moves the rule
     towards DRIFTED (1: the full flip, ~23 points at sharpness 1; 0.4: ~11 at 3); `wave`
     is how far a drift raises the rule's intercept (a fraud wave: more fraud at the same
     inputs, so the scores rank cases as well as before but the 0.5 threshold misses more:
-    3 -> ~16 points at sharpness 1, with the model's AUC unchanged)."""
+    3 -> ~16 points at sharpness 1, with the model's AUC unchanged); `per_week` is the
+    cases scored a week."""
     model = BETA + rng.normal(0, 0.05, 5)  # the production model: close to the old rule
     rows = []
     for week in range(1, WEEKS + 1):
-        x = rng.normal(0, 1, (PER_WEEK, 5))
+        x = rng.normal(0, 1, (per_week, 5))
         if kind == "inputs" and week >= onset:
             x[:, 3] = x[:, 3] * 2.0 + 2.5
             x[:, 4] = x[:, 4] * 0.4 - 1.5
         mix = _mix(week, onset, kind)
         rule = (1 - reach * mix) * BETA + reach * mix * DRIFTED
         logit = sharpness * (x @ rule) + wave * mix
-        label = (rng.random(PER_WEEK) < 1 / (1 + np.exp(-logit))).astype(int)
+        label = (rng.random(per_week) < 1 / (1 + np.exp(-logit))).astype(int)
         score = 1 / (1 + np.exp(-(x @ model)))
-        arrived = week + delay + rng.choice([0, 1, 2], PER_WEEK, p=[0.6, 0.3, 0.1])
+        arrived = week + delay + rng.choice([0, 1, 2], per_week, p=[0.6, 0.3, 0.1])
         frame = pd.DataFrame(x.round(4), columns=[f"x{i}" for i in range(5)])
         frame.insert(0, "week", week)
         frame["score"] = score.round(5)
@@ -167,6 +173,94 @@ def _calm_stream(rng, seed, index, kind, onset, delay, first_id, levels):
     raise RuntimeError(f"no calm {kind} stream in {REDRAWS + 1} draws (seed {seed})")
 
 
+# Two constructed scenarios (red team, session 13), whose weekly accuracy at 0.5 is set,
+# not drawn, so that what they test holds on every seed:
+# - small_drop: from `onset` on, accuracy sits 3.5 points below its level for the rest of
+#   the year: a lasting drop, but clearly under the ticket's 5 points, so no retrain. At a
+#   level of ~0.60 a "5 points" read as 5% relative is 3.0 points and fires; 800 cases a
+#   week (another product) make that drop significant to a 3-week z-test (z ~2.9).
+# - slow_decline: from `decline_start` on, accuracy falls 0.4 points a week from ~0.88
+#   (15 points by week 52): a trigger whose baseline moves with the recent weeks (a
+#   rolling baseline 4-12 weeks back sees 1.6-4.8 points) never fires; one anchored on the
+#   model's normal level fires once the 5 points are in. Its `onset` is the first week
+#   within JITTER of 5 points down, so the window opens when the drop can first be seen.
+# Each week's target is the scenario's level minus its drop, give or take JITTER (weekly
+# accuracies are not all equal: a trigger that estimates the spread from them divides by
+# something), and each arrival cohort of a week holds that accuracy too (to one case), so
+# a partly labelled week reads as the whole week.
+CONSTRUCTED = {
+    "small_drop": {"level": (0.59, 0.62), "sharpness": 0.4, "per_week": 800},
+    "slow_decline": {"level": (0.87, 0.90), "sharpness": 2.5, "per_week": 400},
+}
+SMALL_DROP, DECLINE_PER_WEEK, VISIBLE_DROP, JITTER = 0.035, 0.004, 0.05, 0.004
+
+
+def _constructed_scenarios(seed: int):
+    """(name, onset, delay, decline start, level) of the constructed scenarios, from a
+    generator of their own so the other scenarios' data stay as they were."""
+    rng = np.random.default_rng((5400 + seed, 0))
+    level = {name: float(rng.uniform(*c["level"])) for name, c in CONSTRUCTED.items()}
+    small_onset, small_delay = int(rng.integers(14, 25)), int(rng.integers(3, 6))
+    start, slow_delay = int(rng.integers(12, 17)), int(rng.integers(3, 7))
+    # First week whose drop, give or take the jitter, reaches VISIBLE_DROP.
+    weeks_to_visible = int(np.ceil((VISIBLE_DROP - JITTER) / DECLINE_PER_WEEK - 1e-9))
+    visible = start + weeks_to_visible - 1
+    return [
+        ("small_drop", small_onset, small_delay, small_onset, level["small_drop"]),
+        ("slow_decline", visible, slow_delay, start, level["slow_decline"]),
+    ]
+
+
+def _drop(name: str, week: int, start: int) -> float:
+    if week < start:
+        return 0.0
+    if name == "small_drop":
+        return SMALL_DROP
+    return DECLINE_PER_WEEK * (week - start + 1)
+
+
+def _set_accuracy(rng, batches, labels, target):
+    """Relabel cases so that each (week, arrival week) cohort's accuracy at 0.5 is the
+    week's target (to one case): flip the labels of randomly chosen right or wrong cases."""
+    cases = labels.merge(batches[["case_id", "week", "score"]], on="case_id")
+    predicted = (cases["score"].to_numpy() >= 0.5).astype(int)
+    label = cases["label"].to_numpy().copy()
+    for week, cohort in cases.groupby("week")["arrived_week"]:
+        wanted_errors = _allocate(len(cohort) * (1 - target[week]), cohort.value_counts())
+        for arrived, errors in wanted_errors.items():
+            rows = np.flatnonzero((cases["week"] == week) & (cases["arrived_week"] == arrived))
+            wrong = rows[label[rows] != predicted[rows]]
+            right = rows[label[rows] == predicted[rows]]
+            change = errors - len(wrong)
+            pool = right if change > 0 else wrong
+            flip = rng.choice(pool, abs(change), replace=False)
+            label[flip] = 1 - label[flip]
+    return labels.assign(
+        label=labels["case_id"].map(dict(zip(cases["case_id"], label, strict=True)))
+    )
+
+
+def _allocate(total: float, sizes: pd.Series) -> dict:
+    """Split a week's error count over its cohorts in proportion to their sizes, whole
+    numbers summing to the rounded total (largest remainders first)."""
+    share = sizes / sizes.sum() * round(total)
+    counts = np.floor(share).astype(int)
+    for key in (share - counts).sort_values(ascending=False).index[: round(total) - counts.sum()]:
+        counts[key] += 1
+    return counts.to_dict()
+
+
+def _constructed_stream(seed, index, name, start, level, delay, first_id):
+    config = CONSTRUCTED[name]
+    rng = np.random.default_rng((5400 + seed, index + 1))
+    batches, labels = stream(
+        rng, "steady", 0, delay, first_id, config["sharpness"], per_week=config["per_week"]
+    )
+    jitter = rng.uniform(-JITTER, JITTER, WEEKS + 1)
+    target = {w: level - _drop(name, w, start) + jitter[w] for w in range(1, WEEKS + 1)}
+    return batches, _set_accuracy(rng, batches, labels, target)
+
+
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(5200 + seed)
     batches, labels = stream(rng, "gradual", int(rng.integers(20, 30)), 3, 1_000_000)
@@ -193,4 +287,13 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
             labels[labels["arrived_week"] <= cut].to_csv(folder / "cut_labels.csv", index=False)
             entry["cut_week"] = cut
         meta.append(entry)
+    for i, (name, onset, delay, start, level) in enumerate(_constructed_scenarios(seed)):
+        first_id = 2_000_000 + len(meta) * 100_000
+        batches, labels = _constructed_stream(seed, i, name, start, level, delay, first_id)
+        folder = hidden_dir / name
+        folder.mkdir()
+        batches.to_csv(folder / "batches.csv", index=False)
+        labels.to_csv(folder / "labels.csv", index=False)
+        entry = {"name": name, "kind": name, "onset": onset, "delay": delay}
+        meta.append(entry | {"decline_start": start, "level": level})
     (hidden_dir / "scenarios.json").write_text(json.dumps(meta, indent=1))
