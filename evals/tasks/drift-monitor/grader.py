@@ -1,25 +1,34 @@
-"""Runs the agent's monitor on sixteen hidden batches and scores its alerts and feature flags.
+"""Runs the agent's monitor on 23 hidden batches and scores its alerts and feature flags.
 
-The monitor runs once, in a fresh sandbox, over a folder holding the sixteen hidden
+The monitor runs once, in a fresh sandbox, over a folder holding the 23 hidden
 batches (one process, so the grade is not dominated by interpreter start-up). Each report
 is read back as data. The metric is the mean of two F1 scores: batch alerts against the
 truth (is this batch drifted?) and per-feature flags over every (batch, feature) pair
 (which features?). "Always alert" gets about 0.4 and "never alert" 0, which is why
 baseline sits at the former.
 
-Rules of the ticket are gates, each tested on its own batch, because an F1 over sixteen
+Rules of the ticket are gates, each tested on its own batch, because an F1 over 23
 batches forgives missing one of them:
 - every drift rule (mean, spread up, spread down, category mix, missing rate, unseen
   category, a big shift in a small batch) has its own drifted batch, and each must page
   with its feature flagged: a monitor that skips a rule (no missing-rate check, a spread
   rule that only sees widening) scored 0.86-1.0 on the F1 alone;
+- drift in a quiet hour pages: five drifted batches of 60-100 rows, one per rule, with
+  changes of 2.5-5 times the thresholds (z of 8 or more), each rule on another feature
+  than its big batch, the missing rate on a numeric and a categorical feature every seed
+  (a monitor silent under 200 rows, or checking missing values only in numeric columns,
+  passed before);
 - "alert" is true if and only if a feature drifted: a report that pages without a flagged
   feature (an early-warning alert) or flags without paging is not a valid report;
 - the false-alarm budget (at most one page in a hundred healthy batches): no healthy batch
   may page, among them quiet hours of 25, 40, 60 and 120 rows, where sampling noise alone
   moves shares and spreads past the thresholds (a monitor without a sample-size guard
   pages), and three backfills with small real shifts, one of them at 0.7-0.8 of the
-  thresholds (a pure significance test, or a margin below the thresholds, pages);
+  thresholds (a pure significance test, or a margin below the thresholds, pages), and two
+  of 12,000 rows built to sit exactly under every rule: spread to 0.75 and 1.22 times the
+  reference's, each share of a category moved by 7 points (total variation 0.14-0.21), a
+  new category at 6%, missing rates up 4 points (a loose reading of a rule pages: a
+  log-ratio spread rule, a total-variation category rule);
 - the budget is a rate, which nine healthy batches cannot measure: a one-sided test per
   feature at z = 1.645 without correcting for the ~40 tests of a batch pages on 4-8% of
   healthy batches of two to three dozen rows and passed every healthy batch above; so
@@ -148,6 +157,11 @@ def _budget_gate(ctx, truth, design, pages):
     """Gate: no healthy batch pages, whatever its size (the ticket's false-alarm budget)."""
     false = [b for b, drifted in truth.items() if not drifted and pages[b][0]]
     sizes = ", ".join(f"{design[b]['rows']} rows" for b in false)
+    near = [b for b in false if any(d.startswith("exact_") for d, _ in design[b]["drifts"])]
+    if near:  # name the rule read loosely: these batches sit just under every threshold
+        sizes += "; just under the thresholds, flagged " + ", ".join(
+            sorted({f for b in near for f in pages[b][1]})
+        )
     healthy = sum(not d for d in truth.values())
     message = f"{len(false)} of {healthy} healthy batches paged" + (f" ({sizes})" if sizes else "")
     return ctx.check("false-alarm budget", not false, message, gate=True)

@@ -1,13 +1,16 @@
-"""Drift monitor data: a reference sample and sixteen hidden batches, seven of them drifted,
+"""Drift monitor data: a reference sample and 23 hidden batches, twelve of them drifted,
 plus three hundred quiet hours (healthy batches of 24-40 rows) to measure false alarms.
 
 Each drifted batch changes one named feature in one way (mean, spread, category mix,
 missing rate, a new category), clearly past the ticket's materiality threshold, so a
-monitor blind to one kind of drift misses a whole batch. The
-healthy batches are the hard part: four tiny ones, where sampling noise alone moves shares and
-spreads past those thresholds, and two very large ones with small real but immaterial
-shifts, which any pure significance test flags. Which feature drifts, and how, changes
-with the seed; batch names are shuffled so they say nothing.
+monitor blind to one kind of drift misses a whole batch; five of them are quiet hours of
+60-100 rows whose drift is far too large to be noise (a monitor that ignores small batches
+misses them). The healthy batches are the hard part: four tiny ones, where sampling noise
+alone moves shares and spreads past those thresholds, and large ones with small real but
+immaterial shifts, which any pure significance test flags; two of those sit just under each
+threshold, built exactly, so a monitor that reads a rule loosely (a 25% drop of spread, a
+total-variation distance over categories) pages on them. Which feature drifts, and how,
+changes with the seed; batch names are shuffled so they say nothing.
 """
 
 import json
@@ -147,6 +150,109 @@ def _extra_plan(rng: np.random.Generator, plan):
     return [(1500, [(scale_spread, num, other)], False), (NEAR_ROWS, near, True)]
 
 
+# ---- batches added in session 13, from a stream of their own (the sixteen stay as tuned)
+
+SMALL_ROWS = (60, 100)  # drifted quiet hours: drift far past noise at this size
+NEAR_MISS_ROWS = 12000  # large enough that no honest check mistakes 0.6-0.85 for 1
+
+
+def _small_plan(rng: np.random.Generator, plan):
+    """Five drifted quiet hours, one per drift rule, each on a feature that the rule's big
+    batch does not use (so every rule is seen on two features), with a floor on the change
+    the batch itself shows (x threshold), redrawn below it: drift there is unmistakable
+    (its z is 8 or more), so a sample-size guard that silences it is wrong, not careful.
+    The missing-rate batch takes the other kind of feature than the big one, so the rule
+    is tested on a numeric and a categorical feature every seed."""
+    used = {}  # drift: the features the fourteen's drifted batches give it
+    for _, drifts, healthy in plan:
+        if not healthy:
+            used.setdefault(drifts[0][0].__name__, set()).add(drifts[0][1])
+    other = lambda pool, fs: str(rng.choice([x for x in pool if x not in fs]))  # noqa: E731
+    cats = list(CATEGORIES)
+    missing_pool = cats if used["add_missing"] <= set(NUMERIC) else NUMERIC
+    small = [
+        (shift_mean, other(NUMERIC, used["shift_mean"]), 1.5, 4.0),
+        # Spread only where a few dozen rows can show it: income and session_minutes have
+        # heavy tails and num_items is a small integer (a tripled income spread in 60 rows
+        # went unflagged by the oracle on 9 of 20 draws).
+        (scale_spread, str(rng.choice(["age", "discount_rate"])), 0.25, 2.3),
+        (change_mix, other(cats, used["change_mix"]), 0.5, 4.0),
+        (add_missing, str(rng.choice(missing_pool)), 0.4, 5.0),
+        (new_category, other(cats, used["new_category"]), 0.5, 3.5),
+    ]
+    return [(int(rng.integers(SMALL_ROWS[0], SMALL_ROWS[1] + 1)), [d[:3]], False, d[3])
+            for d in small]  # fmt: skip
+
+
+def exact_spread(df, f, ref, rng, factor):
+    """Set the batch's standard deviation to exactly `factor` times the reference's."""
+    for _ in range(3):  # rounding and clipping move it a little: correct twice
+        values = df[f].to_numpy(float)
+        centre, sd = np.nanmean(values), np.nanstd(values, ddof=1)
+        _fix(df, f, centre + factor * ref[f].std() / sd * (values - centre))
+
+
+def exact_shuffle(df, f, ref, rng, step):
+    """Move every reference category's share by exactly `step` (half up, half down): no
+    single share moves by 10 points, but their total variation is 0.14-0.21."""
+    shares = ref[f].value_counts(normalize=True)
+    signs = rng.permutation(np.resize([1.0, -1.0], len(shares)))
+    moved = shares.to_numpy() + step * signs
+    _assign_counts(df, f, rng, dict(zip(shares.index, moved, strict=True)))
+
+
+def exact_new_category(df, f, ref, rng, share):
+    """A category unseen in the reference at exactly `share` of the non-missing values."""
+    known = df.loc[df[f].notna(), f]
+    counts = known.value_counts(normalize=True) * (1 - share)
+    _assign_counts(df, f, rng, {**counts.to_dict(), NEW_CATEGORY[f]: share})
+
+
+def _assign_counts(df, f, rng, shares: dict) -> None:
+    """Rewrite the non-missing values of `f` in random order with these exact shares."""
+    rows = df.index[df[f].notna()]
+    counts = {k: round(v * len(rows)) for k, v in shares.items()}
+    first = next(iter(counts))
+    counts[first] += len(rows) - sum(counts.values())
+    df.loc[rows, f] = rng.permutation(np.repeat(list(counts), list(counts.values())))
+
+
+def exact_missing(df, f, ref, rng, rise):
+    """Raise the missing rate to exactly the reference's plus `rise`."""
+    target = round((ref[f].isna().mean() + rise) * len(df)) - int(df[f].isna().sum())
+    present = df.index[df[f].notna()]
+    df.loc[rng.choice(present, target, replace=False), f] = np.nan
+
+
+def _near_miss_plan(rng: np.random.Generator):
+    """Two healthy backfills whose changes sit just under the thresholds, exactly (the
+    batch's own statistics, not the population's, so no draw can cross a threshold):
+    spread down to 0.75 (a log-ratio rule, |log r| >= log 1.3, calls 0.77 a 30% change) and
+    up to 1.22 (a variance reading pages), missing rate +4 points; every share of a
+    category moved by 7 points, a new category at 6%, missing rate +4 points."""
+    down = str(rng.choice(["age", "discount_rate"]))  # light tails: exact after rounding
+    missing = str(rng.choice(["session_minutes", "num_items"]))
+    shuffled, unseen, missing_cat = (str(c) for c in rng.permutation(list(CATEGORIES)))
+    if shuffled == "device":  # with three levels one share must move by the whole change
+        shuffled, unseen = unseen, shuffled
+    numeric = [(exact_spread, down, 0.75), (exact_spread, "income", 1.22),
+               (exact_missing, missing, 0.04)]  # fmt: skip
+    categorical = [(exact_shuffle, shuffled, 0.07), (exact_new_category, unseen, 0.06),
+                   (exact_missing, missing_cat, 0.04)]  # fmt: skip
+    return [(NEAR_MISS_ROWS, numeric, True, None), (NEAR_MISS_ROWS, categorical, True, None)]
+
+
+def _draw(rng, ref, n, drifts, floor):
+    """A batch with its drifts applied; redrawn while its drifted feature shows less than
+    `floor` times the threshold (small batches only: their own noise can hide drift)."""
+    while True:
+        batch = _sample(rng, n)
+        for drift, feature, amount in drifts:
+            drift(batch, feature, ref, rng, amount)
+        if floor is None or effects(ref, batch)[drifts[0][1]] >= floor:
+            return batch
+
+
 # Quiet hours to measure the false-alarm rate, not just see it: nine healthy batches cannot
 # tell a monitor paging on 1% of them from one paging on 5-25%, a few hundred small ones can.
 QUIET_BATCHES, QUIET_ROWS = 300, (24, 40)
@@ -174,6 +280,9 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     extra_rng = np.random.default_rng(9400 + seed)
     extra = _extra_plan(extra_rng, plan)
     names += [f"batch_{len(plan) + i:02d}" for i in extra_rng.permutation(len(extra)) + 1]
+    added_rng = np.random.default_rng(19400 + seed)
+    added = _small_plan(added_rng, plan) + _near_miss_plan(added_rng)
+    names += [f"batch_{len(names) + i:02d}" for i in range(len(added))]
     # The quiet hours come from a stream of their own (the sixteen stay as tuned), and every
     # batch is renamed at random among all, so no name tells a quiet hour from the rest.
     quiet_rng = np.random.default_rng(14400 + seed)
@@ -185,12 +294,11 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
         batch.to_csv(hidden_dir / "batches" / f"{name}.csv", index=False)
     quiet_rows = {name: len(batch) for name, batch in zip(quiet_names, quiet, strict=True)}
     (hidden_dir / "quiet_hours.json").write_text(json.dumps(dict(sorted(quiet_rows.items()))))
+    streams = [rng] * len(plan) + [extra_rng] * len(extra) + [added_rng] * len(added)
+    batches = [(n, d, h, None) for n, d, h in plan + extra] + added
     truth, design = {}, {}
-    for i, (name, (n, drifts, healthy)) in enumerate(zip(names, plan + extra, strict=True)):
-        draw = rng if i < len(plan) else extra_rng
-        batch = _sample(draw, n)
-        for drift, feature, amount in drifts:
-            drift(batch, feature, ref, draw, amount)
+    for name, draw, (n, drifts, healthy, floor) in zip(names, streams, batches, strict=True):
+        batch = _draw(draw, ref, n, drifts, floor)
         size = effects(ref, batch)
         drifted = sorted({f for _, f, _ in drifts}) if not healthy else []
         # Guard the design: drifted features well past the thresholds, benign ones well below
@@ -198,8 +306,8 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
         for f, e in size.items():
             if f in drifted:
                 assert e > 1.4, (seed, name, f, e)  # 1.5 failed seed 3 (1.498)
-            elif n == NEAR_ROWS:
-                assert e < 0.9, (seed, name, f, e)
+            elif n == NEAR_ROWS or any(d.__name__.startswith("exact_") for d, _, _ in drifts):
+                assert e < 0.9, (seed, name, f, e)  # near misses: 0.6-0.83 by construction
             elif n >= 1000:
                 assert e < 0.6, (seed, name, f, e)
         batch.to_csv(hidden_dir / "batches" / f"{name}.csv", index=False)
