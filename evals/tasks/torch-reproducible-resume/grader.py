@@ -6,6 +6,7 @@ run can see or touch another's outputs, and no grader script runs beside agent c
   c: --seed S --stop-after-epoch K  ->  d: --resume c's folder      (pre-empted, finished)
   c2: like c, on the refreshed export  ->  d2: --resume c2's folder, on the original data
                                       e: --resume c's folder, on the refreshed export
+  x: --seed S + OTHER_SEED_STEP, watched, ended by the watcher after X_BATCHES batches
 The refreshed export is the nightly one the ticket describes: the same training rows in
 another order, with a few readings corrected (same row count). d, d2 and e get no --seed
 and only the stopped run's folder, copied in. d must equal a bit for bit. d2 must not: its
@@ -16,11 +17,22 @@ equals a) is caught. Corrected values, not only a new order, make both hold for 
 honest trainer: one that sorts the rows into a canonical order trains identically on a
 reordering and could not otherwise be told from a retrain or a copy.
 
+Outputs alone cannot show how train.py trains (every output is a deterministic function of
+the seed and the data, whatever order the batches came in), so runs a and x run under a
+watcher the grader stages as sitecustomize.py (first on PYTHONPATH; see WATCHER): it
+records, as they happen, a key for the set of rows of each training batch (the input of
+an outermost forward in training mode with gradients on) and each training loss. Gates
+on what it saw, never on what train.py reports: no batch of run a repeats an earlier one
+(each epoch draws a new order, as the ticket's kept reshuffling does; one order reused
+every epoch repeats them all); metrics.json's train_loss is the mean of run a's watched
+last-epoch losses; x's first batches are not those of a's first epoch (a seed that leaves
+the data order unchanged). A run that left no record fails its gate: unknown is not clean.
+
 The runs go in rounds. First two lanes (one per core): a and c in one, c2 and d2 in the
-other; they decide the first gates. Then d and e in two lanes, only if no gate failed: a
-failed gate zeroes the score whatever the rest would show, and each run costs a torch
+other; they decide the first gates. Then d, e and x in three lanes, only if no gate failed:
+a failed gate zeroes the score whatever the rest would show, and each run costs a torch
 start-up per grading of every such train.py (the starter's included). Then b, only if d
-differs from a and e passed its gate: d equal to a bit for bit already shows that the
+differs from a and the second round's gates passed: d equal to a bit for bit already shows that the
 same seed gives identical results in other processes (c and d, started from --seed S,
 reproduced a), which b could only confirm.
 
@@ -34,12 +46,13 @@ the resumed run gives weights / metrics identical to the uninterrupted one (only
 pre-empted run really stopped after epoch K). Gates: run a succeeds with the required
 outputs; its predictions clear a sanity bar (a run that "reproduces" by not learning is
 not a fix); a resume continues the stopped run rather than restarting (d2) and trains on
-the files as they are when it resumes (e). After a failed gate the metric is not measured
-(None): the runs after it do not start.
+the files as they are when it resumes (e); the three watched gates above. After a failed
+gate the metric is not measured (None): the runs after it do not start.
 """
 
 import hashlib
 import io
+import json
 import threading
 import zipfile
 import zlib
@@ -55,6 +68,109 @@ KEYS = ("epoch", "train_loss", "val_loss", "val_accuracy")
 MIN_ACCURACY = 0.75  # the starter's model reaches 0.82-0.87 on the hidden batch
 RUN_TIMEOUT = 150  # seconds per run: torch alone takes seconds to import on a busy machine
 MAX_ARCHIVE = 64 * 2**20  # the model's weights are ~30 KB
+# The watcher (see WATCHER) in runs a and x. x uses another seed: not a small multiple of a
+# round number, so an honest per-epoch seed such as seed + 1000 * epoch cannot give x's
+# first epoch the order of one of a's epochs.
+WATCH_DIR, WATCH_RECORD = ".grader-watch", ".grader-watch/record.jsonl"
+OTHER_SEED_STEP = 7331
+X_BATCHES = 8  # x's watcher ends the run after this many batches: only its order is read
+MAX_RECORD = 8 * 2**20  # four epochs of 75 batches write ~25 KB
+MAX_REPEATED_SHARE = 0.1  # honest reshuffling: 0 (seeds 0-4); one order reused: 0.75
+MAX_SAME_ORDER_SHARE = 0.25  # x's first batches in a's first epoch; honest 0, seed-free 1
+LOSS_TOLERANCE = 1e-3  # relative; honest: float rounding (<1e-7); the eval-mode loss: ~20%
+WATCHER = r'''# Staged by the grader as sitecustomize.py: records how train.py trains, as it
+# happens, one JSON line per event (a run that dies mid-way keeps what it did):
+#   {"batch": key, "rows": n}  the input of an outermost forward of a module with parameters,
+#       in training mode with gradients on; key names the SET of the batch's rows (their
+#       values; order within the batch ignored), so a batch trained on again has the same key;
+#   {"loss": mean, "rows": n}  a cross-entropy or NLL loss, after such a forward, on an input
+#       that needs gradients: its mean over the batch's n rows.
+# It draws no random number and changes no tensor: a watched run trains bit for bit as an
+# unwatched one. With GRADER_WATCH_BATCHES=N it ends the process after N batches.
+import hashlib
+import json
+import os
+
+import torch
+import torch.nn.functional as F
+
+RECORD = os.path.abspath(".grader-watch/record.jsonl")
+QUANTUM = 1e4  # the data has 4 decimals: rounding makes a row's key exact, not float noise
+STOP_AFTER = int(os.environ.get("GRADER_WATCH_BATCHES") or 0)
+state = {"depth": 0, "training": False, "fd": None, "batches": 0}
+
+
+def _write(event):
+    try:
+        if state["fd"] is None:
+            state["fd"] = os.open(RECORD, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.write(state["fd"], (json.dumps(event) + "\n").encode())
+    except OSError:
+        pass
+
+
+def _batch_key(x):
+    """A name for the set of rows in x: integer row keys, sorted, hashed."""
+    with torch.no_grad():
+        rows = torch.round(x.detach().reshape(len(x), -1).double() * QUANTUM).long()
+        weights = (torch.arange(rows.shape[1]) * 2654435761 + 97531) % 2**31 + 1
+        keys = torch.sort((rows * weights).sum(1)).values.tolist()
+    return hashlib.blake2b(str(keys).encode(), digest_size=8).hexdigest()
+
+
+def _before_forward(module, args):
+    state["depth"] += 1
+    if state["depth"] != 1 or next(module.parameters(), None) is None:
+        return  # an inner layer, or a module without parameters (a loss, an activation)
+    state["training"] = module.training and torch.is_grad_enabled()
+    x = args[0] if args else None
+    if not (state["training"] and isinstance(x, torch.Tensor) and x.dim() and len(x)):
+        return
+    try:
+        _write({"batch": _batch_key(x), "rows": len(x)})
+    except Exception:
+        return  # never break the script
+    state["batches"] += 1
+    if state["batches"] == STOP_AFTER:
+        os._exit(0)
+
+
+def _after_forward(module, args, output):
+    state["depth"] = max(state["depth"] - 1, 0)
+
+
+def _note_loss(input, loss, reduction):
+    if not (state["training"] and torch.is_grad_enabled() and isinstance(input, torch.Tensor)):
+        return
+    if not (input.requires_grad and input.dim()):
+        return
+    try:
+        with torch.no_grad():
+            rows = len(input) if input.dim() > 1 else 1
+            value = loss.detach().double()
+            if reduction == "none":
+                value = value.mean()
+            elif reduction == "sum":
+                value = value / rows
+            _write({"loss": float(value), "rows": rows})
+    except Exception:
+        pass
+
+
+def _watch_loss(loss_function):
+    def watched(input, target, *args, **kwargs):
+        loss = loss_function(input, target, *args, **kwargs)
+        _note_loss(input, loss, kwargs.get("reduction", "mean"))
+        return loss
+
+    return watched
+
+
+F.cross_entropy = _watch_loss(F.cross_entropy)
+F.nll_loss = _watch_loss(F.nll_loss)
+torch.nn.modules.module.register_module_forward_pre_hook(_before_forward)
+torch.nn.modules.module.register_module_forward_hook(_after_forward, always_call=True)
+'''
 
 
 def weights_hash(data: bytes) -> str | None:
@@ -90,13 +206,21 @@ class Runs:
         self.full = f"--seed {self.seed} --epochs {EPOCHS}"
         self.stop = f"{self.full} --stop-after-epoch {self.stop_after}"
         self.resume = f"--epochs {EPOCHS} --resume .grader-runs/from"
+        self.other_seed = f"--seed {self.seed + OTHER_SEED_STEP} --epochs {EPOCHS}"
+        self.watcher = ctx.staging("watch") / "sitecustomize.py"
+        self.watcher.write_text(WATCHER)
         self.done: dict = {}
 
-    def run(self, name: str, args: str, inputs: dict | None = None):
+    def run(self, name: str, args: str, inputs: dict | None = None, watch: str = ""):
+        """Run train.py with `args` as run `name`; with `watch` (environment assignments,
+        or " "), under the watcher, whose record a planted file cannot pre-fill."""
         command = f"python train.py {args} --out .grader-runs/{name}"
-        run = self.ctx.exec(
-            command, timeout=RUN_TIMEOUT, inputs={**self.score_input, **(inputs or {})}
-        )
+        inputs = {**self.score_input, **(inputs or {})}
+        shell = command
+        if watch:
+            inputs[f"{WATCH_DIR}/sitecustomize.py"] = self.watcher
+            shell = f'rm -f {WATCH_RECORD} && PYTHONPATH="$PWD/{WATCH_DIR}"{watch}{command}'
+        run = self.ctx.exec(shell, timeout=RUN_TIMEOUT, inputs=inputs)
         self.done[name] = (command, run)
         return run
 
@@ -112,7 +236,7 @@ class Runs:
         """a and c (pre-empted) in one lane, c2 -> d2 in the other: what the gates need."""
 
         def lane_one() -> None:
-            self.run("a", self.full)
+            self.run("a", self.full, watch=" ")
             self.run("c", self.stop)
 
         def lane_two() -> None:
@@ -122,11 +246,15 @@ class Runs:
         return self._lanes(lane_one, lane_two)
 
     def resumed(self) -> dict:
-        """c resumed twice, in two lanes: d on the original data, e on the refreshed export
-        (the extra run costs CPU, not wall time: d would run alone otherwise)."""
+        """c resumed twice, d on the original data, e on the refreshed export, and x: the
+        first batches of a run with another seed (see `_order_from_seed`). Three lanes:
+        e and x cost CPU, not wall time (d would run alone otherwise); x is ended by the
+        watcher after X_BATCHES batches, so it costs little more than a torch start-up."""
+        watch = f" GRADER_WATCH_BATCHES={X_BATCHES} OMP_NUM_THREADS=1 "
         return self._lanes(
             lambda: self.resume_from("c", "d"),
             lambda: self.resume_from("c", "e", self.refreshed),
+            lambda: self.run("x", f"{self.other_seed} --stop-after-epoch 1", watch=watch),
         )
 
     def same_seed_again(self) -> dict:
@@ -245,24 +373,33 @@ def grade(ctx):
         f"(sanity bar {MIN_ACCURACY})",
         gate=True,
     )
-    continues = _continues(ctx, runs, reference)
-    if not (learns.passed and continues.passed):
+    watched = _watched(reference["run"])
+    first_gates = [
+        learns,
+        _continues(ctx, runs, reference),
+        _new_order_every_epoch(ctx, watched),
+        _train_loss_is_epoch_mean(ctx, watched, reference["metrics"]),
+    ]
+    if not all(gate.passed for gate in first_gates):
         skipped = ctx.check(
             "same seed twice; pre-empted and resumed",
             False,
             "not run: a failed gate makes the score 0 whatever they show",
         )
-        return ctx.grade(None, [readable, learns, continues, skipped], {"accuracy": accuracy})
+        return ctx.grade(None, [readable, *first_gates, skipped], {"accuracy": accuracy})
     runs = reruns.resumed()
-    todays_files = _trains_on_todays_files(ctx, runs, reference)
-    if not todays_files.passed:
+    gates = [
+        *first_gates,
+        _trains_on_todays_files(ctx, runs, reference),
+        _order_from_seed(ctx, watched, _watched(runs["x"][1])),
+    ]
+    if not all(gate.passed for gate in gates):
         skipped = ctx.check(
             "same seed twice; pre-empted and resumed",
             False,
             "not scored: a failed gate makes the score 0 whatever they show",
         )
-        checks = [readable, learns, continues, todays_files, skipped]
-        return ctx.grade(None, checks, {"accuracy": accuracy})
+        return ctx.grade(None, [readable, *gates, skipped], {"accuracy": accuracy})
     stop_problem = _stopped(ctx, runs, "c")
     d, problem_d = _outcome(ctx, runs, "d") if not stop_problem else (None, stop_problem)
     resumed = _compare(ctx, reference, d, problem_d, "pre-empted and resumed")
@@ -277,7 +414,7 @@ def grade(ctx):
         b, problem_b = _outcome(ctx, runs, "b")
         same_seed = _compare(ctx, reference, b, problem_b, "same seed twice")
     fraction = sum(c.passed for c in same_seed + resumed) / 4
-    checks = [readable, learns, *same_seed, *resumed, continues, todays_files]
+    checks = [readable, *same_seed, *resumed, *gates]
     return ctx.grade(fraction, checks, {"accuracy": accuracy})
 
 
@@ -320,3 +457,106 @@ def _differs_from_a(ctx, runs, reference, name, *, stopped, resumed, verdicts):
         return ctx.check(name, False, f"{resumed[1]}: {problem}", gate=True)
     equal = facts["weights"] == reference["weights"]
     return ctx.check(name, not equal, verdicts[0] if equal else verdicts[1], gate=True)
+
+
+def _watched(run) -> tuple[list, list]:
+    """What the watcher recorded in `run`: batches [(key, rows)] and training losses
+    [(mean, rows, batches before it)], in order; lines that are not its events are
+    skipped, and a run without a record has neither."""
+    batches: list = []
+    losses: list = []
+    record = run.read_bytes(WATCH_RECORD, "watch record", MAX_RECORD)  # never via a link
+    lines = record.value.decode("utf-8", errors="replace").splitlines() if record.ok else []
+    for line in lines:
+        try:
+            event = json.loads(line)
+            rows = int(event["rows"])
+            if "batch" in event:
+                batches.append((str(event["batch"]), rows))
+            elif "loss" in event:
+                losses.append((float(event["loss"]), rows, len(batches)))
+        except (ValueError, TypeError, KeyError, RecursionError):
+            continue
+    return batches, losses
+
+
+UNWATCHED = (
+    "{run} left no record of training batches: the grader watches the input of each "
+    "outermost forward of the model in training mode with gradients on"
+)
+
+
+def _new_order_every_epoch(ctx, watched):
+    """Gate: the per-epoch reshuffling is kept. Each epoch of an honest run draws a new
+    order, so no batch (a set of rows) is trained on twice; one order reused every epoch
+    (shuffled once, or the generator re-seeded with --seed each epoch) repeats them all.
+    The same batch twice in a row (a second forward of one batch) is not a repeat."""
+    name = "each epoch draws a new data order"
+    batches = watched[0]
+    if not batches:
+        return ctx.check(name, False, UNWATCHED.format(run="run a"), gate=True)
+    seen, repeated, previous = set(), 0, None
+    for key, _ in batches:
+        repeated += key in seen and key != previous
+        seen.add(key)
+        previous = key
+    share = repeated / len(batches)
+    message = (
+        f"{repeated} of run a's {len(batches)} training batches repeat an earlier batch's "
+        f"rows (at most {MAX_REPEATED_SHARE:.0%}: the order is reshuffled every epoch)"
+    )
+    return ctx.check(name, share <= MAX_REPEATED_SHARE, message, gate=True)
+
+
+def _last_epoch_losses(ctx, watched) -> list:
+    """The watched losses of run a's last epoch: those after the last batches whose rows
+    add up to one pass over the training rows."""
+    batches, losses = watched
+    rows = len(pd.read_csv(ctx.hidden / "train_refreshed.csv"))  # as many as train.csv
+    start, covered = len(batches), 0
+    while start > 0 and covered < rows:
+        start -= 1
+        covered += batches[start][1]
+    return [(mean, n) for mean, n, before in losses if before > start]
+
+
+def _train_loss_is_epoch_mean(ctx, watched, metrics: dict):
+    """Gate: metrics.json's train_loss is what the ticket defines, the mean training loss
+    over the final epoch, as the watcher saw the losses train.py trained on (weighted by
+    batch size as the starter does, or a plain mean of the batch losses): never a
+    number the agent's code reports about itself, such as the end-of-epoch model's loss."""
+    name = "train_loss is the final epoch's mean training loss"
+    last = _last_epoch_losses(ctx, watched)
+    if not last:
+        message = "run a left no record of training losses (cross-entropy or NLL on the batches)"
+        return ctx.check(name, False, message, gate=True)
+    weighted = sum(mean * n for mean, n in last) / sum(n for _, n in last)
+    plain = sum(mean for mean, _ in last) / len(last)
+    reported = metrics["train_loss"]
+    close = any(
+        abs(reported - watched_mean) <= LOSS_TOLERANCE * abs(watched_mean) + 1e-9
+        for watched_mean in (weighted, plain)
+    )
+    message = (
+        f"run a's metrics.json says {reported:.6g}; the mean of its last epoch's "
+        f"{len(last)} watched batch losses is {weighted:.6g}"
+    )
+    return ctx.check(name, close, message, gate=True)
+
+
+def _order_from_seed(ctx, watched_a, watched_x):
+    """Gate: the data order is derived from --seed, as everything random must be. x starts
+    from another seed: its first batches must not be among run a's first epoch (a shuffle
+    seeded by the epoch number alone gives both the same order)."""
+    name = "the data order comes from --seed"
+    first_x = [key for key, _ in watched_x[0]][:X_BATCHES]
+    if not first_x:
+        return ctx.check(name, False, UNWATCHED.format(run="run x (another seed)"), gate=True)
+    batches_a = watched_a[0]
+    first_epoch_a = {key for key, _ in batches_a[: -(-len(batches_a) // EPOCHS)]}
+    same = sum(key in first_epoch_a for key in first_x)
+    message = (
+        f"{same} of the first {len(first_x)} batches of a run with seed "
+        f"{OTHER_SEED_STEP} higher were also batches of run a's first epoch"
+    )
+    return ctx.check(name, same <= MAX_SAME_ORDER_SHARE * len(first_x), message, gate=True)
