@@ -7,17 +7,30 @@ get on the hidden labels. TOLERANCE is ~2.5 standard deviations of the gap an ho
 in alone makes the estimate 0.06-0.10 too high, the leak or the in-sample merchant
 encoding 0.2-0.3.
 
-Two more deliverables are checked as data, each a gate: the scores must be probabilities
-(their mean within a factor CALIBRATION_FACTOR of the hidden chargeback rate; class
-re-weighting or rank scores fail), and VALIDATION.md must exist and say something
-(MIN_NOTE_WORDS). How well the note explains the leaks is the rubric's (judged) part.
+Two more deliverables are checked as data, each a gate. The scores must be probabilities:
+the analysts add them up to expect the week's chargebacks, overall and among the REVIEWED
+riskiest orders, so each sum is compared with the sum of the generator's true
+probabilities of the same orders (hidden test_truth.csv, free of label noise): the total
+within a factor CALIBRATION_FACTOR, the riskiest orders' within REVIEWED_RANGE times their
+truth. Class re-weighting fails the total (2.2-2.3 times the truth); re-weighted scores
+rescaled linearly to the base rate sum right overall, but they are squashed (top score
+near 0.4 where the riskiest orders run near 0.9) and give the riskiest orders 0.50-0.57
+of their truth, while honest models give them 0.95-1.30 and 0.93-1.05 overall (seeds
+0-7, see task.yaml). And VALIDATION.md must exist and say something (MIN_NOTE_WORDS). How
+well the note explains the leaks is the rubric's (judged) part.
 """
 
+import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 TOLERANCE = 0.035
-CALIBRATION_FACTOR = 2.0
+CALIBRATION_FACTOR = 1.4  # the total within [truth / 1.4, truth * 1.4]
+REVIEWED = 100  # the riskiest orders the analysts review by hand
+# The REVIEWED sum over its truth: honest models run 0.95-1.30 (the highest scores are
+# selected partly for their own error, so flexible models overshoot there); squashed
+# scores 0.50-0.57. The range is centred on the honest spread, not on 1.
+REVIEWED_RANGE = (0.75, 1.6)
 MIN_NOTE_WORDS = 30
 
 
@@ -47,22 +60,35 @@ def grade(ctx):
             weight=1.0,
         )
     metrics = {"reported_auc": estimate} if estimate is not None else {}
-    mean, rate = (
-        float(preds.frame["chargeback_probability"].mean()),
-        float(labels["chargeback"].mean()),
+    truth = pd.read_csv(ctx.hidden / "test_truth.csv").set_index("order_id")
+    p_true = truth.loc[labels["order_id"], "p_chargeback"].to_numpy()
+    scores = preds.frame["chargeback_probability"].to_numpy(dtype=float)
+    probabilities, ratios = _probabilities(ctx, scores, p_true)
+    checks = [preds.check, honest, probabilities, _note(ctx)]
+    return ctx.grade(auc, checks, metrics | ratios)
+
+
+def _probabilities(ctx, scores: np.ndarray, p_true: np.ndarray):
+    """Gate: the scores add up to the expected number of chargebacks, over all orders and
+    over the REVIEWED highest-scored ones (a mean alone lets squashed scores through)."""
+    top = np.argsort(-scores, kind="stable")[:REVIEWED]
+    ratios = {
+        "total_ratio": float(scores.sum() / p_true.sum()),
+        "reviewed_ratio": float(scores[top].sum() / p_true[top].sum()),
+    }
+    low, high = REVIEWED_RANGE
+    ok = (
+        1 / CALIBRATION_FACTOR <= ratios["total_ratio"] <= CALIBRATION_FACTOR
+        and low <= ratios["reviewed_ratio"] <= high
     )
-    metrics["mean_probability"] = mean
-    checks = [preds.check, honest, _probabilities(ctx, mean, rate), _note(ctx)]
-    return ctx.grade(auc, checks, metrics)
-
-
-def _probabilities(ctx, mean: float, rate: float):
-    """Gate: the probabilities average about the chargeback rate (calibration in the large)."""
-    ok = rate / CALIBRATION_FACTOR <= mean <= rate * CALIBRATION_FACTOR
-    message = f"mean chargeback_probability {mean:.3f}, hidden chargeback rate {rate:.3f}"
+    message = (
+        f"expected chargebacks {scores.sum():.0f} (true {p_true.sum():.0f}; allowed a "
+        f"factor {CALIBRATION_FACTOR}) overall, {scores[top].sum():.1f} (true "
+        f"{p_true[top].sum():.1f}; allowed {low}-{high} times it) among the {REVIEWED} riskiest"
+    )
     if not ok:
-        message += ": not probabilities (re-weighted classes or rank scores?)"
-    return ctx.check("scores are probabilities", ok, message, gate=True)
+        message += ": not probabilities (re-weighted, squashed or rescaled scores?)"
+    return ctx.check("scores are probabilities", ok, message, gate=True), ratios
 
 
 def _note(ctx):

@@ -8,6 +8,10 @@ Three traps live in the data the starter code reads, none of them announced:
 - the export wrote ~30% of orders twice (identical rows, same order_id), so a random split
   puts copies of validation rows into the training fold.
 Test orders are new, unique and carry no post-outcome information.
+
+The hidden folder also keeps each test order's true chargeback probability
+(test_truth.csv), so the grader can check the submitted probabilities against it without
+the noise of the drawn labels.
 """
 
 from pathlib import Path
@@ -51,7 +55,8 @@ def _orders(rng: np.random.Generator, n: int, merchant_effect: np.ndarray) -> pd
         + merchant_effect[df["merchant_id"].to_numpy()]
         + 3.3
     )
-    df["chargeback"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    df["p_chargeback"] = 1 / (1 + np.exp(-logit))
+    df["chargeback"] = (rng.random(n) < df["p_chargeback"].to_numpy()).astype(int)
     df["merchant_id"] = [f"M{m:04d}" for m in df["merchant_id"]]
     return df
 
@@ -61,6 +66,7 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     merchant_effect = rng.normal(0, 1.0, N_MERCHANTS)
     df = _orders(rng, N_TRAIN + N_TEST, merchant_effect)
     df.insert(0, "order_id", [f"O{500000 + i}" for i in rng.permutation(len(df))])
+    p_true = df.pop("p_chargeback")  # hidden: kept for the test orders only
     train, test = df.iloc[:N_TRAIN].copy(), df.iloc[N_TRAIN:].copy()
     # Post-outcome: refunds follow chargebacks (plus a few goodwill refunds).
     cb = train["chargeback"].to_numpy() == 1
@@ -75,3 +81,5 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     train.to_csv(public_dir / "data" / "train.csv", index=False)
     test.drop(columns="chargeback").to_csv(public_dir / "data" / "test.csv", index=False)
     test[["order_id", "chargeback"]].to_csv(hidden_dir / "test_labels.csv", index=False)
+    truth = pd.DataFrame({"order_id": test["order_id"], "p_chargeback": p_true.iloc[N_TRAIN:]})
+    truth.to_csv(hidden_dir / "test_truth.csv", index=False)
