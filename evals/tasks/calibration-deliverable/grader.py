@@ -4,11 +4,13 @@ The metric is log loss on the hidden labels of the scored cases (a proper score:
 rewards both ranking and honest probabilities). Three checks, each weighing 1 like the
 metric so that failing any one of them keeps a submission below the pass mark, test the
 uses the ticket names against the generator's true probabilities rather than noisy labels:
-- expected count: the sum of the probabilities is within 10% of the true expected number
+- expected count: the sum of the probabilities is within 12% of the true expected number
   of chargebacks (what finance plans with), and each region's sum within 40% of its own
   (the review team staffs each region on it): a model blind to the region (2% to 9% base
   rates) sums right overall and is off by about +160% in the 2% region, while honest
-  calibrations land within -5%..+4% overall and 29% in every region (seeds 0-7);
+  calibrations land within -5%..+9% overall (a Platt map fitted on out-of-fold scores
+  and applied to the full model runs +4%..+9%) and 29% in every region (seeds 0-7, 13);
+  undoing the class weights by the odds formula alone, never checked, is -16%..-20%;
 - calibration: in ten quantile bins of the submitted probability, the mean submission
   matches the mean true probability ("of the cases we give 0.10, about one in ten").
   The expected calibration error is divided by the mean true probability, so the limit
@@ -22,23 +24,23 @@ uses the ticket names against the generator's true probabilities rather than noi
   calibration map keeps the starter's ranking; one that merges cases into ten levels
   loses 0.0079-0.0097, a linear model 0.028-0.032, a model refitted on a 75% split to
   calibrate on the rest 0.0033-0.0057 (seeds 0-7). The same check grades resolution
-  ("as finely as the current model does"): at most 2% of the pairs of cases the starter
+  ("as finely as the current model does"): at most 0.7% of the pairs of cases the starter
   scores differently may come out tied. The AUC alone let twenty-level binning through
   (it loses only 0.003); it ties 5.0-5.5% of those pairs, a single isotonic map 2.9-7.9%
-  (on all 48,000 out-of-fold scores or a 25-30% holdout), while averaged calibrators tie
-  at most 0.4% (the oracle's three isotonic maps; sigmoid none) and rounding honest
-  probabilities to three decimals 1.2-1.4% (seeds 0-2).
+  (on all 48,000 out-of-fold scores or a 25-30% holdout) and honest probabilities rounded
+  to three decimals 1.2-1.8%, while averaged calibrators tie at most 0.37% (the oracle's
+  three isotonic maps; sigmoid none; seeds 0-7).
 """
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import log_loss
 
-TOTAL_TOLERANCE = 0.10
+TOTAL_TOLERANCE = 0.12  # between honest +9% and the odds formula's -16%
 REGION_TOLERANCE = 0.4
 RELATIVE_ECE_LIMIT = 0.18
 RANKING_SLACK = 0.007
-TIE_LIMIT = 0.02  # share of the pairs the team's model orders that may come out tied
+TIE_LIMIT = 0.007  # share of the pairs the team's model orders that may come out tied
 CLIP = 1e-4  # one confident miss costs log(1e4), not infinity
 
 
@@ -142,7 +144,7 @@ def grade(ctx):
             auc >= starter_auc - RANKING_SLACK and ties <= TIE_LIMIT,
             f"expected ROC AUC {auc:.4f}; the team's model reaches {starter_auc:.4f} "
             f"(slack {RANKING_SLACK}); {ties:.2%} of the pairs of cases it scores "
-            f"differently come out tied (limit {TIE_LIMIT:.0%})",
+            f"differently come out tied (limit {TIE_LIMIT:.1%})",
             weight=1.0,
         ),
     ]
