@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from fakes.messages_api import FakeMessagesAPI
 
-# The fresh-venv console-script fixtures (installed_mlskills, disk_mlskills, run_installed).
-pytest_plugins = ["installed.fixtures"]
+# The fresh-venv console-script fixtures (installed_mlskills, disk_mlskills, run_installed),
+# and the core suite check run beside the other tests (core_suite_check).
+pytest_plugins = ["installed.fixtures", "suite_check"]
 
 
 @pytest.fixture

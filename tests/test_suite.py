@@ -2,39 +2,29 @@
 scores 0, wrong/* fail, grading is stable.
 
 Slow (minutes): marked `suite`, so `pytest -m suite` runs it alone and
-`pytest -m "not suite"` skips it. CI runs it with the rest. It skips, with the reason,
-when a requirement of a core task (torch) is not installed, rather than failing.
-Margins within 0.05 of a pass mark are warnings (flags), printed but not failures.
+`pytest -m "not suite"` skips it. CI runs it with the rest: the check runs beside the
+other tests, after the load-sensitive ones (tests/suite_check.py), and this test waits for
+its verdicts. It skips, with the reason, when a requirement of a core task (torch) is not
+installed, rather than failing. Margins within 0.05 of a pass mark are warnings (flags),
+printed but not failures.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import os
-import subprocess
-import sys
+import warnings
 
 import pytest
+from suite_check import missing_requirements
 
 from mlskills import paths, tasks
 
-# 3 seeds is the check's default, what `pytest -m suite` and CI run (MLSKILLS_SUITE_SEEDS
-# chooses another number); benchmarks/suite_check.py measures what each task costs it.
-SEEDS = os.environ.get("MLSKILLS_SUITE_SEEDS", "3")
-
 
 @pytest.mark.suite
-def test_core_suite_checks_green(tmp_path):
-    needed = {r for t in tasks.load_suite("core").task_ids for r in tasks.find_task(t).requires}
-    if missing := sorted(m for m in needed if importlib.util.find_spec(m) is None):
+def test_core_suite_checks_green(request):
+    if missing := missing_requirements():
         pytest.skip(f"core tasks need {', '.join(missing)}, not installed here")
-    result = subprocess.run(
-        [sys.executable, "-m", "mlskills", "tasks", "check", "--suite", "core", "-j", "2",
-         "--seeds", SEEDS, "--json", "--cache-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=3600,  # 3 seeds x 22 tasks, torch retrains included
-    )  # fmt: skip
-    verdicts = json.loads(result.stdout or "[]")
+    result = request.getfixturevalue("core_suite_check").result()
+    verdicts = result.verdicts
     failing = {v["task_id"]: v["problems"] for v in verdicts if not v["ok"]}
     skipped = {v["task_id"]: v["skipped"] for v in verdicts if v["skipped"]}
     assert result.returncode == 0 and not failing, failing or result.stderr[-2000:]
@@ -49,8 +39,6 @@ def test_core_suite_checks_green(tmp_path):
     assert not skipped, f"tasks skipped (install their requirements): {skipped}"
     flags = {v["task_id"]: v["flags"] for v in verdicts if v.get("flags")}
     if flags:  # a warning, not a failure: visible with -rw
-        import warnings
-
         warnings.warn(f"margins within 0.05 of the pass mark: {flags}", stacklevel=1)
 
 
