@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from foreground import interruptible
 from sandbox.helpers import gone_soon
 
 from mlskills.errors import AgentSetupError
@@ -136,6 +137,7 @@ def cli(*args: str, **kwargs) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
         **kwargs,
     )
 

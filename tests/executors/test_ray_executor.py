@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from executors.conftest import start_cluster
+from foreground import interruptible
 
 from mlskills.errors import MlskillsError
 from mlskills.executors.ray_executor import RayExecutor
@@ -76,7 +77,9 @@ def test_ctrl_c_then_resume_records_every_trial_once(cluster, tmp_path, fixture_
     argv += ["--agent-command", run_cfg.agent_options["command"], "--epochs", "12"]
     argv += ["--evals", str(fixture_evals), "--sandbox", "local", "--executor", "ray"]
     argv += ["--ray-address", cluster.address, "--runs-dir", str(tmp_path / "runs")]
-    first = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible
+    )
     runs = tmp_path / "runs"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
