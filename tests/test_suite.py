@@ -3,7 +3,7 @@ scores 0, wrong/* fail, grading is stable.
 
 Slow (minutes): marked `suite`, so `pytest -m suite` runs it alone and
 `pytest -m "not suite"` skips it. CI runs it with the rest: the check runs beside the
-other tests, after the load-sensitive ones (tests/suite_check.py), and this test waits for
+other tests at the lowest CPU priority (tests/suite_check.py), and this test waits for
 its verdicts. It skips, with the reason, when a requirement of a core task (torch) is not
 installed, rather than failing. Margins within 0.05 of a pass mark are warnings (flags),
 printed but not failures.
