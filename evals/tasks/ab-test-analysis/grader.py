@@ -1,11 +1,12 @@
 """Each experiment's decision, effect, interval and sample-ratio check against the truth.
 
-Every seed holds four experiments, one of each kind (see prepare.py): a small real gain in
+Every seed holds five experiments, one of each kind (see prepare.py): a small real gain in
 a large experiment (ship), no effect in a small one with an early significant day and a
-larger but insignificant final estimate (no_ship), a small harm (no_ship), and a
+larger but insignificant final estimate (no_ship), a small harm (no_ship), a
 sample-ratio mismatch from a logging bug that makes the treatment look like a win
-(investigate). The truth (kind, true effect, the full-data difference and its standard
-error) comes from the hidden generating process, never from the agent's numbers.
+(investigate), and a clear gain in a small experiment (ship). The truth (kind, true
+effect, the full-data difference and its standard error) comes from the hidden generating
+process, never from the agent's numbers.
 
 An experiment counts as right when: the decision is the expected one; `srm_p_value` is
 below 0.01 exactly for the mismatched experiment; and, for the trustworthy ones, the
@@ -31,7 +32,13 @@ import math
 
 import numpy as np
 
-EXPECTED = {"real_gain": "ship", "null_peek": "no_ship", "harm": "no_ship", "srm": "investigate"}
+EXPECTED = {
+    "real_gain": "ship",
+    "null_peek": "no_ship",
+    "harm": "no_ship",
+    "srm": "investigate",
+    "small_gain": "ship",
+}
 SRM_FLAG = 0.01
 Z95 = 1.959964
 WIDTH = (0.9, 1.2)  # allowed interval width over a 95% Wald interval's

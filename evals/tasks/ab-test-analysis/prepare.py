@@ -1,9 +1,9 @@
-"""Four A/B experiments on checkout conversion, each of a known kind, in shuffled order.
+"""Five A/B experiments on checkout conversion, each of a known kind, in shuffled order.
 
 Every seed holds one experiment of each kind, so every judgement is tested on every seed:
 - `real_gain`: the treatment truly lifts conversion a little (0.7 points) in a large,
   well-powered experiment; the full-data interval lies clearly above 0 (z > 3, so a
-  Bonferroni correction for the four tests still ships it).
+  Bonferroni correction for five tests still ships it).
 - `null_peek`: no true effect, in a small experiment, but the cumulative test dips below
   p = 0.05 on an early day before the planned end with the treatment ahead (a team that
   stops at the first significant day ships it), and at the end the treatment is still
@@ -20,6 +20,12 @@ Every seed holds one experiment of each kind, so every judgement is tested on ev
   hits control, so treatment has more users than planned and looks like a clear loss. The
   mismatch goes either way, so a one-sided check (one that only looks for too few
   treatment users) misses it on odd seeds (red team: it passed with both seeds' shortfalls).
+- `small_gain`: a real gain in a small experiment (5-8k users): large enough to be
+  clearly significant there (z > 3.2: a Bonferroni correction for five tests still ships
+  it), so a rule that trusts only large experiments ("ship from more than 10k users") does
+  not ship a feature that works (red team: with the no-effect experiment the only small
+  one, that rule passed). It is drawn from a generator of its own and placed at a seeded
+  position, so the other four experiments are exactly those of earlier versions.
 Planned splits differ between experiments (not all 50/50). Each non-SRM experiment is
 redrawn until the true effect lies within 1.75 standard errors of the full-data difference,
 inside the 95% Wald interval with a margin, so an honest analysis is always right on its
@@ -33,15 +39,18 @@ import numpy as np
 import pandas as pd
 
 DAYS = 14
-BASE = {"real_gain": 0.10, "null_peek": 0.08, "harm": 0.12, "srm": 0.09}
-LIFT = {"real_gain": 0.007, "null_peek": 0.0, "harm": -0.01, "srm": 0.0}
-# Users per experiment: the real gain is large and the no-effect one small (see above).
+BASE = {"real_gain": 0.10, "null_peek": 0.08, "harm": 0.12, "srm": 0.09, "small_gain": 0.11}
+LIFT = {"real_gain": 0.007, "null_peek": 0.0, "harm": -0.01, "srm": 0.0, "small_gain": 0.03}
+# Users per experiment: the real gain is large, the no-effect one and the small gain small
+# (see above).
 USERS = {
     "real_gain": (70000, 90000),
     "null_peek": (1500, 2500),
     "harm": (30000, 36000),
     "srm": (30000, 36000),
+    "small_gain": (5000, 8000),
 }
+FIRST_FOUR = ("real_gain", "null_peek", "harm", "srm")  # drawn as in earlier versions
 NAMES = [
     "one_page_checkout", "saved_cards", "free_shipping_banner", "express_pay_button",
     "address_autocomplete", "trust_badges", "guest_checkout", "order_summary_redesign",
@@ -118,8 +127,10 @@ def _acceptable(kind, share, arrays, gain, lossy_arm="treatment"):
     if abs(_srm_z(arrays[0], share)) > 1.9:  # no accidental mismatch elsewhere
         return False
     covers = abs(diff[-1] - LIFT[kind]) <= COVER_Z * se[-1]
-    if kind == "real_gain":  # clearly significant, even after a correction for four tests
+    if kind == "real_gain":  # clearly significant, even after a correction for five tests
         return covers and z[-1] > 3.0
+    if kind == "small_gain":  # as clear in a small experiment, after a correction for five
+        return covers and z[-1] > 3.2
     if kind == "harm":  # significant, so "ship whatever is significant" ships it
         return covers and diff[-1] + Z95 * se[-1] < 0
     if kind == "null_peek":  # significantly up on some day 3-9, up but far from it at the end
@@ -163,11 +174,17 @@ def _experiment(rng, kind, gain=None, lossy_arm="treatment"):
 
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(18200 + seed)
-    kinds = list(rng.permutation(list(BASE)))
+    kinds = list(rng.permutation(list(FIRST_FOUR)))
     names = list(rng.choice(NAMES, len(kinds), replace=False))
     drawn = {"real_gain": _experiment(rng, "real_gain")}  # first: null_peek must beat it
     for kind in ("null_peek", "harm", "srm"):
         drawn[kind] = _experiment(rng, kind, gain=drawn["real_gain"][2], lossy_arm=_lossy_arm(seed))
+    # The small gain from a generator of its own: the four above stay as they were.
+    extra = np.random.default_rng([18200 + seed, 5])
+    drawn["small_gain"] = _experiment(extra, "small_gain")
+    at = int(extra.integers(len(kinds) + 1))
+    kinds.insert(at, "small_gain")
+    names.insert(at, str(extra.choice([n for n in NAMES if n not in names])))
     frames, plan, truth = [], {}, {}
     for kind, name in zip(kinds, names, strict=True):
         share, frame, stats = drawn[kind]
