@@ -13,8 +13,9 @@ mid-run, deadlines, a two-process gloo run), and beside a check of equal priorit
 failed by chance (two different ones in four runs, 2026-12); at nice 19 the check takes
 only the CPU they leave. Before, the check waited for those tests (2 minutes on 2 cores
 that were mostly idle). Trials at nice 19 can stall while tests use both cores, so the
-tasks whose graders measure latency (TIMED) run afterwards, at normal priority, in a
-second check of their own: a grader that times something belongs in TIMED.
+tasks whose graders measure latency (TIMED) are checked in a second process, at normal
+priority, started once the other tests are done (beside the first check's rest, which
+yields to it): a grader that times something belongs in TIMED.
 
 A pytest plugin (tests/conftest.py loads it). The check starts only if its test was
 selected (`-m "not suite"`, `-k` and `--deselect` leave it out) and the machine has what
@@ -66,84 +67,96 @@ class Outcome:
 
 
 class SuiteCheck:
-    """`mlskills tasks check` on the core suite in the background, in two parts run one
-    after the other: every task but TIMED at nice 19, then TIMED at normal priority. Their
+    """`mlskills tasks check` on the core suite in the background, in two processes: every
+    task but TIMED at nice 19 from the start, and TIMED at normal priority once the other
+    tests are done (`start_timed`), beside the first one's rest, which yields to it. Their
     output goes to files; `result()` joins the two."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="suite-check-"))
         self.started = time.monotonic()
         core = tasks.load_suite("core").task_ids
-        self.parts = [
-            ("background", [t for t in core if t not in TIMED], LOWEST_PRIORITY),
-            ("timed", [t for t in core if t in TIMED], 0),
-        ]
-        self.returncodes: list[int] = []
-        self.process: subprocess.Popen | None = None
-        self.stopped = threading.Event()
+        self.parts = {
+            "background": ([t for t in core if t not in TIMED], LOWEST_PRIORITY),
+            "timed": ([t for t in core if t in TIMED], 0),
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
         self.lock = threading.Lock()  # between starting a part and stop()
-        self.seconds: float | None = None  # its wall time, once both parts ended
-        self.thread = threading.Thread(target=self._run_parts, daemon=True)
-        self.thread.start()
+        self.stopped = False
+        self.seconds: float | None = None  # its wall time, once every part ended
+        self._launch("background")
 
-    def _run_parts(self) -> None:
-        for name, task_ids, niceness in self.parts:
-            if not task_ids:
-                continue
-            with self.lock:
-                if self.stopped.is_set():
-                    return
-                self.process = self._start(name, task_ids, niceness)
-            self.returncodes.append(self.process.wait())
-        self.seconds = time.monotonic() - self.started
+    def start_timed(self) -> None:
+        """Start the TIMED tasks' check (once; not after stop())."""
+        self._launch("timed")
 
-    def _start(self, name: str, task_ids: list[str], niceness: int) -> subprocess.Popen:
-        command = [
-            sys.executable, "-m", "mlskills", "tasks", "check", *task_ids, "-j", "2",
-            "--seeds", SEEDS, "--json", "--cache-dir", str(self.folder / "cache"),
-        ]  # fmt: skip
-        out = (self.folder / f"{name}.stdout").open("wb")
-        err = (self.folder / f"{name}.stderr").open("wb")
-        with out, err:
-            # The session's process group: a Ctrl-C, or a CI timeout that ends the group,
-            # reaches the check too. os.nice in the child: its sandboxes inherit it.
-            return subprocess.Popen(
-                command,
-                stdout=out,
-                stderr=err,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
-            )
+    def _launch(self, name: str) -> None:
+        task_ids, niceness = self.parts[name]
+        with self.lock:
+            if self.stopped or name in self.processes or not task_ids:
+                return
+            command = [
+                sys.executable, "-m", "mlskills", "tasks", "check", *task_ids, "-j", "2",
+                "--seeds", SEEDS, "--json", "--cache-dir", str(self.folder / name),
+            ]  # fmt: skip
+            out = (self.folder / f"{name}.stdout").open("wb")
+            err = (self.folder / f"{name}.stderr").open("wb")
+            with out, err:
+                # The session's process group: a Ctrl-C, or a CI timeout that ends the
+                # group, reaches the check too. os.nice in the child: its sandboxes inherit it.
+                self.processes[name] = subprocess.Popen(
+                    command,
+                    stdout=out,
+                    stderr=err,
+                    stdin=subprocess.DEVNULL,
+                    preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
+                )
+        threading.Thread(target=self._time, daemon=True).start()
+
+    def _time(self) -> None:
+        """Record the wall time once every part has started and ended."""
+        for process in list(self.processes.values()):
+            process.wait()
+        with self.lock:
+            launched = len(self.processes) == sum(bool(ids) for ids, _ in self.parts.values())
+            ended = all(process.poll() is not None for process in self.processes.values())
+        if launched and ended:
+            self.seconds = time.monotonic() - self.started
 
     def result(self) -> Outcome:
-        """Wait for both parts (within TIMEOUT of the start) and join what they printed."""
-        self.thread.join(timeout=max(TIMEOUT - (time.monotonic() - self.started), 1))
-        if self.thread.is_alive():
-            self.stop()
-            pytest.fail(f"the suite check did not finish within {TIMEOUT} s of its start")
-        verdicts, stderr = [], ""
-        for name, task_ids, _ in self.parts:
-            if task_ids:
-                stdout = (self.folder / f"{name}.stdout").read_text()
-                verdicts += json.loads(stdout or "[]")
-                stderr += (self.folder / f"{name}.stderr").read_text()
-        returncode = next((code for code in self.returncodes if code), 0)
+        """Wait for every part (within TIMEOUT of the start) and join what they printed."""
+        self.start_timed()
+        verdicts, stderr, returncodes = [], "", []
+        for name, process in self.processes.items():
+            left = TIMEOUT - (time.monotonic() - self.started)
+            try:
+                returncodes.append(process.wait(timeout=max(left, 1)))
+            except subprocess.TimeoutExpired:
+                self.stop()
+                pytest.fail(f"the suite check did not finish within {TIMEOUT} s of its start")
+            verdicts += json.loads((self.folder / f"{name}.stdout").read_text() or "[]")
+            stderr += (self.folder / f"{name}.stderr").read_text()
+        returncode = next((code for code in returncodes if code), 0)
         return Outcome(returncode, verdicts, stderr)
 
+    def returncodes(self) -> list[int | None]:
+        return [process.poll() for process in self.processes.values()]
+
     def stop(self) -> None:
-        """End the running part (the harness ends its trials on SIGTERM, as on Ctrl-C) and
-        start no other, then remove the folder."""
+        """End every part (the harness ends its trials on SIGTERM, as on Ctrl-C) and start
+        no other, then remove the folder."""
         with self.lock:
-            self.stopped.set()
-            process = self.process
-        if process is not None and process.poll() is None:
-            process.terminate()
+            self.stopped = True
+            processes = list(self.processes.values())
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        self.thread.join(timeout=5)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -166,9 +179,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Start the check with the session's first test."""
+    """Start the check with the session's first test; its TIMED part with the check's own
+    test, the last: the other tests are done."""
     if item.config.stash.get(_WANTED, False):
-        _start(item.config)
+        check = _start(item.config)
+        if item.name == TEST_NAME:
+            check.start_timed()
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
@@ -177,8 +193,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     if check is not None and check.seconds is not None:
         terminalreporter.write_line(
             f"core suite check (--seeds {SEEDS}, -j 2, beside the tests at nice "
-            f"{LOWEST_PRIORITY}, then {', '.join(TIMED)}): {check.seconds:.0f} s, "
-            f"exit statuses {check.returncodes}"
+            f"{LOWEST_PRIORITY}; {', '.join(TIMED)} at normal priority after the tests): "
+            f"{check.seconds:.0f} s, exit statuses {check.returncodes()}"
         )
 
 
