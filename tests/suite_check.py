@@ -81,10 +81,17 @@ class SuiteCheck:
             "timed": ([t for t in core if t in TIMED], 0),
         }
         self.processes: dict[str, subprocess.Popen] = {}
+        self.ended: dict[str, float] = {}  # when each part's process ended
         self.lock = threading.Lock()  # between starting a part and stop()
         self.stopped = False
-        self.seconds: float | None = None  # its wall time, once every part ended
         self._launch("background")
+
+    @property
+    def seconds(self) -> float | None:
+        """The check's wall time, once every part has started and ended."""
+        if len(self.ended) < sum(bool(ids) for ids, _ in self.parts.values()):
+            return None
+        return max(self.ended.values()) - self.started
 
     def start_timed(self) -> None:
         """Start the TIMED tasks' check (once; not after stop())."""
@@ -111,17 +118,11 @@ class SuiteCheck:
                     stdin=subprocess.DEVNULL,
                     preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
                 )
-        threading.Thread(target=self._time, daemon=True).start()
+        threading.Thread(target=self._note_end, args=(name,), daemon=True).start()
 
-    def _time(self) -> None:
-        """Record the wall time once every part has started and ended."""
-        for process in list(self.processes.values()):
-            process.wait()
-        with self.lock:
-            launched = len(self.processes) == sum(bool(ids) for ids, _ in self.parts.values())
-            ended = all(process.poll() is not None for process in self.processes.values())
-        if launched and ended:
-            self.seconds = time.monotonic() - self.started
+    def _note_end(self, name: str) -> None:
+        self.processes[name].wait()
+        self.ended[name] = time.monotonic()
 
     def result(self) -> Outcome:
         """Wait for every part (within TIMEOUT of the start) and join what they printed."""
