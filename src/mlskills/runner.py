@@ -361,7 +361,7 @@ def _execute_on_ray(
     executor = RayExecutor(config.ray_address, config.sandbox, config.api_concurrency)
     try:
         executor.connect()
-        run.update_meta(ray_nodes=executor.nodes)
+        run.update_meta(ray_nodes=executor.nodes, ray_lost_nodes=executor.lost)
         notify = observer.finished if observer else (lambda record: None)
         return executor.run(run, asdict(config), config.evals_path, plans, notify)
     finally:

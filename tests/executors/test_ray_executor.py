@@ -17,7 +17,8 @@ from foreground import interruptible
 from mlskills.errors import MlskillsError
 from mlskills.executors.ray_executor import RayExecutor
 from mlskills.records import RunDir
-from mlskills.runner import RunConfig, start_run
+from mlskills.runner import RunConfig, plan_trials, start_run
+from mlskills.tasks import load_task
 
 pytestmark = pytest.mark.slow
 SOLVE = 'awk -F, \'NR == 1 {print "id,y"; next} {print $1 "," $2 * 2}\' data/numbers.csv'
@@ -105,14 +106,30 @@ def test_ctrl_c_then_resume_records_every_trial_once(cluster, tmp_path, fixture_
     assert len(keys) == len(set(keys)) == 12  # never lost, never recorded twice
 
 
+def kill_after_first_record(cluster, node, runs: Path) -> threading.Thread:
+    """Remove `node` (no grace) once the run has recorded a trial: the run is under way then.
+
+    A fixed delay raced the run's start on a loaded host (the node died while being
+    probed, a case of its own below)."""
+
+    def watch():
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if any(p.stat().st_size for p in runs.glob("*/trials.jsonl")):
+                break
+            time.sleep(0.1)
+        cluster.remove_node(node, allow_graceful=False)
+
+    killer = threading.Thread(target=watch, daemon=True)
+    killer.start()
+    return killer
+
+
 def test_a_node_lost_mid_run_loses_no_trial(tmp_path, fixture_evals):
     cluster = start_cluster(nodes=2)
     try:
         worker = next(n for n in cluster.worker_nodes)
-        killer = threading.Timer(
-            4.0, cluster.remove_node, args=(worker,), kwargs={"allow_graceful": False}
-        )
-        killer.start()
+        killer = kill_after_first_record(cluster, worker, tmp_path / "r")
         outcome = start_run(
             config(tmp_path, fixture_evals, cluster.address, 8, 3.0), tmp_path / "r"
         )
@@ -127,6 +144,30 @@ def test_a_node_lost_mid_run_loses_no_trial(tmp_path, fixture_evals):
         if ray.is_initialized():
             ray.shutdown()
         cluster.shutdown()
+
+
+GONE = "5ca1ab1e" * 7  # a well-formed node id no cluster has: what a node that died looks like
+
+
+def test_a_node_gone_before_its_probe_takes_no_trials(cluster, capsys, tmp_path, fixture_evals):
+    executor = RayExecutor(cluster.address, "local", None)
+    try:
+        executor.connect()
+        alive = [f["node_id"] for f in executor.nodes]
+        facts = executor.probe([*alive, GONE])
+        assert sorted(f["node_id"] for f in facts) == sorted(alive)
+        assert [n["node_id"] for n in executor.lost] == [GONE]
+        assert "TaskUnschedulableError" in executor.lost[0]["reason"]
+        assert f"Ray node {GONE} was lost while being probed" in capsys.readouterr().err
+        executor.nodes = facts  # trials then go only to the nodes that answered
+        run_cfg = config(tmp_path, fixture_evals, cluster.address, 1, 0.0)
+        [plan], _ = plan_trials(run_cfg, [load_task(fixture_evals / "tasks" / "double")])
+        selector = executor._options(plan)["label_selector"]["ray.io/node-id"]
+        assert GONE not in selector and all(node in selector for node in alive)
+        with pytest.raises(MlskillsError, match=r"no Ray node can start.*1 lost while being"):
+            executor.probe([GONE])
+    finally:
+        executor.close()
 
 
 def test_resources_come_from_task_yaml(tmp_path):

@@ -12,6 +12,7 @@ Ray, then recorded as `error` (resumable), never lost and never recorded twice.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from mlskills.trial import TrialPlan
 MiB = 1 << 20
 WAIT = 0.5  # seconds between checks for finished trials (Ctrl-C is noticed this fast)
 RETRIES = 1  # Ray re-runs a trial whose worker or node died, once
+PROBE_TIMEOUT = 300  # seconds for one node's probe (a cold node imports mlskills first)
 
 
 def _ray() -> Any:
@@ -49,6 +51,7 @@ class RayExecutor:
         self.api_concurrency = api_concurrency
         self.harness = harness_digest()
         self.nodes: list[dict[str, Any]] = []
+        self.lost: list[dict[str, str]] = []  # nodes that died while being probed
 
     def connect(self) -> None:
         ray = self.ray
@@ -58,22 +61,39 @@ class RayExecutor:
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 where = self.address or "RAY_ADDRESS or a new local instance"
                 raise MlskillsError(f"cannot reach a Ray cluster at {where}: {exc}") from exc
-        self.nodes = self._probe()
+        self.nodes = self.probe([n["NodeID"] for n in ray.nodes() if n.get("Alive")])
 
-    def _probe(self) -> list[dict[str, Any]]:
-        """Probe every alive node; refuse a harness mismatch or a cluster that cannot sandbox."""
+    def probe(self, node_ids: list[str]) -> list[dict[str, Any]]:
+        """Probe these nodes; refuse a harness mismatch or a cluster that cannot sandbox.
+
+        A node can die between `ray.nodes()` listing it and its probe being placed (the
+        control store notices a death seconds late), or not answer at all: such a node is
+        named on stderr and in `self.lost`, and takes no trials; the run goes on if another
+        node can sandbox.
+        """
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         ray = self.ray
-        probe = ray.remote(num_cpus=0)(probe_node)
-        alive = [n["NodeID"] for n in ray.nodes() if n.get("Alive")]
-        refs = [
-            probe.options(
+        probe = ray.remote(num_cpus=0, max_retries=0)(probe_node)
+        refs = {
+            node: probe.options(
                 scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False)
             ).remote(self.harness, self.sandbox_kind)
-            for node in alive
-        ]
-        facts = ray.get(refs, timeout=300)
+            for node in node_ids
+        }
+        facts, self.lost = [], []
+        for node, ref in refs.items():
+            try:
+                facts.append(ray.get(ref, timeout=PROBE_TIMEOUT))
+            except self._node_gone as exc:
+                ray.cancel(ref)  # a probe that timed out must not linger
+                why = f"{type(exc).__name__}: {str(exc)[:200]}"
+                self.lost.append({"node_id": node, "reason": why})
+                print(
+                    f"mlskills: warning: Ray node {node} was lost while being probed; it "
+                    f"takes no trials ({why})",
+                    file=sys.stderr,
+                )
         wrong = [f for f in facts if not f["harness_matches"]]
         if wrong:
             listed = ", ".join(f"{f['host']} ({f['harness']})" for f in wrong)
@@ -83,11 +103,23 @@ class RayExecutor:
             )
         if not any(f["sandbox_ok"] for f in facts):
             reasons = "; ".join(f"{f['host']}: {f['sandbox_reason']}" for f in facts)
+            lost = f"; {len(self.lost)} lost while being probed" if self.lost else ""
             raise MlskillsError(
-                f"no Ray node can start the {self.sandbox_kind} sandbox ({reasons}); install "
-                "bubblewrap on the workers, or pass --sandbox local knowingly"
+                f"no Ray node can start the {self.sandbox_kind} sandbox ({reasons or 'none'}"
+                f"{lost}); install bubblewrap on the workers, or pass --sandbox local knowingly"
             )
         return facts
+
+    @property
+    def _node_gone(self) -> tuple[type[Exception], ...]:
+        """What `ray.get` raises for a probe whose node died, vanished or never answered."""
+        errors = self.ray.exceptions
+        return (
+            errors.TaskUnschedulableError,
+            errors.NodeDiedError,
+            errors.WorkerCrashedError,
+            errors.GetTimeoutError,
+        )
 
     @property
     def usable(self) -> list[str]:
@@ -103,7 +135,7 @@ class RayExecutor:
         }
         if res.gpus:
             options["num_gpus"] = res.gpus
-        if len(self.usable) < len(self.nodes):  # keep trials off nodes that cannot sandbox
+        if self.lost or len(self.usable) < len(self.nodes):  # only on nodes that passed
             options["label_selector"] = {"ray.io/node-id": f"in({','.join(self.usable)})"}
         return options
 
