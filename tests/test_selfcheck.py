@@ -72,6 +72,32 @@ def test_right_solutions_run_on_every_seed_and_must_pass(evals, tmp_path):
     assert any("right-forgets" in p and "did not pass" in p for p in verdict["problems"])
 
 
+def test_wrong_seeds_trims_only_the_wrong_solutions(evals, tmp_path):
+    """A budget for CI: wrong/ on fewer seeds, honest work still on every seed."""
+    task = evals / "tasks" / "double"
+    _script(task / "right" / "awk_again.sh", "the same doubling, written again", DOUBLE_ALL)
+    code, verdict = _check(evals, tmp_path, "--wrong-seeds", "1")
+    assert code == 0 and verdict["ok"], verdict["problems"]
+    seeds = {}
+    for run in verdict["runs"]:
+        seeds.setdefault(run["kind"], []).append(run["seed"])
+    assert sorted(seeds["wrong"]) == [0] and sorted(seeds["right"]) == [0, 1]
+    assert sorted(seeds["oracle"]) == [0, 1]
+    table = subprocess.run(
+        [sys.executable, "-m", "mlskills", "tasks", "check", "double", "--seeds", "2",
+         "--wrong-seeds", "1", "--sandbox", "local", "--evals", str(evals),
+         "--cache-dir", str(tmp_path / "cache")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert table.returncode == 0 and "wrong/* on the first 1 only" in table.stdout
+    refused = subprocess.run(
+        [sys.executable, "-m", "mlskills", "tasks", "check", "double", "--seeds", "2",
+         "--wrong-seeds", "3", "--evals", str(evals)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "--wrong-seeds 3 is more than --seeds 2" in refused.stderr
+
+
 def test_a_wrong_solution_just_under_the_mark_is_flagged_not_failed(evals, tmp_path):
     _script(evals / "tasks" / "double" / "wrong" / "near_miss.sh", "misses six rows", NEAR_MISS)
     code, verdict = _check(evals, tmp_path)

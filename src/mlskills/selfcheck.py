@@ -118,8 +118,13 @@ def right(name: str) -> ScriptAgent:
     return ScriptAgent(f"right/{name}.sh", f"right:{name}")
 
 
-def plans_for(task: TaskSpec, seeds: int) -> list[TrialPlan]:
-    """Oracle, each right/* and each wrong/* on every seed; nop on seed 0.
+def plans_for(task: TaskSpec, seeds: int, wrong_seeds: int | None = None) -> list[TrialPlan]:
+    """Oracle and each right/* on every seed, each wrong/* on the first `wrong_seeds`
+    (default: every seed); nop on seed 0.
+
+    Fewer seeds for wrong/ is a budget, not a default: honest work must pass on every
+    seed (a sharper grader can start failing it anywhere), and a wrong solution's best
+    seed is what the margin is about, so every seed is the full check.
 
     Grading must be deterministic, and one workspace graded twice shows it: the oracle's
     on seed 0 (a wrong solution may be random by design, dropout left on at prediction).
@@ -137,7 +142,8 @@ def plans_for(task: TaskSpec, seeds: int) -> list[TrialPlan]:
     others = [(Arm(f"right-{p.stem}"), right(p.stem)) for p in task.right_solutions]
     others += [(Arm(f"wrong-{p.stem}"), wrong(p.stem)) for p in task.wrong_solutions]
     for arm, agent in others:
-        plans += [TrialPlan(task, arm, s, s, limits, agent, agent.name) for s in range(seeds)]
+        count = wrong_seeds if arm.name.startswith("wrong-") and wrong_seeds else seeds
+        plans += [TrialPlan(task, arm, s, s, limits, agent, agent.name) for s in range(count)]
     return plans
 
 
@@ -213,6 +219,7 @@ def check_tasks(
     task_ids: list[str],
     *,
     seeds: int = 3,
+    wrong_seeds: int | None = None,
     jobs: int = 1,
     cache_dir: Path,
     sandbox_kind: str = "local",
@@ -227,7 +234,7 @@ def check_tasks(
         if missing := tasks.missing_requirements(task):
             results[task.id] = TaskCheck(task.id, skipped=f"needs {', '.join(missing)}")
         else:
-            plans.extend(plans_for(task, seeds))
+            plans.extend(plans_for(task, seeds, wrong_seeds))
     with tempfile.TemporaryDirectory(prefix="mlskills-check-") as tmp:
         run = RunDir.create(Path(tmp), {"purpose": "tasks check"}, run_id="check")
         env = TrialEnv(
