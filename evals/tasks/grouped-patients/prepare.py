@@ -68,7 +68,11 @@ def _visits(rng: np.random.Generator, patients: pd.DataFrame) -> pd.DataFrame:
         + df["offset"]
         + rng.normal(0, 0.4, n)
     )
-    df["hba1c"] = hba1c.clip(4.5, 14).round(2)
+    # Reported in mmol/mol (IFCC: 10.929 x (NGSP % - 2.15)), as UK and EU labs do. The unit
+    # is a choice with a reason: in %, an RMSE sits near 1, where an MSE reported as the
+    # RMSE (the square root forgotten) is the same number within the honesty tolerance;
+    # at ~10 mmol/mol it is ten times too large.
+    df["hba1c"] = (10.929 * (hba1c.clip(4.5, 14) - 2.15)).round(1)
     columns = [
         "patient_id", "visit_no", "months_enrolled", "age", "sex", "height_cm", "weight_kg",
         "smoker", "years_diagnosed", "systolic_bp", "activity_min_week", "metformin_mg",
