@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from busy import busy_host
 
 from mlskills import sandbox as sandboxes
 from mlskills.grading import DEADLINE_CHECK, GradeContext, GraderError, Read, run_grader
@@ -143,6 +144,40 @@ def grade(ctx):
     result, seconds = grade(source, timeout=2)
     assert DEADLINE_CHECK in failed_gates(result) and result.score == 0.0
     assert seconds < 10
+
+
+def test_a_grading_the_host_starves_is_the_harnesses_error_not_a_0(grade):
+    """The grader's own work (in the harness, at nice 19 like CI's suite check) kept from
+    every CPU needs far longer than its deadline in wall time; that time is the host's, so
+    the wall-clock bound (10 times the deadline) ends it as an error, never as a 0."""
+    source = """
+import hashlib, os
+def grade(ctx):
+    os.setpriority(os.PRIO_PROCESS, 0, 19)  # this thread only (Linux)
+    hashlib.pbkdf2_hmac("sha256", b"work", b"salt", 3_000_000)  # ~1 s of CPU, GIL released
+    return ctx.grade(1.0)
+"""
+    with busy_host(), pytest.raises(GraderError, match="overloaded"):
+        grade(source, timeout=0.5)
+
+
+@pytest.mark.parametrize("where", ["grader", "agent code"])
+def test_a_slow_grading_on_an_idle_host_is_still_a_0(grade, where):
+    """Work that uses its time and is still not done is charged: the deadline still bites."""
+    work = (
+        'hashlib.pbkdf2_hmac("sha256", b"work", b"salt", 30_000_000)'
+        if where == "grader"
+        else "ctx.exec(\"bash -c 'while :; do :; done'\", timeout=60)"
+    )
+    source = f"""
+import hashlib
+def grade(ctx):
+    {work}
+    return ctx.grade(1.0)
+"""
+    result, seconds = grade(source, timeout=1.0)
+    assert DEADLINE_CHECK in failed_gates(result) and result.score == 0.0
+    assert seconds < 10  # its wall-clock bound; on an idle host about 1 s
 
 
 def test_a_grader_bug_is_still_the_harnesses_error(grade):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sandbox.helpers import BACKENDS, gone_soon, processes_with
+from busy import busy_host
+from sandbox.helpers import BACKENDS, gone_soon, needs_bwrap, processes_with
+
+from mlskills.errors import SandboxError
 
 
 def unique_sleep(seconds: int) -> str:
@@ -36,6 +39,16 @@ def test_deadline_kills_the_whole_group(kind, make_sandbox):
     assert result.duration < 5
     assert "never" not in result.stdout
     assert gone_soon(arg), f"left running: {processes_with(arg)}"
+
+
+@needs_bwrap
+def test_a_command_the_host_starves_is_the_harnesses_error_not_a_timeout(make_sandbox):
+    """A command kept from every CPU by other work ran out only the wall-clock bound, 10
+    times its timeout: the host's failure, never the command's. (Sandbox.exec, which
+    keeps the deadline, is the same for every backend.)"""
+    box = make_sandbox("bwrap")
+    with busy_host(), pytest.raises(SandboxError, match="overloaded"):
+        box.exec("nice -n 19 bash -c 'while :; do :; done'", timeout=1.0)
 
 
 @pytest.mark.parametrize("kind", BACKENDS)

@@ -7,6 +7,7 @@ import traceback
 from pathlib import Path
 from types import ModuleType
 
+from mlskills.deadline import INTERVAL, Deadline, this_thread
 from mlskills.grading.context import ExecRun, GradeContext, WorkspaceFault
 from mlskills.grading.predictions import Predictions, Read
 from mlskills.grading.scoring import combine, failed
@@ -41,7 +42,10 @@ def run_grader(task: TaskSpec, ctx: GradeContext, timeout: float | None = None) 
     - the agent's workspace made a step impossible (WorkspaceFault): a failed gate, 0;
     - the deadline passed (agent code that hangs, a hostile file that is slow to parse):
       the sandboxes are closed and the grade is a failed gate, 0. Graders are checked to
-      finish in seconds on honest work, so a timeout is charged to the agent's content;
+      finish in seconds on honest work, so a timeout is charged to the agent's content.
+      The deadline counts the grading's own time: time the host kept the grader and agent
+      code from a CPU does not count (mlskills.deadline), and a grading the host starved
+      to the wall-clock bound is GraderError, not a 0;
     - the grader raised anything else or returned no Grade: GraderError (the harness's).
     """
     limit = timeout if timeout is not None else task.grading.timeout
@@ -50,9 +54,13 @@ def run_grader(task: TaskSpec, ctx: GradeContext, timeout: float | None = None) 
         target=_call_grader, args=(task, ctx, outcome), name=f"grade-{task.id}", daemon=True
     )
     worker.start()
-    worker.join(limit)
+    deadline = Deadline(limit, ctx.pids, [this_thread(worker.native_id)], interpreter=True)
+    while worker.is_alive() and (left := deadline.left()) > 0:
+        worker.join(min(left, INTERVAL))
     if worker.is_alive():
         ctx.close()  # ends every sandbox, so a grader waiting on agent code returns
+        if deadline.starved():
+            raise GraderError(f"grading of {task.id} did not finish: {deadline.describe()}")
         return ctx.fail(DEADLINE_CHECK, f"grading did not finish within {limit:g} s")
     [(grade, exc)] = outcome
     if isinstance(exc, WorkspaceFault):

@@ -303,6 +303,10 @@ class GradeContext:
         grade.checks = [*self.integrity, *grade.checks]
         return grade
 
+    def pids(self) -> list[int]:
+        """Every live process of this grading's sandboxes: agent code the deadline waits on."""
+        return [pid for sandbox in list(self._sandboxes) for pid in sandbox.pids()]
+
     def _ensure_open(self) -> None:
         if self._closed:
             raise WorkspaceFault("grading finished in time", "grading was stopped at its deadline")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from mlskills.deadline import INTERVAL, Deadline
 from mlskills.errors import SandboxError
 from mlskills.sandbox.environment import scrubbed_env
 from mlskills.sandbox.monitor import Monitor
@@ -73,7 +74,7 @@ class Sandbox:
         self.monitor = Monitor(
             [self.workdir, self.home, self.tmp],
             limits,
-            self._pids,
+            self.pids,
             self._stop_all,
             self.tracker.oom_killed,
         )
@@ -228,7 +229,8 @@ class Sandbox:
                     return False
             return True
 
-    def _pids(self) -> list[int]:
+    def pids(self) -> list[int]:
+        """The sandbox's live processes (host PIDs)."""
         return self.tracker.pids([p.pid for p in self._groups], self._pid_floor)
 
     def _stop_all(self) -> None:
@@ -265,14 +267,16 @@ class Sandbox:
         if stdin:
             _feed(proc, stdin)
         out, err = CappedBuffer(output_cap), CappedBuffer(output_cap)
-        timed_out = _pump(proc, out, err, deadline=start + timeout)
-        timed_out = timed_out or _await_exit(proc, deadline=start + timeout)
+        deadline = Deadline(timeout, self.pids)
+        timed_out = _pump(proc, out, err, deadline) or _await_exit(proc, deadline)
         kill_group(proc.pid)  # whatever it left running in its group goes with it
         code = proc.wait()
         if not self._check_started(proc):
             detail = err.text().strip()[-600:] or f"exit {code}"
             self._start_failure = f"the {self.kind} sandbox failed to start: {detail}"
             raise SandboxError(self._start_failure)
+        if timed_out and deadline.starved():
+            raise SandboxError(f"a command did not finish: {deadline.describe()}")
         return ExecResult(
             exit_code=code if not timed_out else 124,
             stdout=out.text(),
@@ -332,21 +336,23 @@ def _feed(proc: subprocess.Popen, data: bytes) -> None:
         pass
 
 
-def _await_exit(proc: subprocess.Popen, deadline: float) -> bool:
+def _await_exit(proc: subprocess.Popen, deadline: Deadline) -> bool:
     """Wait for the command itself after its pipes closed; True if the deadline came first.
 
     Pipes reach end of file a moment before the exit status is ready (or long before, when
     a command closes them and keeps working); killing the group then would turn a clean
     exit into -9.
     """
-    try:
-        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        return True
-    return False
+    while (left := deadline.left()) > 0:
+        try:
+            proc.wait(timeout=min(left, INTERVAL))
+        except subprocess.TimeoutExpired:
+            continue
+        return False
+    return True
 
 
-def _pump(proc: subprocess.Popen, out: CappedBuffer, err: CappedBuffer, deadline: float) -> bool:
+def _pump(proc: subprocess.Popen, out: CappedBuffer, err: CappedBuffer, deadline: Deadline) -> bool:
     """Drain both pipes until the command exits (plus a grace) or the deadline; True on timeout.
 
     Background children that inherited the pipes would keep them open forever, so reading
@@ -358,15 +364,15 @@ def _pump(proc: subprocess.Popen, out: CappedBuffer, err: CappedBuffer, deadline
     exited_at = None
     try:
         while sel.get_map():
-            now = time.monotonic()
-            if now >= deadline:
+            now, left = time.monotonic(), deadline.left()
+            if left <= 0:
                 kill_group(proc.pid)
                 return True
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
             if exited_at is not None and now - exited_at > EXIT_GRACE:
                 break
-            wait = min(deadline - now, 0.05 if exited_at is None else EXIT_GRACE)
+            wait = min(left, 0.05 if exited_at is None else EXIT_GRACE)
             for key, _ in sel.select(timeout=wait):
                 chunk = os.read(key.fd, 65536)
                 if chunk:
