@@ -93,7 +93,7 @@ class SuiteCheck:
         self.folder = Path(tempfile.mkdtemp(prefix="suite-check-"))
         self.started = time.monotonic()
         core = [tasks.find_task(t) for t in tasks.load_suite("core").task_ids]
-        torch = [t.id for t in core if "torch" in t.requires and t.id not in TIMED]
+        torch = [t.id for t in core if t.trains_torch and t.id not in TIMED]
         rest = [t.id for t in core if t.id not in torch and t.id not in TIMED]
         self.parts = {
             "background": Part(rest, LOWEST_PRIORITY),

@@ -120,6 +120,11 @@ class TaskSpec:
         """Alternative correct solutions (right/<name>.sh) that must pass like the oracle."""
         return sorted((self.path / "right").glob("*.sh"))
 
+    @property
+    def trains_torch(self) -> bool:
+        """Whether its solutions and grader run PyTorch: its trials are the longest."""
+        return "torch" in self.requires
+
 
 # ---------------------------------------------------------------- grades
 

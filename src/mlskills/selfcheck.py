@@ -142,7 +142,8 @@ def plans_for(task: TaskSpec, seeds: int, wrong_seeds: int | None = None) -> lis
     others = [(Arm(f"right-{p.stem}"), right(p.stem)) for p in task.right_solutions]
     others += [(Arm(f"wrong-{p.stem}"), wrong(p.stem)) for p in task.wrong_solutions]
     for arm, agent in others:
-        count = wrong_seeds if arm.name.startswith("wrong-") and wrong_seeds else seeds
+        is_wrong = _kind_and_name(arm.name)[0] == "wrong"
+        count = wrong_seeds if is_wrong and wrong_seeds else seeds
         plans += [TrialPlan(task, arm, s, s, limits, agent, agent.name) for s in range(count)]
     return plans
 
@@ -230,7 +231,7 @@ def check_tasks(
     results, plans = {}, []
     # The PyTorch tasks' trials are the longest: started first, they do not leave one core
     # idle at the end while the last of them runs alone.
-    for task in sorted(specs, key=lambda t: "torch" not in t.requires):
+    for task in sorted(specs, key=lambda t: not t.trains_torch):
         if missing := tasks.missing_requirements(task):
             results[task.id] = TaskCheck(task.id, skipped=f"needs {', '.join(missing)}")
         else:
