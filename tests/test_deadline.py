@@ -16,6 +16,8 @@ from busy import SPIN, busy_host, spawn
 
 from mlskills.deadline import Deadline
 
+pytestmark = pytest.mark.busy
+
 
 def watch(work: subprocess.Popen, seconds: float) -> Deadline:
     """Sample a deadline on `work` for `seconds` of wall time, then stop the work."""

@@ -42,6 +42,7 @@ def test_deadline_kills_the_whole_group(kind, make_sandbox):
 
 
 @needs_bwrap
+@pytest.mark.busy
 def test_a_command_the_host_starves_is_the_harnesses_error_not_a_timeout(make_sandbox):
     """A command kept from every CPU by other work ran out only the wall-clock bound, 10
     times its timeout: the host's failure, never the command's. (Sandbox.exec, which
