@@ -16,8 +16,9 @@ Xt = Xt.reindex(columns=X.columns, fill_value=0)
 medians = X.median()
 model = make_pipeline(StandardScaler(), LogisticRegression(class_weight="balanced", max_iter=1000))
 model.fit(X.fillna(medians), train["is_fraud"])
-review = (model.predict_proba(Xt.fillna(medians))[:, 1] > 5 / 100).astype(int)
-pd.DataFrame({"transaction_id": test["transaction_id"], "review": review}).to_csv(
-    "decisions.csv", index=False
-)
+probability = model.predict_proba(Xt.fillna(medians))[:, 1]
+review = (probability > 5 / 100).astype(int)
+pd.DataFrame(
+    {"transaction_id": test["transaction_id"], "fraud_probability": probability, "review": review}
+).to_csv("decisions.csv", index=False)
 PY

@@ -31,8 +31,9 @@ precision, recall, thresholds = precision_recall_curve(
 )
 f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
 threshold = thresholds[np.argmax(f1[:-1])]
-review = (model.fit(X, y).predict_proba(Xt)[:, 1] > threshold).astype(int)
-pd.DataFrame({"transaction_id": test["transaction_id"], "review": review}).to_csv(
-    "decisions.csv", index=False
-)
+probability = model.fit(X, y).predict_proba(Xt)[:, 1]
+review = (probability > threshold).astype(int)
+pd.DataFrame(
+    {"transaction_id": test["transaction_id"], "fraud_probability": probability, "review": review}
+).to_csv("decisions.csv", index=False)
 PY

@@ -12,8 +12,9 @@ X = pd.get_dummies(train.drop(columns=["transaction_id", "is_fraud"]), dtype=flo
 Xt = pd.get_dummies(test.drop(columns=["transaction_id"]), dtype=float)
 Xt = Xt.reindex(columns=X.columns, fill_value=0)
 model = HistGradientBoostingClassifier(random_state=0).fit(X, train["is_fraud"])
+probability = model.predict_proba(Xt)[:, 1]
 review = model.predict(Xt)
-pd.DataFrame({"transaction_id": test["transaction_id"], "review": review}).to_csv(
-    "decisions.csv", index=False
-)
+pd.DataFrame(
+    {"transaction_id": test["transaction_id"], "fraud_probability": probability, "review": review}
+).to_csv("decisions.csv", index=False)
 PY

@@ -20,8 +20,9 @@ grid = np.linspace(0, 1, 101)
 costs = [np.mean(np.where(scores > t, 5.0, 100.0 * y)) for t in grid]
 threshold = grid[int(np.argmin(costs))]
 print(f"threshold {threshold:.2f}, training cost {min(costs):.3f}")
-review = (model.predict_proba(Xt)[:, 1] > threshold).astype(int)
-pd.DataFrame({"transaction_id": test["transaction_id"], "review": review}).to_csv(
-    "decisions.csv", index=False
-)
+probability = model.predict_proba(Xt)[:, 1]
+review = (probability > threshold).astype(int)
+pd.DataFrame(
+    {"transaction_id": test["transaction_id"], "fraud_probability": probability, "review": review}
+).to_csv("decisions.csv", index=False)
 PY
