@@ -2,7 +2,8 @@
 
 The signal is non-linear (an interaction and a threshold effect) so a tuned model beats a
 linear one, and positives are rare enough that accuracy is useless as a guide. The hidden
-folder also keeps each test customer's true churn probability (test_truth.csv).
+folder also keeps each test customer's true churn probability (test_truth.csv) and a copy
+of the training labels (train_labels.csv).
 """
 
 from pathlib import Path
@@ -64,6 +65,9 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     train.to_csv(public_dir / "data" / "train.csv", index=False)
     test.drop(columns="churned").to_csv(public_dir / "data" / "test.csv", index=False)
     test[["customer_id", "churned"]].to_csv(hidden_dir / "test_labels.csv", index=False)
+    # The grader recomputes the claimed validation AP from the agent's validation predictions
+    # against these (the same labels as train.csv, kept where the agent cannot edit them).
+    train[["customer_id", "churned"]].to_csv(hidden_dir / "train_labels.csv", index=False)
     # The generator's own churn probabilities: the grader checks calibration and the claimed
     # AP against them, free of the noise of ~125 drawn labels. Computed from the same draws,
     # so the public data and the labels are unchanged.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Logistic regression on imputed, scaled and one-hot features, with the validation AP
-# estimated by 5-fold stratified cross-validation instead of one hold-out.
+# estimated by 5-fold stratified cross-validation instead of one hold-out: the AP of the
+# pooled out-of-fold predictions on all training customers, reported to 2 decimals.
 set -euo pipefail
 python3 - <<'PY'
 import json
@@ -9,7 +10,8 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -36,20 +38,25 @@ model = make_pipeline(
 )
 X, y = train[features], train["churned"]
 folds = StratifiedKFold(5, shuffle=True, random_state=1)
-cv_ap = cross_val_score(model, X, y, cv=folds, scoring="average_precision").mean()
+oof = cross_val_predict(model, X, y, cv=folds, method="predict_proba")[:, 1]
+cv_ap = average_precision_score(y, oof)
+pd.DataFrame({"customer_id": train["customer_id"], "churn_probability": oof}).to_csv(
+    "validation_predictions.csv", index=False
+)
 scores = model.fit(X, y).predict_proba(test[features])[:, 1]
 pd.DataFrame({"customer_id": test["customer_id"], "churn_probability": scores}).to_csv(
     "predictions.csv", index=False
 )
 with open("metrics.json", "w") as handle:
-    json.dump({"validation_average_precision": round(float(cv_ap), 4)}, handle)
+    json.dump({"validation_average_precision": round(float(cv_ap), 2)}, handle)
 with open("MODEL_CARD.md", "w") as handle:
     handle.write(
         "# Churn scores: model card\n\n"
         "Purpose: order the retention team's call list by churn risk (90 days).\n\n"
         "Model: logistic regression on scaled, imputed numbers and one-hot categories.\n\n"
-        f"Validation: mean average precision {cv_ap:.2f} over 5 stratified folds of "
-        f"train.csv ({int(y.sum())} churners in {len(y)} customers).\n\n"
+        f"Validation: average precision {cv_ap:.2f} of the out-of-fold predictions of 5 "
+        f"stratified folds of train.csv ({int(y.sum())} churners in {len(y)} customers; "
+        "validation_predictions.csv).\n\n"
         "Limitations: a linear model misses interactions; few churners make the estimate "
         "noisy; missing values are mean-imputed; only the period in the data is covered.\n"
     )

@@ -30,6 +30,8 @@ X, y = train[num + cat], train["churned"]
 oof = cross_val_predict(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0),
                         method="predict_proba")[:, 1]
 ap = average_precision_score(y, oof)
+pd.DataFrame({"customer_id": train["customer_id"], "churn_probability": oof}).to_csv(
+    "validation_predictions.csv", index=False)
 model.fit(X, y)
 p = model.predict_proba(test[num + cat])[:, 1]
 pd.DataFrame({"customer_id": test["customer_id"], "churn_probability": p}).to_csv(

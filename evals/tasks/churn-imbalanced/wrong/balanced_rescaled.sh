@@ -34,6 +34,8 @@ model = HistGradientBoostingClassifier(
 oof = cross_val_predict(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0),
                         method="predict_proba")[:, 1]
 ap = average_precision_score(y, oof)
+pd.DataFrame({"customer_id": train["customer_id"], "churn_probability": oof}).to_csv(
+    "validation_predictions.csv", index=False)
 p = model.fit(X, y).predict_proba(X_test)[:, 1]
 p = p * y.mean() / p.mean()  # "undo" the class weights: match the base rate
 pd.DataFrame({"customer_id": test["customer_id"], "churn_probability": p.clip(0, 1)}).to_csv(
