@@ -4,11 +4,13 @@ Each session is set up like a trial: a copy of the trigger project as the worksp
 fresh HOME, the trial sandbox, and the pack staged as a plugin (`--plugin-dir`, no
 `--agent`: the main session decides whether to load a skill or delegate, as it does for
 users). The CLI writes one stream-json line per content block; at the first `tool_use` the
-CLI's process group is killed, so the tool never runs and no second model turn is paid for.
+CLI's process group is killed. Until then a PreToolUse hook holds every tool call, so the
+tool never runs and no second model turn is paid for, however late the line is read.
 """
 
 from __future__ import annotations
 
+import json
 import queue
 import shutil
 import subprocess
@@ -35,6 +37,11 @@ from mlskills.triggers.targets import Targets
 
 SESSION_TIMEOUT = 180.0  # seconds for one session to reach its first tool call or its end
 LIMITS = Limits(agent_timeout=SESSION_TIMEOUT, max_turns=2)
+# Settings that hold every tool call in a PreToolUse hook until the CLI is killed. Killing
+# at the first tool_use line alone was a race: on a loaded machine the CLI ran the tool and
+# sent a second, paid turn before the harness read the line (CI, 2026-12-07).
+_HOLD = {"type": "command", "command": f"sleep {SESSION_TIMEOUT:.0f}", "timeout": SESSION_TIMEOUT}
+HOLD_TOOLS = json.dumps({"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [_HOLD]}]}})
 
 
 class ClaudeCodeSession:
@@ -74,7 +81,7 @@ class ClaudeCodeSession:
         argv = [str(self.cli.binary), "-p", prompt, "--output-format", "stream-json"]
         argv += ["--verbose", "--permission-mode", "bypassPermissions"]
         argv += ["--allowedTools", ",".join(ALLOWED_TOOLS), "--max-turns", "2"]
-        argv += ["--plugin-dir", plugin_dir]
+        argv += ["--plugin-dir", plugin_dir, "--settings", HOLD_TOOLS]
         return argv + (["--model", self.model] if self.model else [])
 
     def probe(self, case: TriggerCase, targets: Targets) -> Outcome:
