@@ -155,11 +155,11 @@ def test_a_grading_the_host_starves_is_the_harnesses_error_not_a_0(grade):
 import hashlib, os
 def grade(ctx):
     os.setpriority(os.PRIO_PROCESS, 0, 19)  # this thread only (Linux)
-    hashlib.pbkdf2_hmac("sha256", b"work", b"salt", 3_000_000)  # ~1 s of CPU, GIL released
+    hashlib.pbkdf2_hmac("sha256", b"work", b"salt", 6_000_000)  # ~2 s of CPU, GIL released
     return ctx.grade(1.0)
 """
     with busy_host(), pytest.raises(GraderError, match="overloaded"):
-        grade(source, timeout=0.5)
+        grade(source, timeout=1.0)
 
 
 @pytest.mark.parametrize("where", ["grader", "agent code"])
