@@ -12,11 +12,11 @@ import subprocess
 import time
 
 import pytest
-from busy import SPIN, busy_host, spawn
+from busy import SPIN, busy_host, needs_schedstat, spawn
 
 from mlskills.deadline import Deadline
 
-pytestmark = pytest.mark.busy
+pytestmark = [pytest.mark.busy, needs_schedstat]
 
 
 def watch(work: subprocess.Popen, seconds: float) -> Deadline:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from busy import busy_host
+from busy import busy_host, needs_schedstat
 from sandbox.helpers import BACKENDS, gone_soon, needs_bwrap, processes_with
 
 from mlskills.errors import SandboxError
@@ -42,6 +42,7 @@ def test_deadline_kills_the_whole_group(kind, make_sandbox):
 
 
 @needs_bwrap
+@needs_schedstat
 @pytest.mark.busy
 def test_a_command_the_host_starves_is_the_harnesses_error_not_a_timeout(make_sandbox):
     """A command kept from every CPU by other work ran out only the wall-clock bound, 10
