@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 
 from mlskills.sandbox import monitor
 from mlskills.sandbox.tracking import descendants
+from mlskills.schema import Limits
 
 MiB = 1 << 20
 # A parent touches 64 MiB, then forks three children that keep it copy-on-write: four
@@ -50,3 +52,31 @@ def _four(parent: int) -> list[int]:
         assert time.monotonic() < deadline, f"children of {parent} never appeared: {pids}"
         time.sleep(0.05)
     return pids
+
+
+def test_stopping_from_another_thread_while_it_starts_never_fails(tmp_path):
+    """Ctrl-C closes every sandbox from the main thread while a trial's thread may be
+    starting that sandbox's watch (CI, 2026-12-07: "cannot join thread before it is
+    started"). Each round races one start against one stop; no watch may outlive a stop
+    that came after its start."""
+    watch = monitor.Monitor([tmp_path], Limits(), lambda: [], lambda: None)
+    for round_ in range(300):
+        go = threading.Barrier(2)
+        errors: list[BaseException] = []
+        starter = threading.Thread(target=_start_after, args=(go, watch, errors))
+        starter.start()
+        go.wait()
+        time.sleep(round_ % 30 * 10e-6)  # land the stop at every point of the start
+        watch.stop()
+        starter.join()
+        watch.stop()
+        assert not errors, errors
+        assert not any(t.name == "sandbox-watch" for t in threading.enumerate())
+
+
+def _start_after(go: threading.Barrier, watch: monitor.Monitor, errors: list) -> None:
+    go.wait()
+    try:
+        watch.start()
+    except BaseException as exc:
+        errors.append(exc)

@@ -145,24 +145,34 @@ class Monitor:
         self._oom_killed = oom_killed
         self.hit: str | None = None
         self._saturated = 0
-        self._quit = threading.Event()
-        self._thread: threading.Thread | None = None
+        # A trial's thread starts the watch while Ctrl-C may stop it from the main thread:
+        # the lock makes a stop wait for a start under way, so it never sees a thread that
+        # is not yet running, and each watch has its own quit signal.
+        self._lock = threading.Lock()
+        self._running: tuple[threading.Thread, threading.Event] | None = None
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, daemon=True, name="sandbox-watch")
-            self._thread.start()
+        with self._lock:
+            if self._running is None:
+                quit_ = threading.Event()
+                thread = threading.Thread(
+                    target=self._loop, args=(quit_,), daemon=True, name="sandbox-watch"
+                )
+                thread.start()
+                self._running = (thread, quit_)
 
     def stop(self) -> None:
-        self._quit.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._quit.clear()
+        with self._lock:
+            running, self._running = self._running, None
+        if running is not None:
+            thread, quit_ = running
+            quit_.set()
+            if thread is not threading.current_thread():
+                thread.join(timeout=5)
 
-    def _loop(self) -> None:
+    def _loop(self, quit_: threading.Event) -> None:
         wait = INTERVAL
-        while not self._quit.wait(wait):
+        while not quit_.wait(wait):
             began = time.monotonic()
             if self.check():
                 self._stop_sandbox()
