@@ -102,7 +102,7 @@ def test_the_wall_clock_still_bounds_a_starved_deadline():
         finally:
             work.kill()
             work.wait()
-    assert 2.0 <= deadline.wall() < 3.0
+    assert 2.0 <= deadline.wall() < 4.0  # the bound, plus a starved test's late samples
     assert deadline.starved() and "overloaded" in deadline.describe()
 
 
