@@ -28,27 +28,18 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from mlskills import procfs
+
 INTERVAL = 0.5  # seconds between samples: reading one thread's counters costs ~10 us
 CLOSE_LOOK = 0.1  # the shortest sample, taken before declaring the deadline passed
 CARRY = 1.0  # seconds of late-reported waiting a sample may pass on to the next
 PATIENCE = 10.0  # wall-clock bound, in multiples of the limit
 NS = 1e9
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def this_thread(native_id: int) -> Path:
     """The /proc folder of one thread of this process (Thread.native_id)."""
     return Path(f"/proc/{os.getpid()}/task/{native_id}")
-
-
-def _cpu_seconds(pid: int) -> float | None:
-    """CPU time of a process: its threads, live and exited, and its reaped children."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text.rpartition(")")[2].split()  # the name may hold spaces and parentheses
-    return sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
 
 
 def _schedstat(threads: Iterable[Path]) -> dict[Path, tuple[float, float, int]]:
@@ -69,16 +60,6 @@ def _runnable(thread: Path) -> bool:
         return (thread / "stat").read_text().rpartition(")")[2].split()[0] == "R"
     except (OSError, IndexError):
         return False
-
-
-def _threads(pids: Iterable[int]) -> list[Path]:
-    found = []
-    for pid in pids:
-        try:
-            found.extend(Path(f"/proc/{pid}/task/{tid}") for tid in os.listdir(f"/proc/{pid}/task"))
-        except OSError:
-            continue
-    return found
 
 
 class Deadline:
@@ -157,11 +138,11 @@ class Deadline:
     def _read(self) -> tuple[dict[int, float], dict[Path, tuple[float, float, int]]]:
         """(CPU seconds of each process of the work, schedstat of every thread that counts)."""
         pids = list(self._processes())
-        ran = {pid: cpu for pid in pids if (cpu := _cpu_seconds(pid)) is not None}
-        threads = [*self._own, *_threads(pids)]
+        ran = {pid: cpu for pid in pids if (cpu := procfs.cpu_seconds(pid)) is not None}
+        watched = [*self._own, *procfs.threads(pids)]
         if self._interpreter:  # any thread of this process may hold the GIL the work awaits
-            threads += _threads([os.getpid()])
-        return ran, _schedstat(threads)
+            watched += procfs.threads([os.getpid()])
+        return ran, _schedstat(watched)
 
     def _sample(self, every: float) -> None:
         now = self._clock()

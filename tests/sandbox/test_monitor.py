@@ -3,6 +3,7 @@ breach through."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -80,3 +81,21 @@ def _start_after(go: threading.Barrier, watch: monitor.Monitor, errors: list) ->
         watch.start()
     except BaseException as exc:
         errors.append(exc)
+
+
+def test_a_deadline_reads_the_watchs_listing_while_it_is_fresh(tmp_path):
+    """Listing a sandbox's processes scans /proc (~5 ms); the watch and an exec's deadline
+    both sample twice a second, so one listing serves both while under two intervals old."""
+    listed: list[float] = []
+
+    def list_pids() -> list[int]:
+        listed.append(time.monotonic())
+        return [os.getpid()]
+
+    watch = monitor.Monitor([tmp_path], Limits(), list_pids, lambda: None)
+    assert watch.recent_pids() == [os.getpid()] and len(listed) == 1  # none yet: listed now
+    watch.check()
+    assert len(listed) == 2
+    assert watch.recent_pids() == [os.getpid()] and len(listed) == 2  # the watch's, reused
+    time.sleep(2 * monitor.INTERVAL + 0.1)
+    assert watch.recent_pids() == [os.getpid()] and len(listed) == 3  # stale: listed again

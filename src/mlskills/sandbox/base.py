@@ -74,7 +74,7 @@ class Sandbox:
         self.monitor = Monitor(
             [self.workdir, self.home, self.tmp],
             limits,
-            self.pids,
+            self._list_pids,
             self._stop_all,
             self.tracker.oom_killed,
         )
@@ -230,7 +230,11 @@ class Sandbox:
             return True
 
     def pids(self) -> list[int]:
-        """The sandbox's live processes (host PIDs)."""
+        """The sandbox's live processes (host PIDs), as its watch listed them at most a
+        second ago: what deadlines sample twice a second."""
+        return self.monitor.recent_pids()
+
+    def _list_pids(self) -> list[int]:
         return self.tracker.pids([p.pid for p in self._groups], self._pid_floor)
 
     def _stop_all(self) -> None:
