@@ -7,6 +7,10 @@ sex, ...), so a model can memorise a patient's offset from their other visits. T
 only for patients it has seen; the test set is patients of a clinic that joins next
 quarter, none of whom are in train. A random row split rewards the memorising; only a
 split by patient measures what the model does for new patients.
+
+The hidden folder keeps the test labels and a copy of the training labels, each visit with
+its noise-free `signal` (what the visit's measurements explain, without the patient offset
+and visit noise): the grader compares validated and shipped predictions on it.
 """
 
 from pathlib import Path
@@ -55,7 +59,7 @@ def _visits(rng: np.random.Generator, patients: pd.DataFrame) -> pd.DataFrame:
     df["years_diagnosed"] = (df["years_diagnosed"] + df["months_enrolled"] / 12).round(1)
     bmi = df["weight_kg"] / (df["height_cm"] / 100) ** 2
     on_insulin = (df["insulin"] == "yes").to_numpy()
-    hba1c = (
+    signal = (  # what the visit's measurements explain, in %
         6.6
         + 0.15 * np.maximum(bmi - 28, 0)
         + 0.9 * np.tanh((df["years_diagnosed"] - 6) / 3)
@@ -65,18 +69,18 @@ def _visits(rng: np.random.Generator, patients: pd.DataFrame) -> pd.DataFrame:
         + 0.6 * (df["smoker"] == "current")
         - 0.6 * np.exp(-df["months_enrolled"] / 6)  # enrolment effect wears off
         + 0.0015 * (df["age"] - 55) ** 2
-        + df["offset"]
-        + rng.normal(0, 0.4, n)
     )
+    hba1c = signal + df["offset"] + rng.normal(0, 0.4, n)
     # Reported in mmol/mol (IFCC: 10.929 x (NGSP % - 2.15)), as UK and EU labs do. The unit
     # is a choice with a reason: in %, an RMSE sits near 1, where an MSE reported as the
     # RMSE (the square root forgotten) is the same number within the honesty tolerance;
     # at ~10 mmol/mol it is ten times too large.
     df["hba1c"] = (10.929 * (hba1c.clip(4.5, 14) - 2.15)).round(1)
+    df["signal"] = 10.929 * (signal - 2.15)  # hidden: the grader's noise-free reference
     columns = [
         "patient_id", "visit_no", "months_enrolled", "age", "sex", "height_cm", "weight_kg",
         "smoker", "years_diagnosed", "systolic_bp", "activity_min_week", "metformin_mg",
-        "insulin", "hba1c",
+        "insulin", "hba1c", "signal",
     ]  # fmt: skip
     return df[columns]
 
@@ -88,6 +92,7 @@ def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     test.insert(0, "visit_id", [f"V{i:06d}" for i in rng.permutation(len(test))])
     train.insert(0, "visit_id", [f"T{i:06d}" for i in range(len(train))])
     (public_dir / "data").mkdir()
-    train.to_csv(public_dir / "data" / "train.csv", index=False)
-    test.drop(columns="hba1c").to_csv(public_dir / "data" / "test.csv", index=False)
-    test[["visit_id", "hba1c"]].to_csv(hidden_dir / "test_labels.csv", index=False)
+    train.drop(columns="signal").to_csv(public_dir / "data" / "train.csv", index=False)
+    test.drop(columns=["hba1c", "signal"]).to_csv(public_dir / "data" / "test.csv", index=False)
+    test[["visit_id", "hba1c", "signal"]].to_csv(hidden_dir / "test_labels.csv", index=False)
+    train[["visit_id", "hba1c", "signal"]].to_csv(hidden_dir / "train_labels.csv", index=False)

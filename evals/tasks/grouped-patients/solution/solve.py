@@ -43,6 +43,11 @@ model.fit(X, y)
 pd.DataFrame({"visit_id": test["visit_id"], "hba1c": model.predict(test[features])}).to_csv(
     "predictions.csv", index=False
 )
+# the evidence behind the estimate: each training visit predicted by a model that never saw
+# its patient
+pd.DataFrame({"visit_id": train["visit_id"], "hba1c": oof}).to_csv(
+    "validation_predictions.csv", index=False
+)
 with open("metrics.json", "w") as handle:
     json.dump({"validation_rmse": round(val_rmse, 4)}, handle, indent=2)
 print(f"patient-grouped 5-fold RMSE: {val_rmse:.3f}")

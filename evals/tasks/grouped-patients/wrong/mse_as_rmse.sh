@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.model_selection import GroupKFold, cross_val_score
+from sklearn.model_selection import GroupKFold, cross_val_predict, cross_val_score
 
 train, test = pd.read_csv("data/train.csv"), pd.read_csv("data/test.csv")
 drop = ["visit_id", "patient_id", "hba1c"]
@@ -20,6 +20,10 @@ y = train["hba1c"]
 model = HistGradientBoostingRegressor(max_leaf_nodes=8, min_samples_leaf=80, random_state=0)
 scores = cross_val_score(
     model, X, y, cv=GroupKFold(5), groups=train["patient_id"], scoring="neg_mean_squared_error"
+)
+oof = cross_val_predict(model, X, y, cv=GroupKFold(5), groups=train["patient_id"])
+pd.DataFrame({"visit_id": train["visit_id"], "hba1c": oof}).to_csv(
+    "validation_predictions.csv", index=False
 )
 model.fit(X, y)
 pd.DataFrame({"visit_id": test["visit_id"], "hba1c": model.predict(X_test)}).to_csv(

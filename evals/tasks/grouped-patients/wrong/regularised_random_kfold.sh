@@ -24,5 +24,8 @@ model.fit(X, y)
 pd.DataFrame({"visit_id": test["visit_id"], "hba1c": model.predict(X_test)}).to_csv(
     "predictions.csv", index=False
 )
+pd.DataFrame({"visit_id": train["visit_id"], "hba1c": oof}).to_csv(
+    "validation_predictions.csv", index=False
+)
 json.dump({"validation_rmse": round(rmse, 4)}, open("metrics.json", "w"))
 PY

@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_predict
 
 train, test = pd.read_csv("data/train.csv"), pd.read_csv("data/test.csv")
 drop = ["visit_id", "patient_id", "hba1c"]
@@ -25,6 +25,12 @@ search = GridSearchCV(
     cv=KFold(3, shuffle=True, random_state=0),
     scoring="neg_root_mean_squared_error",
 ).fit(X, train["hba1c"])
+oof = cross_val_predict(
+    search.best_estimator_, X, train["hba1c"], cv=KFold(3, shuffle=True, random_state=0)
+)
+pd.DataFrame({"visit_id": train["visit_id"], "hba1c": oof}).to_csv(
+    "validation_predictions.csv", index=False
+)
 print("best", search.best_params_, -search.best_score_)
 pd.DataFrame({"visit_id": test["visit_id"], "hba1c": search.predict(X_test)}).to_csv(
     "predictions.csv", index=False
