@@ -9,6 +9,11 @@ imbalanced (billing 25% ... security 3%) and 4% of training labels are wrong (tr
 mistakes); test labels are clean. Word unigrams miss both the typos and the phrases that
 separate the small queues from their big neighbours, and a prior-heavy model rarely
 predicts the small queues at all.
+
+The hidden labels also record each test ticket's side-remark queue and whether its main
+issue is clear (the subject names it, or two sentences are about it): the grader checks
+that a mention in passing does not decide the queue. Recording them draws nothing, so the
+public files are the same as before they were recorded.
 """
 
 import re
@@ -152,15 +157,18 @@ def _noisy(rng: np.random.Generator, text: str) -> str:
     return text.lower() if rng.random() < 0.3 else text[0].upper() + text[1:]
 
 
-def _subject(rng: np.random.Generator, queue: str) -> str:
-    pool = SUBJECTS[queue] if rng.random() < 0.6 else GENERIC_SUBJECTS
-    return _noisy(rng, str(rng.choice(pool)))
+def _subject(rng: np.random.Generator, queue: str) -> tuple[str, int]:
+    """The subject, and 1 if it names the queue's issue (0 for a generic "help")."""
+    named = int(rng.random() < 0.6)
+    return _noisy(rng, str(rng.choice(SUBJECTS[queue] if named else GENERIC_SUBJECTS))), named
 
 
-def _body(rng: np.random.Generator, queue: str) -> str:
+def _body(rng: np.random.Generator, queue: str) -> tuple[str, int, str]:
+    """The body, its number of sentences on the main issue, its side remark's queue or ""."""
     own = TEMPLATES[queue]
     n_own = 2 if rng.random() < 0.3 else 1
     parts = [_expand(rng, str(t)) for t in rng.choice(own, size=n_own, replace=False)]
+    other = ""
     if rng.random() < 0.4:  # a side remark that belongs to another queue
         other = str(rng.choice([q for q in TEMPLATES if q != queue]))
         parts.insert(
@@ -171,21 +179,24 @@ def _body(rng: np.random.Generator, queue: str) -> str:
     if rng.random() < 0.6:
         parts.insert(0, str(rng.choice(GREETINGS)))
     parts.append(str(rng.choice(SIGNOFFS)))
-    return _noisy(rng, ". ".join(p for p in parts if p))
+    return _noisy(rng, ". ".join(p for p in parts if p)), n_own, other
 
 
 def prepare(seed: int, public_dir: Path, hidden_dir: Path) -> None:
     rng = np.random.default_rng(5000 + seed)
     names, shares = list(QUEUES), np.array(list(QUEUES.values()))
     labels = rng.choice(names, N_TRAIN + N_TEST, p=shares / shares.sum())
-    subjects = [_subject(rng, q) for q in labels]
-    bodies = [_body(rng, q) for q in labels]
+    subjects, named = zip(*(_subject(rng, q) for q in labels), strict=True)
+    bodies, n_main, sides = zip(*(_body(rng, q) for q in labels), strict=True)
     ids = [f"TK{700000 + i}" for i in rng.permutation(len(labels))]
-    df = pd.DataFrame({"ticket_id": ids, "subject": subjects, "body": bodies, "queue": labels})
+    df = pd.DataFrame({"ticket_id": ids, "subject": subjects, "body": bodies, "queue": labels,
+                       "side_remark": sides, "subject_named": named,
+                       "main_sentences": n_main})  # fmt: skip
     train, test = df.iloc[:N_TRAIN].copy(), df.iloc[N_TRAIN:]
     flip = rng.random(N_TRAIN) < 0.04  # triage mistakes in the historical labels
     train.loc[flip, "queue"] = rng.choice(names, int(flip.sum()))
     (public_dir / "data").mkdir()
-    train.to_csv(public_dir / "data" / "train.csv", index=False)
-    test.drop(columns="queue").to_csv(public_dir / "data" / "test.csv", index=False)
-    test[["ticket_id", "queue"]].to_csv(hidden_dir / "test_labels.csv", index=False)
+    meta = ["side_remark", "subject_named", "main_sentences"]
+    train.drop(columns=meta).to_csv(public_dir / "data" / "train.csv", index=False)
+    test.drop(columns=["queue", *meta]).to_csv(public_dir / "data" / "test.csv", index=False)
+    test[["ticket_id", "queue", *meta]].to_csv(hidden_dir / "test_labels.csv", index=False)
