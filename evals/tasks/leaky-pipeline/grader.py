@@ -1,11 +1,17 @@
-"""ROC AUC on hidden outcomes of the test orders, plus: is the reported estimate honest?
+"""Expected ROC AUC on the test orders, plus: is the reported estimate honest?
+
+The metric is the ROC AUC the ranking gets in expectation over the outcomes, computed from
+the generator's true probabilities (hidden test_truth.csv): the drawn labels add ~0.0065
+of noise that says nothing about the model, and the bar between a merchant-blind model
+and one that learns the merchant is only ~0.02-0.03 AUC wide (see task.yaml). The drawn
+labels' AUC is reported beside it (drawn_auc).
 
 The ticket is about a validation number nobody can trust, so half of the score is whether
-`validation_auc` in metrics.json lands within TOLERANCE of the AUC the predictions really
-get on the hidden labels. TOLERANCE is ~2.5 standard deviations of the gap an honest
-5-fold CV or 20% hold-out shows over seeds (measured 0.011-0.015); leaving the duplicates
-in alone makes the estimate 0.06-0.10 too high, the leak or the in-sample merchant
-encoding 0.2-0.3.
+`validation_auc` in metrics.json lands within TOLERANCE of that expected AUC. Honest
+5-fold CV lands -0.024 to +0.006 from it (merchant-aware models a little low: each fold
+learns the merchants from 80% of the orders), so the band leans low; with ~20 orders per
+merchant a merchant target mean over all training rows inflates the estimate by only
++0.028 to +0.045, which sets the upper edge. The leak inflates it by 0.2-0.3.
 
 Two more deliverables are checked as data, each a gate. The scores must be probabilities:
 the analysts add them up to expect the week's chargebacks, overall and among the REVIEWED
@@ -24,7 +30,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-TOLERANCE = 0.035
+# The reported estimate minus the expected test AUC: honest 5-fold CV lands -0.024 to
+# +0.006 (seeds 0-3, six models; merchant-aware ones run low), the merchant target mean
+# over all training rows +0.028 to +0.045 (seeds 0-7), duplicates across the split more.
+TOLERANCE = (-0.035, 0.018)
 CALIBRATION_FACTOR = 1.4  # the total within [truth / 1.4, truth * 1.4]
 REVIEWED = 100  # the riskiest orders the analysts review by hand
 # The REVIEWED sum over its truth: honest models run 0.95-1.30 (the highest scores are
@@ -44,7 +53,11 @@ def grade(ctx):
     )
     if not preds.ok:
         return ctx.grade(None, [preds.check])
-    auc = float(roc_auc_score(labels["chargeback"], preds.frame["chargeback_probability"]))
+    truth = pd.read_csv(ctx.hidden / "test_truth.csv").set_index("order_id")
+    p_true = truth.loc[labels["order_id"], "p_chargeback"].to_numpy()
+    scores = preds.frame["chargeback_probability"].to_numpy(dtype=float)
+    auc = expected_auc(scores, p_true)
+    drawn_auc = float(roc_auc_score(labels["chargeback"], scores))
     data, readable = ctx.read_json("metrics.json", "metrics.json readable")
     estimate = ctx.number(data, "validation_auc")
     if estimate is None:
@@ -52,20 +65,35 @@ def grade(ctx):
         honest = ctx.check("estimate honest", False, f"metrics.json: {why}", weight=1.0)
     else:
         gap = estimate - auc
+        low, high = TOLERANCE
         honest = ctx.check(
             "estimate honest",
-            abs(gap) <= TOLERANCE,
-            f"reported {estimate:.3f}, hidden test AUC {auc:.3f} (off by {gap:+.3f}; "
-            f"allowed ±{TOLERANCE})",
+            low <= gap <= high,
+            f"reported {estimate:.3f}, expected test AUC {auc:.3f} (off by {gap:+.3f}; "
+            f"allowed {low:+.3f} to {high:+.3f})",
             weight=1.0,
         )
-    metrics = {"reported_auc": estimate} if estimate is not None else {}
-    truth = pd.read_csv(ctx.hidden / "test_truth.csv").set_index("order_id")
-    p_true = truth.loc[labels["order_id"], "p_chargeback"].to_numpy()
-    scores = preds.frame["chargeback_probability"].to_numpy(dtype=float)
+    metrics = {"drawn_auc": drawn_auc}
+    if estimate is not None:
+        metrics["reported_auc"] = estimate
     probabilities, ratios = _probabilities(ctx, scores, p_true)
     checks = [preds.check, honest, probabilities, _note(ctx)]
     return ctx.grade(auc, checks, metrics | ratios)
+
+
+def expected_auc(scores: np.ndarray, p_true: np.ndarray) -> float:
+    """The ROC AUC the ranking gets in expectation over the outcomes drawn from p_true:
+    expected concordant (positive above negative) pairs over expected positive-negative
+    pairs, a tie counting half. Free of the label noise of one draw (~0.0065 AUC here)."""
+    order = np.argsort(scores, kind="stable")
+    s, p = scores[order], p_true[order]
+    q = 1 - p
+    _, start = np.unique(s, return_index=True)  # tie groups of the sorted scores
+    pos, neg = np.add.reduceat(p, start), np.add.reduceat(q, start)
+    below = np.cumsum(neg) - neg  # expected negatives scored strictly lower
+    self_pairs = float((p * q).sum())  # an order is not paired with itself
+    concordant = float((pos * below).sum()) + 0.5 * (float((pos * neg).sum()) - self_pairs)
+    return concordant / (float(p.sum() * q.sum()) - self_pairs)
 
 
 def _probabilities(ctx, scores: np.ndarray, p_true: np.ndarray):

@@ -3,15 +3,16 @@
 Three traps live in the data the starter code reads, none of them announced:
 - `refund_issued` is filled in by the disputes team *after* a chargeback, so in train it
   almost equals the label; at scoring time (test) nothing has been refunded yet.
-- `merchant_id` has a few orders per merchant, so a target mean computed on all training
-  rows (what train.py does) contains each row's own label.
+- `merchant_id` carries real risk (~20 orders per merchant in train, enough to learn it
+  out of fold), but a target mean computed on all training rows (what train.py does)
+  contains each row's own label.
 - the export wrote ~30% of orders twice (identical rows, same order_id), so a random split
   puts copies of validation rows into the training fold.
 Test orders are new, unique and carry no post-outcome information.
 
 The hidden folder also keeps each test order's true chargeback probability
-(test_truth.csv), so the grader can check the submitted probabilities against it without
-the noise of the drawn labels.
+(test_truth.csv), so the grader can check the submitted probabilities, and the AUC
+the ranking gets, against it without the noise of the drawn labels.
 """
 
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-N_TRAIN, N_TEST, N_MERCHANTS = 8000, 8000, 1600
+N_TRAIN, N_TEST, N_MERCHANTS = 8000, 8000, 400
 DUP_RATE = 0.5
 
 
