@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,20 @@ def test_a_sandbox_that_fails_to_start_for_a_trial_is_an_error_not_a_zero(
     (record,) = records(tmp_path)
     assert record["status"] == "error" and record["score"] is None, record
     assert "Can't mkdir /x" in record["error"] and "failed to start" in record["error"]
+
+
+@pytest.mark.parametrize("command", [["tasks", "list"], ["validate"]], ids=["rich", "print"])
+def test_a_reader_that_leaves_early_ends_the_command_quietly(installed_mlskills, tmp_path, command):
+    """`mlskills validate | head -1`: the pipe's reader is gone before the command writes;
+    it exits 1 without a message or a traceback, whether it prints through rich (which
+    handles this itself) or not."""
+    proc = subprocess.Popen(
+        [str(installed_mlskills), *command],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.close()  # before the interpreter has even started
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1 and err == "", err

@@ -55,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mlskills: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left (`mlskills validate | head -1`): say nothing
+        _discard_stdout()
+        return 1  # as rich does for the commands that print through it
     except OSError as exc:  # a path the user gave that is not what it should be
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"mlskills: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"mlskills: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug: say so in one line; the traceback on request
         if os.environ.get("MLSKILLS_DEBUG"):
@@ -68,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's flush at exit fails on nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":
