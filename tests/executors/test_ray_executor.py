@@ -106,6 +106,35 @@ def test_ctrl_c_then_resume_records_every_trial_once(cluster, tmp_path, fixture_
     assert len(keys) == len(set(keys)) == 12  # never lost, never recorded twice
 
 
+def test_ctrl_c_ends_the_trials_running_on_the_workers(cluster, tmp_path, fixture_evals):
+    """Ctrl-C leaves no agent process running on the workers. The driver never calls
+    ray.cancel (it can abort the driver, CI 2026-12-08): the trials see the run's stop
+    flag and kill their sandboxes themselves, so the driver ends within seconds."""
+    seconds = int(time.time() * 1000) % 100000 + 1000
+    marker = f"sleep {seconds}.5"  # only the sleep itself: the command line says $((...))
+    argv = [sys.executable, "-m", "mlskills", "run", "--task", "double", "--agent", "command"]
+    argv += ["--agent-command", f"sleep $(({seconds})).5; {SOLVE} > answers.csv"]
+    argv += ["--epochs", "4"]
+    argv += ["--evals", str(fixture_evals), "--sandbox", "local", "--executor", "ray"]
+    argv += ["--ray-address", cluster.address, "--runs-dir", str(tmp_path / "runs")]
+    first = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not sleepers(marker):
+        time.sleep(0.3)
+    assert sleepers(marker), "no trial started"
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=120)
+    assert first.returncode == 130, err
+    assert not sleepers(marker), "a trial's sandbox outlived the run"
+
+
+def sleepers(marker: str) -> list[str]:
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    return found.stdout.split()
+
+
 def kill_after_first_record(cluster, node, runs: Path) -> threading.Thread:
     """Remove `node` (no grace) once the run has recorded a trial: the run is under way then.
 

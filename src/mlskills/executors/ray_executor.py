@@ -20,13 +20,14 @@ from typing import Any
 from mlskills import paths
 from mlskills.errors import MlskillsError
 from mlskills.executors.fingerprint import harness_digest, pack_tree, tree_digest
-from mlskills.executors.ray_worker import ApiSlots, TrialJob, probe_node, run_job
+from mlskills.executors.ray_worker import ApiSlots, StopFlag, TrialJob, probe_node, run_job
 from mlskills.records import RunDir
 from mlskills.schema import TrialRecord
 from mlskills.trial import TrialPlan
 
 MiB = 1 << 20
 WAIT = 0.5  # seconds between checks for finished trials (Ctrl-C is noticed this fast)
+STOP_GRACE = 5.0  # seconds after Ctrl-C for running trials to kill their sandboxes
 RETRIES = 1  # Ray re-runs a trial whose worker or node died, once
 PROBE_TIMEOUT = 300  # seconds for one node's probe (a cold node imports mlskills first)
 
@@ -155,6 +156,7 @@ class RayExecutor:
         gate = None
         if self.api_concurrency:
             gate = ray.remote(num_cpus=0)(ApiSlots).remote(self.api_concurrency)
+        stop = ray.remote(num_cpus=0)(StopFlag).remote()
         remote = ray.remote(run_job)
         pending: dict[Any, TrialPlan] = {}
         for plan in plans:
@@ -168,7 +170,7 @@ class RayExecutor:
                 self.harness,
                 evals_digest,
             )
-            ref = remote.options(**self._options(plan)).remote(job, evals_ref, gate)
+            ref = remote.options(**self._options(plan)).remote(job, evals_ref, gate, stop)
             pending[ref] = plan
         records: list[TrialRecord] = []
         try:
@@ -180,12 +182,12 @@ class RayExecutor:
                     records.append(record)
                     on_record(record)
         except KeyboardInterrupt:
-            # force=False: Ray 2.60's forced cancel races a reply already on its way and can
-            # abort the driver ("Tried to complete task that was not pending"). A plain cancel
-            # interrupts the trial in its worker (its sandbox dies with it), and close() ends
-            # the job, which makes Ray kill any worker still running one of ours.
-            for ref in pending:
-                ray.cancel(ref, force=False)
+            # No ray.cancel (see StopFlag): running trials see the flag within a poll and
+            # kill their sandboxes; what they return is not recorded, as with the local
+            # runner. close() then ends the job, and Ray ends the workers still running.
+            stop.set.remote()
+            if pending:
+                ray.wait(list(pending), num_returns=len(pending), timeout=STOP_GRACE)
             return records, True
         return records, False
 

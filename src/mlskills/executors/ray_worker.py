@@ -20,6 +20,7 @@ from mlskills.records import RunDir
 from mlskills.schema import Arm, Limits
 from mlskills.trial import TrialPlan, run_trial
 
+STOP_POLL = 0.5  # seconds between a running trial's looks at the run's stop flag
 MAX_FILE_BYTES = 16 << 20  # one trial file sent back (transcripts are the big ones)
 MAX_TRIAL_BYTES = 64 << 20  # all of one trial's files
 CUT_NOTE = "\n[cut by the ray executor: the file was larger than {limit} bytes]\n"
@@ -62,8 +63,13 @@ def probe_node(driver_harness: str, sandbox_kind: str) -> dict[str, Any]:
     }
 
 
-def run_job(job: TrialJob, evals_tar: bytes | None, gate: Any = None) -> dict[str, Any]:
-    """Run one trial here; return its record, its files and where it ran."""
+def run_job(
+    job: TrialJob, evals_tar: bytes | None, gate: Any = None, stop: Any = None
+) -> dict[str, Any]:
+    """Run one trial here; return its record, its files and where it ran.
+
+    `stop` is the run's StopFlag actor: once the driver sets it (Ctrl-C), the trial's
+    sandboxes are killed, as the local runner kills them."""
     import ray
 
     if harness_digest() != job.harness:
@@ -85,7 +91,16 @@ def run_job(job: TrialJob, evals_tar: bytes | None, gate: Any = None) -> dict[st
     plan = TrialPlan(task, Arm.parse(job.arm), job.epoch, job.seed, Limits(**job.limits))
     with tempfile.TemporaryDirectory(prefix="mlskills-ray-") as folder:
         env = make_env(RunDir(Path(folder)), config)
-        record = run_trial(plan, env)
+        finished = threading.Event()
+        if stop is not None:
+            watch = threading.Thread(
+                target=_stop_when_told, args=(stop, env, finished), daemon=True, name="stop"
+            )
+            watch.start()
+        try:
+            record = run_trial(plan, env)
+        finally:
+            finished.set()
         files = collect_files(Path(folder) / plan.key.relpath)
     return {
         "record": record.to_dict(),
@@ -110,6 +125,39 @@ def collect_files(folder: Path) -> dict[str, bytes]:
         out[str(path.relative_to(folder))] = data
         total += len(data)
     return out
+
+
+class StopFlag:
+    """The run's stop signal (a Ray actor): the driver sets it on Ctrl-C, running trials
+    poll it. The driver never calls ray.cancel: in Ray 2.60 a cancel, forced or not,
+    can race the reply of a trial finishing at that moment and abort the driver ("Tried to
+    complete task that was not pending", CI 2026-12-08)."""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+
+def _stop_when_told(flag: Any, env: Any, finished: threading.Event) -> None:
+    """Kill the trial's sandboxes once `flag` is set; give up when the run is gone."""
+    import ray
+
+    while not finished.wait(STOP_POLL):
+        try:
+            told = ray.get(flag.is_set.remote(), timeout=10 * STOP_POLL)
+        except ray.exceptions.GetTimeoutError:  # the actor still starting, or busy
+            continue
+        except Exception:  # the driver's job ended: Ray ends this worker next
+            return
+        if told:
+            env.stop.set()
+            env.abort_all()
+            return
 
 
 class ApiSlots:
